@@ -1,0 +1,4 @@
+import Glibc
+import TributaryHost
+
+exit(HostCommands.main(Array(CommandLine.arguments.dropFirst())))

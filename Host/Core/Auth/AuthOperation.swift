@@ -1,0 +1,102 @@
+import CTributary
+import Synchronization
+
+/// One request walking the authenticator chain in drop-in order until an authenticator answers
+/// other than TRIB_DEFER; the adapter's completion runs exactly once with the verdict.
+final class AuthOperation: @unchecked Sendable {
+    enum Completion {
+        case device(trib_type_device_auth_done_fn, UnsafeMutableRawPointer?)
+        case user(trib_type_user_auth_done_fn, UnsafeMutableRawPointer?)
+        case authorize(trib_type_authorize_done_fn, UnsafeMutableRawPointer?)
+    }
+
+    let request: AuthRequest
+    private let chain: [AuthenticatorSlot]
+    private let completion: Completion
+    private let registry: MetricsRegistry
+    private let position = Mutex(0)
+
+    init(request: AuthRequest, chain: [AuthenticatorSlot], completion: Completion, registry: MetricsRegistry) {
+        self.request = request
+        self.chain = chain
+        self.completion = completion
+        self.registry = registry
+    }
+
+    /// Asks authenticators from the current position until one answers or will answer later.
+    func advance() {
+        while true {
+            let index = position.withLock { index -> Int in
+                defer { index += 1 }
+                return index
+            }
+            guard index < chain.count else {
+                finish(AuthVerdict(status: request.verdictWhenAllDefer))
+                return
+            }
+            guard let immediate = chain[index].ask(self) else { return }
+            if immediate != TRIB_DEFER {
+                finish(AuthVerdict(status: immediate))
+                return
+            }
+        }
+    }
+
+    /// A completion from the authenticator that holds this operation.
+    func answered(_ verdict: AuthVerdict) {
+        if verdict.status == TRIB_DEFER {
+            advance()
+        } else {
+            finish(verdict)
+        }
+    }
+
+    private func finish(_ verdict: AuthVerdict) {
+        var status = verdict.status
+        if status > 0 { status = Int32(TRIB_ERR_INTERNAL) }
+        switch status {
+        case Int32(TRIB_OK): registry.authenticationAllowed.add()
+        case Int32(TRIB_ERR_UNAUTHENTICATED), Int32(TRIB_ERR_DENIED), Int32(TRIB_ERR_NOT_FOUND): registry.authenticationRefused.add()
+        default: registry.authenticationUnavailable.add()
+        }
+        switch completion {
+        case .device(let done, let context):
+            finishDevice(status, verdict, done, context)
+        case .user(let done, let context):
+            finishUser(status, verdict, done, context)
+        case .authorize(let done, let context):
+            done(context, status)
+        }
+    }
+
+    private func finishDevice(_ status: Int32, _ verdict: AuthVerdict,
+                              _ done: trib_type_device_auth_done_fn, _ context: UnsafeMutableRawPointer?) {
+        guard case .device(_, let asked, _) = request else { return }
+        // Names the authenticator left empty default to the ones the adapter asked about.
+        var names = CopiedBuffers()
+        for index in 0..<3 {
+            let fromVerdict = status == TRIB_OK && index < verdict.strings.count && !verdict.strings.isEmpty(index)
+            names.append(fromVerdict ? verdict.strings.string(index) : asked.string(index))
+        }
+        names.withBuffers { b in
+            var result = trib_type_device_auth_result(
+                struct_size: UInt32(MemoryLayout<trib_type_device_auth_result>.size), status: status,
+                application: b[0], device: b[1], as_device: b[2])
+            done(context, &result)
+        }
+    }
+
+    private func finishUser(_ status: Int32, _ verdict: AuthVerdict,
+                            _ done: trib_type_user_auth_done_fn, _ context: UnsafeMutableRawPointer?) {
+        let strings = status == TRIB_OK ? verdict.strings : { var s = CopiedBuffers(); s.append(""); return s }()
+        let roles = status == TRIB_OK ? verdict.roleCount : 0
+        strings.withBuffers { b in
+            Array(b.dropFirst().prefix(roles)).withUnsafeBufferPointer { roleBuffers in
+                var result = trib_type_user_auth_result(
+                    struct_size: UInt32(MemoryLayout<trib_type_user_auth_result>.size), status: status,
+                    user: b.isEmpty ? trib_type_host_buffer() : b[0], roles: roleBuffers.baseAddress, role_count: roles)
+                done(context, &result)
+            }
+        }
+    }
+}

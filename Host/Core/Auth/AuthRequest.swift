@@ -1,0 +1,52 @@
+import CTributary
+
+/// A request travelling along the authenticator chain, copied from the adapter so it outlives
+/// the adapter's call, and the verdict that ends it.
+enum AuthRequest: Sendable {
+    /// Indices: 0 application, 1 device, 2 as_device, 3 username, 4 password, 5... certificates.
+    case device(kind: UInt32, strings: CopiedBuffers, certificates: Int)
+    /// Indices: 0 username, 1 password.
+    case user(kind: UInt32, strings: CopiedBuffers)
+    /// Indices: 0 user, 1 application, 2... roles.
+    case authorize(permission: UInt32, strings: CopiedBuffers, roles: Int)
+
+    init(_ r: UnsafePointer<trib_type_device_auth_request>) {
+        var strings = CopiedBuffers()
+        for field in [r.pointee.application, r.pointee.device, r.pointee.as_device, r.pointee.username, r.pointee.password] {
+            strings.append(field)
+        }
+        let certificates = UnsafeBufferPointer(start: r.pointee.certificates, count: r.pointee.certificates == nil ? 0 : r.pointee.certificate_count)
+        for certificate in certificates { strings.append(certificate) }
+        self = .device(kind: r.pointee.credential_kind, strings: strings, certificates: certificates.count)
+    }
+
+    init(_ r: UnsafePointer<trib_type_user_auth_request>) {
+        var strings = CopiedBuffers()
+        strings.append(r.pointee.username)
+        strings.append(r.pointee.password)
+        self = .user(kind: r.pointee.credential_kind, strings: strings)
+    }
+
+    init(_ r: UnsafePointer<trib_type_authorize_request>) {
+        var strings = CopiedBuffers()
+        strings.append(r.pointee.user)
+        strings.append(r.pointee.application)
+        let roles = UnsafeBufferPointer(start: r.pointee.roles, count: r.pointee.roles == nil ? 0 : r.pointee.role_count)
+        for role in roles { strings.append(role) }
+        self = .authorize(permission: r.pointee.permission, strings: strings, roles: roles.count)
+    }
+
+    /// What the chain answers when every authenticator deferred (or none is loaded).
+    var verdictWhenAllDefer: Int32 {
+        if case .authorize = self { return Int32(TRIB_ERR_DENIED) }
+        return Int32(TRIB_ERR_UNAUTHENTICATED)
+    }
+}
+
+/// A verdict, copied: status plus the names (device realm) or user and roles (user realm).
+struct AuthVerdict: Sendable {
+    var status: Int32
+    /// Device realm: 0 application, 1 device, 2 as_device. User realm: 0 user, 1... roles.
+    var strings = CopiedBuffers()
+    var roleCount = 0
+}

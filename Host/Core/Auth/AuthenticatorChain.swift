@@ -1,0 +1,60 @@
+import CTributary
+import Synchronization
+
+/// The authenticators in drop-in order. Requests see the chain as it was when they started, so
+/// swapping the chain (reload) happens between requests, never inside one.
+final class AuthenticatorChain: Sendable {
+    private let slots = Mutex<[AuthenticatorSlot]>([])
+    private let registry: MetricsRegistry
+
+    init(registry: MetricsRegistry) { self.registry = registry }
+
+    func add(_ slot: AuthenticatorSlot) { slots.withLock { $0.append(slot) } }
+
+    func remove(_ slot: AuthenticatorSlot) { slots.withLock { $0.removeAll { $0 === slot } } }
+
+    func start(_ request: AuthRequest, _ completion: AuthOperation.Completion) {
+        let chain = slots.withLock { $0 }
+        AuthOperation(request: request, chain: chain, completion: completion, registry: registry).advance()
+    }
+
+    /// `trib_host_complete_device_auth`.
+    func completeDevice(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_device_auth_result>?) {
+        guard let operation = slot.take(operation: id) else {
+            registry.unknownCompletions.add()
+            return
+        }
+        var verdict = AuthVerdict(status: result?.pointee.status ?? Int32(TRIB_ERR_INTERNAL))
+        if let result {
+            verdict.strings.append(result.pointee.application)
+            verdict.strings.append(result.pointee.device)
+            verdict.strings.append(result.pointee.as_device)
+        }
+        operation.answered(verdict)
+    }
+
+    /// `trib_host_complete_user_auth`.
+    func completeUser(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_user_auth_result>?) {
+        guard let operation = slot.take(operation: id) else {
+            registry.unknownCompletions.add()
+            return
+        }
+        var verdict = AuthVerdict(status: result?.pointee.status ?? Int32(TRIB_ERR_INTERNAL))
+        if let result {
+            verdict.strings.append(result.pointee.user)
+            let roles = UnsafeBufferPointer(start: result.pointee.roles, count: result.pointee.roles == nil ? 0 : result.pointee.role_count)
+            for role in roles { verdict.strings.append(role) }
+            verdict.roleCount = roles.count
+        }
+        operation.answered(verdict)
+    }
+
+    /// `trib_host_complete_authorize`.
+    func completeAuthorize(from slot: AuthenticatorSlot, operation id: UInt64, _ status: Int32) {
+        guard let operation = slot.take(operation: id) else {
+            registry.unknownCompletions.add()
+            return
+        }
+        operation.answered(AuthVerdict(status: status))
+    }
+}

@@ -1,0 +1,63 @@
+/// `tributary <command> [options]`, parsed.
+public struct CommandLineOptions: Sendable, Equatable {
+    public enum Command: String, Sendable {
+        case run, check, version, plugins, help
+    }
+
+    public var command: Command = .help
+    public var configDirectory = "plugins.d"
+    /// Host settings given as flags, by setting key (they override files and environment).
+    public var overrides: [String: String] = [:]
+
+    public static let usage = """
+        usage: tributary <command> [options]
+
+        commands:
+          run       start the host with the drop-ins of the configuration directory
+          check     validate the whole configuration, including each plugin's own checks
+          version   print the version, plugin ABI and toolchain
+          plugins   list the plugin libraries on the search path
+
+        options:
+          --config-dir DIR       drop-in directory (default: plugins.d)
+          --admin-address ADDR   admin endpoint host:port (default: 127.0.0.1:9090)
+          --instance ID          the instance extension of every event (default: drogue)
+          --plugin-path DIRS     ':'-separated library directories
+          --state-dir DIR        where staged libraries and plugin state live
+          --log-level LEVEL      error, warn, info, debug or trace
+          --drain-timeout-ms MS  how long stopping waits for in-flight events
+        """
+
+    public static func parse(_ arguments: [String]) throws(UsageError) -> CommandLineOptions {
+        var options = CommandLineOptions()
+        var rest = arguments[...]
+        guard let first = rest.popFirst() else { return options }
+        guard let command = Command(rawValue: first) else {
+            if first == "--help" || first == "-h" { return options }
+            throw UsageError("unknown command '\(first)'")
+        }
+        options.command = command
+        let settingFlags = Set(HostSettings.keys.map { "--" + $0.name.replacingUnderscores() })
+        while let flag = rest.popFirst() {
+            guard let value = rest.popFirst() else { throw UsageError("\(flag) needs a value") }
+            if flag == "--config-dir" {
+                options.configDirectory = value
+            } else if settingFlags.contains(flag) {
+                options.overrides[String(flag.dropFirst(2)).replacingDashes()] = value
+            } else {
+                throw UsageError("unknown option '\(flag)'")
+            }
+        }
+        return options
+    }
+}
+
+public struct UsageError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension String {
+    fileprivate func replacingUnderscores() -> String { String(map { $0 == "_" ? "-" : $0 }) }
+    fileprivate func replacingDashes() -> String { String(map { $0 == "-" ? "_" : $0 }) }
+}

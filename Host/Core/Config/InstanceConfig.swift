@@ -1,0 +1,90 @@
+import TributarySDK
+
+/// One plugin instance as its drop-in file describes it.
+public struct InstanceConfig: Sendable, Equatable {
+    /// The instance name: the `name` key, else the file stem without its `NN-` prefix.
+    public var name: String
+    /// The `plugin` key: a short name looked up on the search path, or a path to a library.
+    public var plugin: String
+    public var enabled: Bool
+    public var filter: SinkFilter
+    public var file: String
+    /// The plugin's own keys, flattened, in file order, with their positions.
+    public var entries: [TOMLTable.FlatEntry]
+}
+
+/// Host settings: defaults, then the host drop-in, then `TRIBUTARY_*` environment variables,
+/// then command-line flags (each later source wins).
+public struct HostSettings: Sendable, Equatable {
+    public var adminAddress = "127.0.0.1:9090"
+    public var instance = "drogue"
+    public var pluginPath: [String] = []
+    public var stateDirectory = "/tmp/tributary"
+    public var logLevel = "info"
+    public var eventType = "io.drogue.event.v1"
+    public var sourceScheme = "drogue"
+    public var drainTimeoutMilliseconds: Int64 = 10_000
+
+    public init() {}
+
+    /// The `[host]` keys, their types and where each lands: the key table of the host drop-in.
+    static let keys: [(name: String, env: String)] = [
+        ("admin_address", "TRIBUTARY_ADMIN_ADDRESS"), ("instance", "TRIBUTARY_INSTANCE"),
+        ("plugin_path", "TRIBUTARY_PLUGIN_PATH"), ("state_dir", "TRIBUTARY_STATE_DIR"),
+        ("log_level", "TRIBUTARY_LOG_LEVEL"), ("event_type", "TRIBUTARY_EVENT_TYPE"),
+        ("source_scheme", "TRIBUTARY_SOURCE_SCHEME"), ("drain_timeout_ms", "TRIBUTARY_DRAIN_TIMEOUT_MS"),
+    ]
+
+    /// Applies one setting given as text (environment variable or flag).
+    mutating func apply(key: String, text: String) throws(ConfigError) {
+        switch key {
+        case "admin_address": adminAddress = text
+        case "instance": instance = text
+        case "plugin_path": pluginPath = text.split(separator: ":").map(String.init)
+        case "state_dir": stateDirectory = text
+        case "log_level": logLevel = text
+        case "event_type": eventType = text
+        case "source_scheme": sourceScheme = text
+        case "drain_timeout_ms":
+            guard let value = Int64(text), value >= 0 else {
+                throw ConfigError(file: key, position: nil, message: "drain_timeout_ms must be a non-negative integer, found '\(text)'")
+            }
+            drainTimeoutMilliseconds = value
+        default:
+            throw ConfigError(file: key, position: nil, message: "unknown host setting '\(key)'")
+        }
+    }
+
+    /// Applies the `[host]` table of a drop-in file.
+    mutating func apply(table: TOMLTable, file: String) throws(ConfigError) {
+        for entry in table.flattened() {
+            let text: String
+            switch entry.value {
+            case .string(let s): text = s
+            case .integer(let i) where entry.key == "drain_timeout_ms": text = String(i)
+            case .array(let items) where entry.key == "plugin_path":
+                var paths: [String] = []
+                for item in items {
+                    guard case .string(let path) = item else {
+                        throw ConfigError(file: file, position: entry.position, message: "host.plugin_path must be an array of strings")
+                    }
+                    paths.append(path)
+                }
+                text = paths.joined(separator: ":")
+            default:
+                guard HostSettings.keys.contains(where: { $0.name == entry.key }) else {
+                    throw ConfigError(file: file, position: entry.position, message: "unknown host setting 'host.\(entry.key)'")
+                }
+                throw ConfigError(file: file, position: entry.position, message: "host.\(entry.key) has the wrong type (\(entry.value.typeName))")
+            }
+            do {
+                try apply(key: entry.key, text: text)
+            } catch {
+                throw ConfigError(file: file, position: entry.position, message: error.message)
+            }
+        }
+        if LogLevel(name: logLevel) == nil {
+            throw ConfigError(file: file, position: table.position(of: "log_level"), message: "log_level must be one of error, warn, info, debug, trace")
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import CTributary
+import Dispatch
+import Glibc
+import Synchronization
+
+/// One pull consumer on the application-event bus: a bounded queue drained, in order, by a serial
+/// dispatch queue that calls the plugin's handler, so a slow consumer delays only itself and what
+/// overflows its queue is dropped and counted instead of piling up.
+final class Subscription: @unchecked Sendable {
+    let id: UInt64
+    let application: String
+    let channel: String?
+    let group: String?
+    private let capacity: Int
+    private let handler: trib_type_event_handler_fn
+    private let context: UnsafeMutableRawPointer?
+    private let release: trib_type_release_fn?
+    private let metrics: InstanceMetrics
+    private let queue: DispatchQueue
+    private let queued = Atomic<Int>(0)
+    private let removed = Atomic<Bool>(false)
+    private let released = Atomic<Bool>(false)
+
+    init(id: UInt64, application: String, channel: String?, group: String?, capacity: Int,
+         handler: @escaping trib_type_event_handler_fn, context: UnsafeMutableRawPointer?,
+         release: trib_type_release_fn?, metrics: InstanceMetrics) {
+        self.id = id
+        self.application = application
+        self.channel = channel
+        self.group = group
+        self.capacity = capacity
+        self.handler = handler
+        self.context = context
+        self.release = release
+        self.metrics = metrics
+        queue = DispatchQueue(label: "tributary.subscription.\(id)", target: .global())
+    }
+
+    func wants(_ record: EventRecord) -> Bool { channel == nil || channel == record.channel }
+
+    var hasRoom: Bool { queued.load(ordering: .relaxed) < capacity }
+
+    /// Queues the event, or drops and counts it when the queue is full.
+    func offer(_ record: EventRecord) {
+        guard queued.add(1, ordering: .relaxed).newValue <= capacity else {
+            queued.subtract(1, ordering: .relaxed)
+            metrics.busDropped.add()
+            return
+        }
+        queue.async { [self] in
+            queued.subtract(1, ordering: .relaxed)
+            guard !removed.load(ordering: .acquiring) else { return }
+            if handler(context, record.event) == TRIB_OK {
+                metrics.busDelivered.add()
+            } else {
+                metrics.busDropped.add()
+            }
+        }
+    }
+
+    /// Stops delivery; `release` runs after any handler call in progress, on the same queue.
+    func cancel() {
+        removed.store(true, ordering: .releasing)
+        queue.async { [self] in
+            release?(context)
+            released.store(true, ordering: .releasing)
+        }
+    }
+
+    /// Waits until `release` has run (the instance is about to be destroyed); false on timeout.
+    func waitUntilReleased(deadlineNanoseconds: Int64) -> Bool {
+        while !released.load(ordering: .acquiring) {
+            guard monotonicNanoseconds() < deadlineNanoseconds else { return false }
+            usleep(1_000)
+        }
+        return true
+    }
+}

@@ -1,0 +1,40 @@
+import Glibc
+import Synchronization
+import TributarySDK
+
+/// Leveled, line-oriented logs on stderr, each line tagged with the instance that wrote it.
+///
+/// One `write(2)` per line keeps lines from different threads whole (they are far below
+/// PIPE_BUF), so no lock is needed on the hot path; the level check is one atomic load.
+public enum Logger {
+    private static let threshold = Atomic<Int32>(LogLevel.info.rawValue)
+
+    public static var level: LogLevel {
+        get { LogLevel(rawValue: threshold.load(ordering: .relaxed)) ?? .info }
+        set { threshold.store(newValue.rawValue, ordering: .relaxed) }
+    }
+
+    public static func isEnabled(_ level: LogLevel) -> Bool {
+        level.rawValue <= threshold.load(ordering: .relaxed)
+    }
+
+    public static func log(_ level: LogLevel, _ tag: String, _ message: @autoclosure () -> String) {
+        guard isEnabled(level) else { return }
+        var line: [UInt8] = []
+        line.reserveCapacity(128)
+        RFC3339.appendUTC(unixNanoseconds: RFC3339.nowUnixNanoseconds(), to: &line)
+        line.append(0x20)
+        line.append(contentsOf: level.name.utf8)
+        line.append(contentsOf: " [".utf8)
+        line.append(contentsOf: tag.utf8)
+        line.append(contentsOf: "] ".utf8)
+        for byte in message().utf8 { line.append(byte == 0x0A ? 0x20 : byte) }
+        line.append(0x0A)
+        line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+    }
+
+    public static func error(_ tag: String, _ message: @autoclosure () -> String) { log(.error, tag, message()) }
+    public static func warn(_ tag: String, _ message: @autoclosure () -> String) { log(.warn, tag, message()) }
+    public static func info(_ tag: String, _ message: @autoclosure () -> String) { log(.info, tag, message()) }
+    public static func debug(_ tag: String, _ message: @autoclosure () -> String) { log(.debug, tag, message()) }
+}

@@ -1,0 +1,52 @@
+# Tributary: `make run` starts the host with plugins.d/, `make test` runs every test.
+# Both install the Debian packages they need when missing (as root), so a fresh machine works.
+
+SWIFT ?= swift
+CC ?= cc
+# What the build, the tests and the benchmarks use from Debian.
+PACKAGES := gcc libc6-dev curl python3 python3-prometheus-client util-linux
+PLUGIN_BUILD := .build/plugins
+CFLAGS_PLUGIN := -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -pthread -I PluginAPI/CTributary/include
+
+.PHONY: all deps build release examples run test bench check clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		else \
+			echo "missing Debian packages:$$missing (run as root, or install them)"; exit 1; \
+		fi; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# The C example plugins, built from the header alone (as a third party would).
+examples: deps
+	@mkdir -p $(PLUGIN_BUILD)
+	$(CC) $(CFLAGS_PLUGIN) PluginAPI/Examples/jsonl-sink/jsonl_sink.c -o $(PLUGIN_BUILD)/libtributary-jsonl-sink.so
+
+run: release examples
+	.build/release/tributary run --config-dir plugins.d --plugin-path .build/release:$(PLUGIN_BUILD)
+
+check: release examples
+	.build/release/tributary check --config-dir plugins.d --plugin-path .build/release:$(PLUGIN_BUILD)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: release
+	bash Tests/Benchmarks/host-pipeline.sh
+
+clean:
+	rm -rf .build

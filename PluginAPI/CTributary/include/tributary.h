@@ -1,0 +1,697 @@
+/*
+ * tributary.h -- the Tributary plugin ABI, version 1.
+ *
+ * This header is the whole contract between the `tributary` host and its plugins, and the plugin
+ * author's manual. It is pure C99 and includes only <stdint.h> and <stddef.h>, so a plugin can be
+ * written in C, Swift, Rust or anything else that exports a C symbol.
+ *
+ *   Build a C plugin:   cc -shared -fPIC -pthread -I PluginAPI/CTributary/include my_sink.c -o libmy-sink.so
+ *   Enable it:          plugins.d/60-my-sink.conf  ->  plugin = "/path/to/libmy-sink.so"
+ *
+ * NAMING
+ *   trib_type_*       types.
+ *   trib_on_*         hooks: implemented by the plugin, called by the host.
+ *   trib_host_*       callbacks: implemented by the host, called by the plugin (fields of
+ *                     trib_type_host_api).
+ *   *_host_ptr        an opaque pointer the host owns; the plugin never frees it.
+ *   *_plugin_ptr      an opaque pointer the plugin owns; the host never frees it.
+ *   trib_type_host_buffer    bytes the host lends to the plugin (see LIFETIMES).
+ *   trib_type_plugin_buffer  bytes the plugin lends to the host; copied before the call returns.
+ *
+ * KINDS
+ *   A library holds exactly one plugin of one kind:
+ *   - protocol adapter: accepts devices and applications on some protocol, asks the host to
+ *     authenticate them, publishes their messages, routes commands and serves pull consumers;
+ *   - authenticator: answers device and user authentication and authorization requests;
+ *   - sink: takes batches of normalized CloudEvents and delivers them somewhere durable.
+ *
+ * LOADING AND HANDSHAKE
+ *   The host copies the library to a private staging path and loads it with
+ *   dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE). It then resolves the one entry symbol,
+ *   TRIB_ENTRY_SYMBOL, and calls it with its own ABI major and minor. The plugin answers with its
+ *   descriptor or refuses (TRIB_ERR_ABI). The host refuses a descriptor whose major differs from
+ *   its own, or whose minor is newer than its own, and names the file and both versions. A plugin
+ *   whose `built_with` starts with "swift" must have been built by the host's exact toolchain (no
+ *   Swift ABI stability on Linux); the host refuses anything else.
+ *
+ * LIFECYCLE (per instance; one drop-in file is one instance)
+ *   on_instance_new -> on_instance_start -> ... traffic ... -> on_instance_drain -> on_instance_destroy
+ *   These four run on the host's control thread, one at a time, never concurrently with each
+ *   other for any instance. Traffic hooks (deliver, authenticate, ...) may run on any thread and
+ *   concurrently once on_instance_start has returned TRIB_OK. Once on_instance_drain has been
+ *   called no new traffic hook call starts, but one already running on another thread may still
+ *   be finishing while drain runs; pending operations may still be completed.
+ *   Before on_instance_destroy is called, every completion (`done`), handler and `release` the
+ *   host owes this instance has run: the host fails what is left at the drain deadline and waits
+ *   for handler calls in progress. Nothing of the instance is called after on_instance_destroy.
+ *   A failed on_instance_new or on_instance_start stops that instance only; the host prints the
+ *   plugin's reason with the drop-in file name.
+ *
+ * ASYNCHRONOUS OPERATIONS
+ *   Every asynchronous operation completes exactly once, through the completion named in its
+ *   description, from any thread, possibly before the call that started it has returned. The host
+ *   never calls a hook of the completing instance from inside a completion it receives. A
+ *   completion for an unknown, already completed or retired operation is ignored and counted in
+ *   /metrics (tributary_unknown_completions_total).
+ *
+ * LIFETIMES
+ *   Host data lent to a hook (trib_type_host_buffer and every struct passed by pointer) is valid
+ *   until that hook returns, with one exception: the batch passed to on_sink_deliver, and all it
+ *   points to, is valid until the plugin completes that operation. Whatever the plugin hands the
+ *   host (trib_type_plugin_buffer, structs passed by pointer) is copied before the callback
+ *   returns. Neither side frees the other's memory. No C++/Swift/Rust type, exception or unwinding
+ *   crosses this boundary: a plugin catches its own errors and turns them into status codes.
+ *
+ * STRINGS
+ *   All strings are UTF-8 byte ranges {ptr, len}; they are not NUL-terminated unless a field says
+ *   so. An empty buffer has len == 0 (ptr may then be NULL).
+ *
+ * EVOLUTION
+ *   Every struct that crosses starts with `struct_size` (sizeof as the writer knew it) and only ever
+ *   grows by appending fields (arrays of structs are passed as arrays of pointers, so a grown
+ *   struct never changes an array's stride). A reader checks `struct_size` before touching a field that a newer
+ *   minor added (TRIB_HAS_FIELD). Status and enum values never change meaning; new ones are
+ *   appended. Unknown status codes are treated as TRIB_ERR_INTERNAL.
+ */
+#ifndef TRIBUTARY_H
+#define TRIBUTARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ============================================================================================ */
+/* Versions and the entry symbol                                                                */
+/* ============================================================================================ */
+
+/* A different major is incompatible. A newer minor only appends fields, hooks and codes. */
+#define TRIB_ABI_MAJOR 1u
+#define TRIB_ABI_MINOR 0u
+
+/* The one symbol a plugin exports; its type is trib_on_plugin_entry_fn. */
+#define TRIB_ENTRY_SYMBOL "trib_plugin_entry"
+
+/* `built_with` value for plugins written in C (or any language without a runtime to match). */
+#define TRIB_BUILT_WITH_C "c"
+
+/* True when a struct written with `struct_size` bytes contains FIELD of TYPE. */
+#define TRIB_HAS_FIELD(ptr, TYPE, FIELD) \
+    ((ptr)->struct_size >= offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
+
+/* ============================================================================================ */
+/* Status codes                                                                                 */
+/* ============================================================================================ */
+
+/* A small closed set. Positive values are not failures; negative values are. */
+typedef int32_t trib_type_status;
+enum {
+    TRIB_OK = 0,                  /* done, or passed */
+    TRIB_PENDING = 1,             /* accepted; the named completion will follow exactly once */
+    TRIB_DEFER = 2,               /* authenticator: not mine to answer, ask the next one */
+    TRIB_RETRY = 3,               /* sink: temporary failure, the host may deliver again */
+    TRIB_BUSY = 4,                /* back-pressure: nothing was taken, try later */
+    TRIB_ERR_INVALID = -1,        /* a malformed argument (NULL, size too small, bad UTF-8) */
+    TRIB_ERR_NOMEM = -2,          /* out of memory */
+    TRIB_ERR_ABI = -3,            /* incompatible ABI version */
+    TRIB_ERR_CONFIG = -4,         /* configuration refused */
+    TRIB_ERR_DENIED = -5,         /* authenticated, but not allowed (HTTP 403, MQTT 0x87) */
+    TRIB_ERR_UNAVAILABLE = -6,    /* nobody can answer now: no sink, authenticator down, stopping */
+    TRIB_ERR_CANCELLED = -7,      /* the operation was cancelled (drain, shutdown) */
+    TRIB_ERR_UNSUPPORTED = -8,    /* the request is of a kind this instance does not handle */
+    TRIB_ERR_INTERNAL = -9,       /* a bug or an unexpected failure */
+    TRIB_ERR_REJECTED = -10,      /* content refused, e.g. a JSON body that is not JSON (HTTP 406) */
+    TRIB_ERR_UNAUTHENTICATED = -11, /* missing or wrong credentials (HTTP 401, MQTT 0x86) */
+    TRIB_ERR_NOT_FOUND = -12      /* no such thing, e.g. no live route for a command */
+};
+
+/* ============================================================================================ */
+/* Common types                                                                                 */
+/* ============================================================================================ */
+
+/* Bytes lent by the host. OWNERSHIP: host. LIFETIME: see LIFETIMES above. */
+typedef struct trib_type_host_buffer {
+    const uint8_t *ptr;
+    size_t len;
+} trib_type_host_buffer;
+
+/* Bytes lent by the plugin for the duration of one host callback; the host copies them.
+ * OWNERSHIP: plugin. */
+typedef struct trib_type_plugin_buffer {
+    const uint8_t *ptr;
+    size_t len;
+} trib_type_plugin_buffer;
+
+/* A name/value pair, e.g. a CloudEvent extension. */
+typedef struct trib_type_host_attribute {
+    trib_type_host_buffer name;
+    trib_type_host_buffer value;
+} trib_type_host_attribute;
+
+typedef struct trib_type_plugin_attribute {
+    trib_type_plugin_buffer name;
+    trib_type_plugin_buffer value;
+} trib_type_plugin_attribute;
+
+/* The host's record of one plugin instance. OWNERSHIP: host; valid from on_instance_new until
+ * on_instance_destroy returns. Pass it back to every trib_host_* callback. */
+typedef struct trib_type_instance_host *trib_type_instance_host_ptr;
+
+/* The plugin's instance, returned by on_instance_new. OWNERSHIP: plugin; the host only passes it
+ * back to hooks and never dereferences it. */
+typedef void *trib_type_instance_plugin_ptr;
+
+/* Log levels, most severe first. */
+typedef enum trib_type_log_level {
+    TRIB_LOG_ERROR = 0,
+    TRIB_LOG_WARN = 1,
+    TRIB_LOG_INFO = 2,
+    TRIB_LOG_DEBUG = 3,
+    TRIB_LOG_TRACE = 4
+} trib_type_log_level;
+
+/* The three kinds of plugin. */
+typedef enum trib_type_plugin_kind {
+    TRIB_KIND_ADAPTER = 1,
+    TRIB_KIND_AUTHENTICATOR = 2,
+    TRIB_KIND_SINK = 3
+} trib_type_plugin_kind;
+
+/* ============================================================================================ */
+/* Configuration                                                                                */
+/* ============================================================================================ */
+
+/* The value types of the drop-in file's TOML subset. */
+typedef enum trib_type_config_value_type {
+    TRIB_CONFIG_STRING = 1,
+    TRIB_CONFIG_INTEGER = 2,
+    TRIB_CONFIG_FLOAT = 3,
+    TRIB_CONFIG_BOOLEAN = 4,
+    TRIB_CONFIG_ARRAY = 5
+} trib_type_config_value_type;
+
+/* One key of the plugin's part of a drop-in file. Tables are flattened into dotted keys
+ * ("tls.certificate"). An array is one item of type TRIB_CONFIG_ARRAY whose `count` elements are
+ * the items that immediately follow it, each keyed "name[i]"; arrays hold scalars only (the host
+ * refuses nested arrays and arrays of tables in plugin keys, naming the file and line).
+ * `text` always holds the value as text: the string itself (secret references already resolved,
+ * see below), the integer or float in decimal, "true"/"false", or empty for arrays.
+ * Secret references: a string value "${env:NAME}" is replaced by that environment variable and
+ * "${file:/path}" by that file's content without a trailing newline; a missing one fails the
+ * instance before on_instance_new.
+ * OWNERSHIP: host; valid until on_instance_new returns. */
+typedef struct trib_type_config_item {
+    uint32_t struct_size;
+    uint32_t type;               /* trib_type_config_value_type */
+    trib_type_host_buffer key;
+    trib_type_host_buffer text;
+    int64_t integer;             /* TRIB_CONFIG_INTEGER; also BOOLEAN as 0/1 */
+    double number;               /* TRIB_CONFIG_FLOAT and TRIB_CONFIG_INTEGER */
+    size_t count;                /* TRIB_CONFIG_ARRAY: number of element items that follow */
+    uint32_t line;               /* 1-based line in the drop-in file, for error messages */
+    uint32_t column;             /* 1-based column of the value */
+} trib_type_config_item;
+
+/* The plugin's keys from one drop-in file: every key except the host's own (`plugin`, `name`,
+ * `enabled`, and the `filter` table). The plugin validates them, rejecting unknown keys.
+ * OWNERSHIP: host; valid until on_instance_new returns. Copy what you keep. */
+typedef struct trib_type_config {
+    uint32_t struct_size;
+    const trib_type_config_item *const *items;   /* `item_count` pointers */
+    size_t item_count;
+    trib_type_host_buffer instance_name;  /* the instance name, e.g. "kafka" or "audit-hook" */
+    trib_type_host_buffer file;           /* the drop-in file path, for messages */
+    trib_type_host_buffer state_dir;      /* a directory this instance may write (spools, caches) */
+} trib_type_config;
+
+/* ============================================================================================ */
+/* Events (what sinks and pull consumers receive)                                               */
+/* ============================================================================================ */
+
+/* One normalized CloudEvent, built by the host from an adapter's message. All attributes are
+ * UTF-8 text; `data` is the payload (compact JSON when datacontenttype is application/json).
+ * `extensions` lists every CloudEvent extension attribute in a stable order: application, device,
+ * sender, partitionkey, instance, dataschema (when set), then the adapter's own. The named fields
+ * below repeat the ones every sink needs, for convenience.
+ * OWNERSHIP: host. LIFETIME: in a sink batch, until that batch is completed; in a subscription
+ * handler, until the handler returns. Fields with len 0 are absent (subject, dataschema). */
+typedef struct trib_type_event {
+    uint32_t struct_size;
+    trib_type_host_buffer specversion;      /* "1.0" */
+    trib_type_host_buffer id;               /* UUID v4 */
+    trib_type_host_buffer type;             /* io.drogue.event.v1 by default */
+    trib_type_host_buffer source;           /* drogue://{app}/{pct(device)} by default */
+    trib_type_host_buffer subject;          /* the channel */
+    trib_type_host_buffer time;             /* RFC 3339, UTC */
+    trib_type_host_buffer datacontenttype;
+    trib_type_host_buffer data;
+    trib_type_host_buffer application;
+    trib_type_host_buffer device;
+    trib_type_host_buffer sender;
+    trib_type_host_buffer partitionkey;     /* {pct(app)}/{pct(sender)}; the Kafka key */
+    const trib_type_host_attribute *extensions;
+    size_t extension_count;
+} trib_type_event;
+
+/* A batch handed to one sink. OWNERSHIP: host. LIFETIME: until the sink completes the operation.
+ * `events` is an array of `count` pointers (pointers, so trib_type_event can grow). */
+typedef struct trib_type_batch {
+    uint32_t struct_size;
+    const trib_type_event *const *events;
+    size_t count;
+} trib_type_batch;
+
+/* ============================================================================================ */
+/* Messages (what adapters publish)                                                             */
+/* ============================================================================================ */
+
+/* Message flags. */
+enum {
+    /* A connection event: the host sets type io.drogue.connection.v1 (subject "connection",
+     * payload {"connected":true|false} is the adapter's to supply). */
+    TRIB_MESSAGE_CONNECTION_EVENT = 1u << 0
+};
+
+/* One device message, as an adapter received it. The host validates and normalizes it into a
+ * trib_type_event (DESIGN section 2): a JSON content type (application/json*, text/json*, *+json)
+ * must parse and is compacted and normalized to application/json; no content type means JSON when
+ * the payload parses, else application/octet-stream; anything else passes through.
+ * OWNERSHIP: plugin; the host copies everything before trib_host_publish returns. */
+typedef struct trib_type_message {
+    uint32_t struct_size;
+    uint32_t flags;                          /* TRIB_MESSAGE_* */
+    trib_type_plugin_buffer application;     /* required */
+    trib_type_plugin_buffer device;          /* required: the device the data is about ("as") */
+    trib_type_plugin_buffer sender;          /* the authenticated device; empty = same as device */
+    trib_type_plugin_buffer channel;         /* required: becomes the subject */
+    trib_type_plugin_buffer content_type;    /* may be empty */
+    trib_type_plugin_buffer payload;
+    trib_type_plugin_buffer data_schema;     /* may be empty; becomes extension "dataschema" */
+    int64_t time_unix_ns;                    /* the device's own time; 0 = time of receipt */
+    const trib_type_plugin_attribute *extensions; /* adapter extensions, e.g. lorawanport */
+    size_t extension_count;
+} trib_type_message;
+
+/* Completion of trib_host_publish. `status` is TRIB_OK when every matching sink accepted the
+ * event durably, TRIB_BUSY when a sink applied back-pressure, TRIB_ERR_REJECTED never (that is
+ * returned synchronously), TRIB_ERR_UNAVAILABLE when a sink failed or the host is stopping, or
+ * another error. THREAD: any (often a sink's thread); it may run before trib_host_publish returns.
+ * Must not block. */
+typedef void (*trib_type_publish_done_fn)(void *done_ctx, trib_type_status status);
+
+/* ============================================================================================ */
+/* Authentication and authorization                                                             */
+/* ============================================================================================ */
+
+/* The forms of device credential an adapter can present. */
+typedef enum trib_type_credential_kind {
+    TRIB_CREDENTIAL_NONE = 0,
+    TRIB_CREDENTIAL_PASSWORD = 1,           /* `password` */
+    TRIB_CREDENTIAL_USERNAME_PASSWORD = 2,  /* `username` + `password` */
+    TRIB_CREDENTIAL_CERTIFICATE = 3,        /* `certificates`: DER chain, leaf first */
+    TRIB_CREDENTIAL_PSK_IDENTITY = 4,       /* `username` holds the PSK identity */
+    TRIB_CREDENTIAL_BEARER_TOKEN = 5,       /* user realm: `password` holds the token */
+    TRIB_CREDENTIAL_API_KEY = 6             /* user realm: `username` + `password` = API key */
+} trib_type_credential_kind;
+
+/* The request and result structs below travel both ways (adapter -> host -> authenticator ->
+ * host -> adapter). Their buffers are lent by whoever makes the call, for the duration of that
+ * call; the receiver copies what it keeps. They use trib_type_host_buffer's layout throughout. */
+
+/* A device authentication request. `application` or `device` may be empty when the credential
+ * names them (a certificate's issuer and subject). `as_device` is set when a gateway publishes for
+ * another device. */
+typedef struct trib_type_device_auth_request {
+    uint32_t struct_size;
+    uint32_t credential_kind;                /* trib_type_credential_kind */
+    trib_type_host_buffer application;
+    trib_type_host_buffer device;
+    trib_type_host_buffer as_device;
+    trib_type_host_buffer username;
+    trib_type_host_buffer password;
+    const trib_type_host_buffer *certificates;
+    size_t certificate_count;
+} trib_type_device_auth_request;
+
+/* The verdict on a device. `status`: TRIB_OK (authenticated and, with `as_device`, allowed to act
+ * for it), TRIB_DEFER (authenticator: not mine), TRIB_ERR_UNAUTHENTICATED, TRIB_ERR_DENIED,
+ * TRIB_ERR_UNAVAILABLE. On TRIB_OK, `application` and `device` are the canonical names (resolved
+ * from an alias or certificate), and `as_device` the canonical name of the device acted for. */
+typedef struct trib_type_device_auth_result {
+    uint32_t struct_size;
+    trib_type_status status;
+    trib_type_host_buffer application;
+    trib_type_host_buffer device;
+    trib_type_host_buffer as_device;
+} trib_type_device_auth_result;
+
+/* A user (application-side) authentication request: TRIB_CREDENTIAL_BEARER_TOKEN or
+ * TRIB_CREDENTIAL_API_KEY. */
+typedef struct trib_type_user_auth_request {
+    uint32_t struct_size;
+    uint32_t credential_kind;
+    trib_type_host_buffer username;
+    trib_type_host_buffer password;          /* the API key, or the bearer token */
+} trib_type_user_auth_request;
+
+/* The verdict on a user. `status`: TRIB_OK, TRIB_DEFER, TRIB_ERR_UNAUTHENTICATED,
+ * TRIB_ERR_UNAVAILABLE. On TRIB_OK, `user` names the user and `roles` its global roles
+ * (e.g. "drogue-admin"). */
+typedef struct trib_type_user_auth_result {
+    uint32_t struct_size;
+    trib_type_status status;
+    trib_type_host_buffer user;
+    const trib_type_host_buffer *roles;
+    size_t role_count;
+} trib_type_user_auth_result;
+
+/* Permissions on an application, weakest first (Drogue's model). */
+typedef enum trib_type_permission {
+    TRIB_PERMISSION_READ = 1,
+    TRIB_PERMISSION_WRITE = 2,
+    TRIB_PERMISSION_ADMIN = 3,
+    TRIB_PERMISSION_OWNER = 4
+} trib_type_permission;
+
+/* May `user` (with `roles`, as authenticated) act on `application` with `permission`?
+ * An empty `user` is the anonymous user. */
+typedef struct trib_type_authorize_request {
+    uint32_t struct_size;
+    uint32_t permission;                     /* trib_type_permission */
+    trib_type_host_buffer user;
+    const trib_type_host_buffer *roles;
+    size_t role_count;
+    trib_type_host_buffer application;
+} trib_type_authorize_request;
+
+/* Completions the host calls back into an adapter. `result` is lent until the function returns.
+ * THREAD: any; possibly before the starting call returns. Must not block. */
+typedef void (*trib_type_device_auth_done_fn)(void *done_ctx, const trib_type_device_auth_result *result);
+typedef void (*trib_type_user_auth_done_fn)(void *done_ctx, const trib_type_user_auth_result *result);
+/* `status`: TRIB_OK (allowed), TRIB_ERR_DENIED, TRIB_ERR_NOT_FOUND (no such application),
+ * TRIB_ERR_UNAVAILABLE. */
+typedef void (*trib_type_authorize_done_fn)(void *done_ctx, trib_type_status status);
+
+/* ============================================================================================ */
+/* Commands (application -> device, best effort)                                                */
+/* ============================================================================================ */
+
+/* A command for a device. OWNERSHIP: the caller's; a command handler must copy what it keeps
+ * before returning. */
+typedef struct trib_type_command {
+    uint32_t struct_size;
+    trib_type_host_buffer application;
+    trib_type_host_buffer device;
+    trib_type_host_buffer command;           /* the command name */
+    trib_type_host_buffer content_type;      /* may be empty */
+    trib_type_host_buffer payload;
+} trib_type_command;
+
+/* Called by the host when a command matches a live route. Return TRIB_OK when the command was
+ * handed to the live connection, TRIB_ERR_NOT_FOUND to decline it (e.g. a wildcard route of a
+ * gateway not responsible for that device), another error when the connection is gone.
+ * THREAD: the sender's thread; calls for one route may overlap. Must not block. */
+typedef trib_type_status (*trib_type_command_handler_fn)(void *handler_ctx, const trib_type_command *command);
+
+/* ============================================================================================ */
+/* Application-event subscriptions (pull consumers)                                             */
+/* ============================================================================================ */
+
+/* What a pull consumer wants. OWNERSHIP: plugin; copied. */
+typedef struct trib_type_subscription {
+    uint32_t struct_size;
+    trib_type_plugin_buffer application;     /* required */
+    trib_type_plugin_buffer channel;         /* empty = every channel */
+    trib_type_plugin_buffer group;           /* empty = its own; else one member of the group
+                                              * (per application) gets each event */
+    uint32_t queue_capacity;                 /* events held for this subscriber; 0 = 1024 */
+} trib_type_subscription;
+
+/* Hands one event to a subscriber. Return TRIB_OK when taken; anything else counts the event as
+ * dropped for that subscriber. THREAD: a host delivery thread; calls for one subscription never
+ * overlap and arrive in publish order. Must not block for long: events queue behind it, and past
+ * `queue_capacity` they are dropped and counted. */
+typedef trib_type_status (*trib_type_event_handler_fn)(void *handler_ctx, const trib_type_event *event);
+
+/* Called exactly once, after a route or subscription has been removed and no handler call for it
+ * is running any more: the plugin may then free `handler_ctx`. THREAD: any. May be NULL. */
+typedef void (*trib_type_release_fn)(void *handler_ctx);
+
+/* ============================================================================================ */
+/* Metrics                                                                                      */
+/* ============================================================================================ */
+
+typedef enum trib_type_metric_kind {
+    TRIB_METRIC_COUNTER = 1,                 /* only grows */
+    TRIB_METRIC_GAUGE = 2                    /* set to any value */
+} trib_type_metric_kind;
+
+/* ============================================================================================ */
+/* Host callbacks                                                                               */
+/* ============================================================================================ */
+
+/* The host's services. OWNERSHIP: host. LIFETIME: the whole process; the same table is passed to
+ * every instance. Every callback takes the caller's trib_type_instance_host_ptr first and is safe
+ * to call from any thread, unless its description says otherwise. (event_to_json needs no
+ * instance and takes none.) Check `struct_size` before
+ * calling a callback added in a newer minor. */
+typedef struct trib_type_host_api {
+    uint32_t struct_size;
+    uint32_t abi_major;
+    uint32_t abi_minor;
+
+    /* trib_host_log: writes one line tagged with the instance name. `message` has no newline.
+     * Cheap to call when the level is disabled; use log_enabled to skip building the message. */
+    void (*log)(trib_type_instance_host_ptr ih, trib_type_log_level level, trib_type_plugin_buffer message);
+
+    /* trib_host_log_enabled: 1 when `level` would be written, else 0. */
+    int32_t (*log_enabled)(trib_type_instance_host_ptr ih, trib_type_log_level level);
+
+    /* trib_host_publish (adapters): normalizes `message` into an event and routes it to every
+     * matching sink and to the application-event bus.
+     * RETURNS: TRIB_PENDING: `done` will be called exactly once (if `done` is NULL the message is
+     *            fire-and-forget: QoS 0, CoAP NON);
+     *          TRIB_ERR_REJECTED: the content type claims JSON and the payload is not JSON;
+     *          TRIB_ERR_INVALID: a required field is missing or not UTF-8;
+     *          TRIB_ERR_UNAVAILABLE: the host is stopping.
+     *          No other value is returned; `done` is not called for a negative return. */
+    trib_type_status (*publish)(trib_type_instance_host_ptr ih, const trib_type_message *message,
+                                trib_type_publish_done_fn done, void *done_ctx);
+
+    /* trib_host_authenticate_device (adapters): asks the authenticator chain, in drop-in order,
+     * until one answers other than TRIB_DEFER; if all defer (or none is loaded), the verdict is
+     * TRIB_ERR_UNAUTHENTICATED. `request` is copied.
+     * RETURNS: TRIB_PENDING (`done` follows exactly once) or TRIB_ERR_INVALID (no `done`). */
+    trib_type_status (*authenticate_device)(trib_type_instance_host_ptr ih,
+                                            const trib_type_device_auth_request *request,
+                                            trib_type_device_auth_done_fn done, void *done_ctx);
+
+    /* trib_host_authenticate_user (adapters): the same for the user realm. */
+    trib_type_status (*authenticate_user)(trib_type_instance_host_ptr ih,
+                                          const trib_type_user_auth_request *request,
+                                          trib_type_user_auth_done_fn done, void *done_ctx);
+
+    /* trib_host_authorize (adapters): asks the chain whether a user may act on an application;
+     * all defer = TRIB_ERR_DENIED. RETURNS as trib_host_authenticate_device. */
+    trib_type_status (*authorize)(trib_type_instance_host_ptr ih, const trib_type_authorize_request *request,
+                                  trib_type_authorize_done_fn done, void *done_ctx);
+
+    /* trib_host_complete_device_auth / _user_auth / _authorize (authenticators): completes the
+     * operation `op` that on_authenticate_device / on_authenticate_user / on_authorize accepted.
+     * `result` is copied. Exactly once per op, from any thread, possibly from inside the hook. */
+    void (*complete_device_auth)(trib_type_instance_host_ptr ih, uint64_t op,
+                                 const trib_type_device_auth_result *result);
+    void (*complete_user_auth)(trib_type_instance_host_ptr ih, uint64_t op,
+                               const trib_type_user_auth_result *result);
+    void (*complete_authorize)(trib_type_instance_host_ptr ih, uint64_t op, trib_type_status status);
+
+    /* trib_host_complete_delivery (sinks): completes the delivery `op` that on_sink_deliver
+     * accepted with TRIB_PENDING. `status`:
+     *   TRIB_OK               every event of the batch is durably accepted;
+     *   TRIB_RETRY            temporary failure: the host delivers the batch again after a
+     *                         backoff, up to its retry limit, then fails it;
+     *   TRIB_BUSY             back-pressure: the batch is failed as busy towards the devices;
+     *   TRIB_ERR_CANCELLED    not delivered because the instance is draining: the host hands the
+     *                         batch to the instance that replaces this one (reload), or fails it;
+     *   any other error       the batch failed.
+     * After this call returns, the batch must not be touched. */
+    void (*complete_delivery)(trib_type_instance_host_ptr ih, uint64_t op, trib_type_status status);
+
+    /* trib_host_command_route_add (adapters): registers a live route for commands to
+     * (application, device). An empty `device` is a wildcard for the application; its handler
+     * declines with TRIB_ERR_NOT_FOUND what it does not serve. `handler_ctx` is the plugin's until
+     * `release` is called. On TRIB_OK, *out_route identifies the route.
+     * RETURNS: TRIB_OK, TRIB_ERR_INVALID. */
+    trib_type_status (*command_route_add)(trib_type_instance_host_ptr ih, trib_type_plugin_buffer application,
+                                          trib_type_plugin_buffer device, trib_type_command_handler_fn handler,
+                                          void *handler_ctx, trib_type_release_fn release, uint64_t *out_route);
+
+    /* trib_host_command_route_remove (adapters): removes a route. No handler call starts after
+     * this returns; `release` runs once no call is running. Unknown ids are ignored. */
+    void (*command_route_remove)(trib_type_instance_host_ptr ih, uint64_t route);
+
+    /* trib_host_command_send (application-facing adapters): offers a command to the live routes
+     * of (application, device), exact routes first, then wildcard routes, and stops at the first
+     * handler that returns TRIB_OK. The caller authorizes the sender first. `command` is lent
+     * until this returns.
+     * RETURNS: TRIB_OK (a live route took it), TRIB_ERR_NOT_FOUND (none did), TRIB_ERR_INVALID. */
+    trib_type_status (*command_send)(trib_type_instance_host_ptr ih, const trib_type_command *command);
+
+    /* trib_host_subscribe (application-facing adapters): subscribes to the application-event bus.
+     * `handler` gets each matching event in order (see trib_type_event_handler_fn). On TRIB_OK,
+     * *out_subscription identifies it. RETURNS: TRIB_OK, TRIB_ERR_INVALID. */
+    trib_type_status (*subscribe)(trib_type_instance_host_ptr ih, const trib_type_subscription *subscription,
+                                  trib_type_event_handler_fn handler, void *handler_ctx,
+                                  trib_type_release_fn release, uint64_t *out_subscription);
+
+    /* trib_host_unsubscribe: ends a subscription; queued events are dropped (not counted as
+     * drops); `release` runs once no handler call is running. Unknown ids are ignored. */
+    void (*unsubscribe)(trib_type_instance_host_ptr ih, uint64_t subscription);
+
+    /* trib_host_metric_register: declares a metric exported on /metrics as
+     * tributary_plugin_<name>{instance="<instance>"} with `help`. `name` must match
+     * [a-z_][a-z0-9_]*. Registering the same name twice returns the same id.
+     * RETURNS: TRIB_OK with *out_metric set, TRIB_ERR_INVALID. */
+    trib_type_status (*metric_register)(trib_type_instance_host_ptr ih, trib_type_metric_kind kind,
+                                        trib_type_plugin_buffer name, trib_type_plugin_buffer help,
+                                        uint64_t *out_metric);
+
+    /* trib_host_metric_add / _set: adds to a counter (delta >= 0) or sets a gauge. Cheap enough
+     * for every message (an atomic add after a short lookup).
+     * Unknown ids are ignored. */
+    void (*metric_add)(trib_type_instance_host_ptr ih, uint64_t metric, int64_t delta);
+    void (*metric_set)(trib_type_instance_host_ptr ih, uint64_t metric, int64_t value);
+
+    /* trib_host_event_to_json: writes `event` as a structured-mode CloudEvent (JSON, the
+     * CloudEvents JSON format: JSON data inline, text data as a string, other data as
+     * data_base64) into `out` (`capacity` bytes, not NUL-terminated).
+     * RETURNS: the number of bytes the JSON needs; when larger than `capacity`, nothing useful
+     * was written: call again with a buffer that large. `out` may be NULL with `capacity` 0 to
+     * ask for the size. */
+    size_t (*event_to_json)(const trib_type_event *event, uint8_t *out, size_t capacity);
+
+    /* trib_host_config_get: looks up one key of the instance's configuration by its flattened
+     * name. Valid only during on_instance_new. RETURNS: the item (lent until on_instance_new
+     * returns) or NULL. */
+    const trib_type_config_item *(*config_get)(trib_type_instance_host_ptr ih, trib_type_plugin_buffer key);
+} trib_type_host_api;
+
+/* ============================================================================================ */
+/* Plugin hooks                                                                                 */
+/* ============================================================================================ */
+
+/* on_instance_new: creates an instance from its configuration. `host` and `ih` stay valid until
+ * on_instance_destroy returns; keep them. Validate every key and refuse unknown ones.
+ * On failure, write a one-line, human-readable reason (NUL-terminated, at most `error_capacity`
+ * bytes including the NUL) into `error` and return TRIB_ERR_CONFIG (or another error).
+ * THREAD: control. RETURNS: TRIB_OK with *out_instance set, or an error. */
+typedef trib_type_status (*trib_on_instance_new_fn)(const trib_type_host_api *host, trib_type_instance_host_ptr ih,
+                                                    const trib_type_config *config,
+                                                    trib_type_instance_plugin_ptr *out_instance,
+                                                    char *error, size_t error_capacity);
+
+/* on_instance_start: begins work (bind listeners, connect to brokers). Traffic hooks may be called
+ * from now on. THREAD: control. RETURNS: TRIB_OK, or an error with a reason in `error`; the host
+ * then calls on_instance_destroy without on_instance_drain. May be NULL (nothing to start). */
+typedef trib_type_status (*trib_on_instance_start_fn)(trib_type_instance_plugin_ptr instance,
+                                                      char *error, size_t error_capacity);
+
+/* on_instance_drain: stop taking new work and finish what is in flight before `deadline_unix_ms`
+ * (wall clock, milliseconds). Adapters stop accepting connections and messages; sinks complete
+ * every pending delivery (TRIB_OK, or TRIB_ERR_CANCELLED for what they could not finish, so the
+ * host can hand it on). The host waits until the instance has no operation pending or the
+ * deadline passes; it then fails what is still pending and ignores its late completions.
+ * THREAD: control; may block until the deadline. May be NULL (nothing to drain). */
+typedef void (*trib_on_instance_drain_fn)(trib_type_instance_plugin_ptr instance, int64_t deadline_unix_ms);
+
+/* on_instance_destroy: frees the instance. Every thread and timer the instance started must have
+ * stopped before this returns (the image stays mapped but the host forgets the instance).
+ * Nothing of the instance (hook, completion, handler or release) is called after this.
+ * THREAD: control. Required. */
+typedef void (*trib_on_instance_destroy_fn)(trib_type_instance_plugin_ptr instance);
+
+/* on_sink_deliver: takes a batch. `op` identifies this delivery for trib_host_complete_delivery.
+ * RETURNS: TRIB_PENDING: the batch is taken; complete `op` exactly once (possibly from inside
+ *            this hook). The batch stays valid until then.
+ *          TRIB_OK: delivered durably before returning; no completion follows (one that comes
+ *            anyway is ignored and counted).
+ *          TRIB_BUSY: nothing taken (back-pressure); no completion.
+ *          an error: nothing taken; the batch fails; no completion.
+ *          If the plugin completed `op` inside the hook, that completion decides and the return
+ *          value is ignored.
+ * THREAD: any; concurrent calls unless TRIB_FLAG_SERIAL_DELIVERY. Must not block for long: a
+ * local write or fsync is fine, a network round trip is not (keep those asynchronous). */
+typedef trib_type_status (*trib_on_sink_deliver_fn)(trib_type_instance_plugin_ptr instance, uint64_t op,
+                                                    const trib_type_batch *batch);
+
+/* on_authenticate_device / on_authenticate_user / on_authorize: answer a request. `op` is
+ * completed with the matching trib_host_complete_* exactly once, possibly from inside the hook.
+ * RETURNS: TRIB_PENDING when `op` is (or will be) completed; any other value answers at once with
+ * that status and no completion (TRIB_DEFER: not mine; TRIB_OK: allowed, and the request's names
+ * are the canonical ones). `request` is lent until the hook returns.
+ * THREAD: any, concurrently. Must not block: slow work (bcrypt, HTTP) goes to the plugin's own
+ * threads. */
+typedef trib_type_status (*trib_on_authenticate_device_fn)(trib_type_instance_plugin_ptr instance, uint64_t op,
+                                                           const trib_type_device_auth_request *request);
+typedef trib_type_status (*trib_on_authenticate_user_fn)(trib_type_instance_plugin_ptr instance, uint64_t op,
+                                                         const trib_type_user_auth_request *request);
+typedef trib_type_status (*trib_on_authorize_fn)(trib_type_instance_plugin_ptr instance, uint64_t op,
+                                                 const trib_type_authorize_request *request);
+
+/* Sink hooks. OWNERSHIP: plugin, static storage (lives as long as the image). */
+typedef struct trib_type_sink_hooks {
+    uint32_t struct_size;
+    trib_on_sink_deliver_fn on_sink_deliver;   /* required */
+    uint32_t max_batch;                        /* largest batch wanted; 0 = 1 */
+} trib_type_sink_hooks;
+
+/* Authenticator hooks. Any of them may be NULL: the host then treats that request as TRIB_DEFER.
+ * OWNERSHIP: plugin, static storage. */
+typedef struct trib_type_authenticator_hooks {
+    uint32_t struct_size;
+    trib_on_authenticate_device_fn on_authenticate_device;
+    trib_on_authenticate_user_fn on_authenticate_user;
+    trib_on_authorize_fn on_authorize;
+} trib_type_authenticator_hooks;
+
+/* Descriptor flags. */
+enum {
+    /* Sinks: the host never calls on_sink_deliver concurrently for one instance. */
+    TRIB_FLAG_SERIAL_DELIVERY = 1u << 0
+};
+
+/* What a plugin is. OWNERSHIP: plugin, static storage; the host copies the strings it keeps.
+ * Exactly one of `sink` and `authenticator` is set for those kinds; adapters set neither (their
+ * work starts in on_instance_start). */
+typedef struct trib_type_plugin_descriptor {
+    uint32_t struct_size;
+    uint32_t abi_major;                        /* TRIB_ABI_MAJOR the plugin was built with */
+    uint32_t abi_minor;                        /* TRIB_ABI_MINOR the plugin was built with */
+    uint32_t kind;                             /* trib_type_plugin_kind */
+    uint32_t flags;                            /* TRIB_FLAG_* */
+    const char *name;                          /* NUL-terminated, e.g. "kafka" */
+    const char *version;                       /* NUL-terminated, the plugin's own version */
+    const char *description;                   /* NUL-terminated, one line */
+    const char *built_with;                    /* TRIB_BUILT_WITH_C, or the Swift toolchain id */
+    trib_on_instance_new_fn on_instance_new;   /* required */
+    trib_on_instance_start_fn on_instance_start;
+    trib_on_instance_drain_fn on_instance_drain;
+    trib_on_instance_destroy_fn on_instance_destroy; /* required */
+    const trib_type_sink_hooks *sink;
+    const trib_type_authenticator_hooks *authenticator;
+} trib_type_plugin_descriptor;
+
+/* The entry symbol, TRIB_ENTRY_SYMBOL. Called once per load, on the control thread, with the
+ * host's ABI version. A plugin refuses a host it cannot work with (a different major, or an older
+ * minor than it needs) by returning TRIB_ERR_ABI; otherwise it sets *out_descriptor to its static
+ * descriptor and returns TRIB_OK. */
+typedef trib_type_status (*trib_on_plugin_entry_fn)(uint32_t host_abi_major, uint32_t host_abi_minor,
+                                                    const trib_type_plugin_descriptor **out_descriptor);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TRIBUTARY_H */

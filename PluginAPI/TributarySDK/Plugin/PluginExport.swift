@@ -1,0 +1,153 @@
+import CTributary
+import Glibc
+import Synchronization
+
+/// The glue between a Swift plugin and the C ABI. A plugin exports its entry symbol like this:
+///
+/// ```swift
+/// @c(trib_plugin_entry)
+/// public func tribPluginEntry(
+///     hostMajor: UInt32, hostMinor: UInt32,
+///     descriptor: UnsafeMutablePointer<UnsafePointer<trib_type_plugin_descriptor>?>?
+/// ) -> Int32 {
+///     PluginExport.entry(hostMajor: hostMajor, hostMinor: hostMinor, descriptor: descriptor,
+///                        definition: PluginDefinition(name: "my-sink", ...) { host, config in ... })
+/// }
+/// ```
+///
+/// Each plugin image links its own copy of this SDK, so the one definition registered here is the
+/// image's own. The descriptor and its strings live as long as the image (which is never unloaded).
+public enum PluginExport {
+    public static func entry(
+        hostMajor: UInt32, hostMinor: UInt32,
+        descriptor out: UnsafeMutablePointer<UnsafePointer<trib_type_plugin_descriptor>?>?,
+        definition: @autoclosure () -> PluginDefinition
+    ) -> Int32 {
+        guard hostMajor == TRIB_ABI_MAJOR, let out else { return Int32(TRIB_ERR_ABI) }
+        out.pointee = registration.withLock { state in
+            if let existing = state { return existing.descriptor }
+            let made = Registration(definition())
+            state = made
+            return made.descriptor
+        }
+        return Int32(TRIB_OK)
+    }
+
+    static var definition: PluginDefinition? { registration.withLock { $0?.definition } }
+}
+
+private final class Registration: Sendable {
+    let definition: PluginDefinition
+    nonisolated(unsafe) let descriptor: UnsafePointer<trib_type_plugin_descriptor>
+
+    init(_ definition: PluginDefinition) {
+        self.definition = definition
+        var d = trib_type_plugin_descriptor()
+        d.struct_size = UInt32(MemoryLayout<trib_type_plugin_descriptor>.size)
+        d.abi_major = TRIB_ABI_MAJOR
+        d.abi_minor = TRIB_ABI_MINOR
+        d.name = UnsafePointer(strdup(definition.name))
+        d.version = UnsafePointer(strdup(definition.version))
+        d.description = UnsafePointer(strdup(definition.description))
+        d.built_with = UnsafePointer(strdup(Toolchain.identity))
+        d.on_instance_new = sdkInstanceNew
+        d.on_instance_start = sdkInstanceStart
+        d.on_instance_drain = sdkInstanceDrain
+        d.on_instance_destroy = sdkInstanceDestroy
+        switch definition.kind {
+        case .adapter:
+            d.kind = TRIB_KIND_ADAPTER.rawValue
+        case .authenticator:
+            d.kind = TRIB_KIND_AUTHENTICATOR.rawValue
+        case .sink(let maxBatch, let serial):
+            d.kind = TRIB_KIND_SINK.rawValue
+            d.flags = serial ? UInt32(TRIB_FLAG_SERIAL_DELIVERY) : 0
+            let hooks = UnsafeMutablePointer<trib_type_sink_hooks>.allocate(capacity: 1)
+            hooks.initialize(to: trib_type_sink_hooks(
+                struct_size: UInt32(MemoryLayout<trib_type_sink_hooks>.size),
+                on_sink_deliver: sdkSinkDeliver, max_batch: maxBatch))
+            d.sink = UnsafePointer(hooks)
+        }
+        let pointer = UnsafeMutablePointer<trib_type_plugin_descriptor>.allocate(capacity: 1)
+        pointer.initialize(to: d)
+        descriptor = UnsafePointer(pointer)
+    }
+}
+
+private let registration = Mutex<Registration?>(nil)
+
+/// The instance as the C side holds it: the Swift object plus its host, retained until destroy.
+final class InstanceBox {
+    let host: PluginHost
+    let instance: any PluginInstance
+    let sink: (any SinkInstance)?
+
+    init(host: PluginHost, instance: any PluginInstance) {
+        self.host = host
+        self.instance = instance
+        self.sink = instance as? any SinkInstance
+    }
+
+    static func from(_ pointer: UnsafeMutableRawPointer?) -> InstanceBox {
+        Unmanaged<InstanceBox>.fromOpaque(pointer!).takeUnretainedValue()
+    }
+}
+
+private func writeError(_ message: String, _ error: UnsafeMutablePointer<CChar>?, _ capacity: Int) {
+    guard let error, capacity > 0 else { return }
+    var bytes = Array(message.utf8.prefix(capacity - 1))
+    bytes.append(0)
+    bytes.withUnsafeBufferPointer { source in
+        source.withMemoryRebound(to: CChar.self) { error.update(from: $0.baseAddress!, count: $0.count) }
+    }
+}
+
+private func sdkInstanceNew(
+    api: UnsafePointer<trib_type_host_api>?, ih: trib_type_instance_host_ptr?, config: UnsafePointer<trib_type_config>?,
+    out: UnsafeMutablePointer<trib_type_instance_plugin_ptr?>?, errorOut: UnsafeMutablePointer<CChar>?, capacity: Int
+) -> trib_type_status {
+    guard let api, let ih, let config, let out, let definition = PluginExport.definition else {
+        writeError("invalid arguments to on_instance_new", errorOut, capacity)
+        return Int32(TRIB_ERR_INVALID)
+    }
+    let host = PluginHost(api: api, instance: ih)
+    do {
+        let instance = try definition.make(host, PluginConfig(config))
+        out.pointee = Unmanaged.passRetained(InstanceBox(host: host, instance: instance)).toOpaque()
+        return Int32(TRIB_OK)
+    } catch {
+        writeError(error.message, errorOut, capacity)
+        return error.status.isFailure ? error.status.rawValue : Int32(TRIB_ERR_CONFIG)
+    }
+}
+
+private func sdkInstanceStart(
+    instance: trib_type_instance_plugin_ptr?, errorOut: UnsafeMutablePointer<CChar>?, capacity: Int
+) -> trib_type_status {
+    do {
+        try InstanceBox.from(instance).instance.start()
+        return Int32(TRIB_OK)
+    } catch {
+        writeError(error.message, errorOut, capacity)
+        return error.status.isFailure ? error.status.rawValue : Int32(TRIB_ERR_INTERNAL)
+    }
+}
+
+private func sdkInstanceDrain(instance: trib_type_instance_plugin_ptr?, deadline: Int64) {
+    InstanceBox.from(instance).instance.drain(deadlineUnixMilliseconds: deadline)
+}
+
+private func sdkInstanceDestroy(instance: trib_type_instance_plugin_ptr?) {
+    guard let instance else { return }
+    let box = Unmanaged<InstanceBox>.fromOpaque(instance)
+    box.takeUnretainedValue().instance.stop()
+    box.release()
+}
+
+private func sdkSinkDeliver(
+    instance: trib_type_instance_plugin_ptr?, op: UInt64, batch: UnsafePointer<trib_type_batch>?
+) -> trib_type_status {
+    let box = InstanceBox.from(instance)
+    guard let sink = box.sink, let batch else { return Int32(TRIB_ERR_UNSUPPORTED) }
+    return sink.deliver(SinkBatch(host: box.host, operation: op, batch: batch)).rawValue
+}

@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+@testable import TributaryHost
+
+/// Pull consumers: shared groups split the stream, others see all of it.
+final class ApplicationEventBusTests: XCTestCase {
+    private var state = ""
+    private var runtime: HostRuntime!
+
+    override func setUp() {
+        state = Fixtures.temporaryDirectory("bus")
+        runtime = HostRuntime(settings: Fixtures.settings(stateDirectory: state))
+    }
+
+    override func tearDown() { runtime.stopAll() }
+
+    private func subscriber(_ name: String, _ extra: String) throws -> InstanceConfig {
+        try Fixtures.instance("plugin = \"\(try Fixtures.fixture("subscriber_adapter"))\"\nrecord = \"\(state)/\(name)\"\napplication = \"app\"\n\(extra)", file: "10-\(name).conf")
+    }
+
+    private func ids(_ file: String) -> [String] {
+        ((try? String(contentsOfFile: "\(state)/\(file)", encoding: .utf8)) ?? "").split(separator: "\n").map { String($0.split(separator: " ")[0]) }
+    }
+
+    private func waitFor(_ condition: () -> Bool) {
+        let deadline = Date().addingTimeInterval(10)
+        while !condition() && Date() < deadline { usleep(10_000) }
+    }
+
+    func testSharedGroupMembersSplitAndOtherConsumersGetEverything() throws {
+        let configs = [
+            try subscriber("group", "group = \"workers\"\nmembers = 2"),
+            try subscriber("solo", ""),
+            try subscriber("second-group", "group = \"audit\""),
+            try subscriber("filtered", "channel = \"state\""),
+            try Fixtures.instance("plugin = \"\(try Fixtures.fixture("script_adapter"))\"\nrecord = \"\(state)/summary.json\"\ncount = 200", file: "20-script.conf"),
+        ]
+        XCTAssertEqual(runtime.startAll(configs).map(\.description), [])
+        XCTAssertEqual(try Fixtures.waitForJSON("\(state)/summary.json").int("ok"), 200)
+        waitFor { ids("group.0").count + ids("group.1").count == 200 && ids("solo.0").count == 200 && ids("second-group.0").count == 200 }
+
+        let first = ids("group.0"), second = ids("group.1")
+        XCTAssertFalse(first.isEmpty)
+        XCTAssertFalse(second.isEmpty)
+        XCTAssertTrue(Set(first).isDisjoint(with: second), "no event went to two members of one group")
+        XCTAssertEqual(Set(first).union(second), Set(ids("solo.0")), "together the group saw everything")
+        XCTAssertEqual(Set(ids("solo.0")).count, 200)
+        XCTAssertEqual(Set(ids("second-group.0")), Set(ids("solo.0")), "another group gets everything too")
+        XCTAssertEqual(ids("filtered.0").count, 0, "a channel filter filters")
+    }
+
+    func testAFullQueueDropsAndCounts() throws {
+        let bus = ApplicationEventBus()
+        let metrics = InstanceMetrics()
+        let blocker = DispatchSemaphore(value: 0)
+        let box = Unmanaged.passRetained(SemaphoreBox(blocker)).toOpaque()
+        let subscription = Subscription(id: bus.makeID(), application: "app", channel: nil, group: nil, capacity: 2,
+                                        handler: blockingHandler, context: box, release: releaseSemaphoreBox, metrics: metrics)
+        bus.add(subscription)
+        let record = try makeRecord()
+        for _ in 0..<10 { bus.publish(record) }
+        for _ in 0..<10 { blocker.signal() }
+        let deadline = Date().addingTimeInterval(5)
+        while metrics.busDelivered.value + metrics.busDropped.value < 10 && Date() < deadline { usleep(1_000) }
+        XCTAssertGreaterThanOrEqual(metrics.busDropped.value, 7, "capacity 2 plus at most one in the handler")
+        XCTAssertEqual(metrics.busDelivered.value + metrics.busDropped.value, 10)
+        bus.remove(id: subscription.id)?.cancel()
+    }
+
+    private func makeRecord() throws -> EventRecord {
+        var record: EventRecord?
+        try withPluginBufferMessage { message in record = try EventNormalizer().normalize(message, nowUnixNanoseconds: 0) }
+        return record!
+    }
+}

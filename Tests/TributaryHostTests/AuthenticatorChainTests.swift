@@ -1,0 +1,108 @@
+import CTributary
+import TributarySDK
+import XCTest
+@testable import TributaryHost
+
+/// The authenticator chain: drop-in order, defer passes on, all-defer denies, completions from
+/// other threads.
+final class AuthenticatorChainTests: XCTestCase {
+    private var state = ""
+    private var runtime: HostRuntime!
+    private var adapter: InstanceRecord!
+    private let api = HostAPITable.pointer.pointee
+
+    override func setUpWithError() throws {
+        state = Fixtures.temporaryDirectory("auth")
+        runtime = HostRuntime(settings: Fixtures.settings(stateDirectory: state))
+        let library = try Fixtures.fixture("fixture_authenticator")
+        let errors = runtime.startAll([
+            try Fixtures.instance("""
+                plugin = "\(library)"
+                devices = ["app1/device1/secret"]
+                users = ["alice/alice-key"]
+                grants = ["alice/app1/write"]
+                """, file: "10-first.conf"),
+            try Fixtures.instance("""
+                plugin = "\(library)"
+                devices = ["app2/device1/other", "app2/gw1/gwsecret", "app2/sensor/x"]
+                users = ["bob/bob-key"]
+                grants = ["bob/app2/read"]
+                async = true
+                """, file: "20-second.conf"),
+        ])
+        XCTAssertEqual(errors.map(\.description), [])
+        adapter = InstanceRecord(name: "adapter", kind: .adapter, services: runtime.services)
+    }
+
+    override func tearDown() { runtime.stopAll() }
+
+    private func device(_ application: String, _ device: String, _ password: String, as asDevice: String = "") -> String {
+        let recorder = Recorder()
+        withPluginBuffers([application, device, asDevice, password]) { b in
+            var request = trib_type_device_auth_request()
+            request.struct_size = UInt32(MemoryLayout<trib_type_device_auth_request>.size)
+            request.credential_kind = TRIB_CREDENTIAL_PASSWORD.rawValue
+            request.application = b[0].asHost
+            request.device = b[1].asHost
+            request.as_device = b[2].asHost
+            request.password = b[3].asHost
+            XCTAssertEqual(api.authenticate_device(adapter.handle, &request, recordDeviceAuth, recorder.context), Int32(TRIB_PENDING))
+        }
+        return recorder.wait(for: 1).first ?? "no answer"
+    }
+
+    private func user(_ name: String, _ key: String) -> String {
+        let recorder = Recorder()
+        withPluginBuffers([name, key]) { b in
+            var request = trib_type_user_auth_request(struct_size: UInt32(MemoryLayout<trib_type_user_auth_request>.size),
+                                                      credential_kind: TRIB_CREDENTIAL_API_KEY.rawValue, username: b[0].asHost, password: b[1].asHost)
+            XCTAssertEqual(api.authenticate_user(adapter.handle, &request, recordUserAuth, recorder.context), Int32(TRIB_PENDING))
+        }
+        return recorder.wait(for: 1).first ?? "no answer"
+    }
+
+    private func authorize(_ name: String, _ application: String, _ permission: trib_type_permission) -> String {
+        let recorder = Recorder()
+        withPluginBuffers([name, application]) { b in
+            var request = trib_type_authorize_request(struct_size: UInt32(MemoryLayout<trib_type_authorize_request>.size),
+                                                      permission: permission.rawValue, user: b[0].asHost, roles: nil, role_count: 0,
+                                                      application: b[1].asHost)
+            XCTAssertEqual(api.authorize(adapter.handle, &request, recordAuthorize, recorder.context), Int32(TRIB_PENDING))
+        }
+        return recorder.wait(for: 1).first ?? "no answer"
+    }
+
+    func testTheFirstAuthenticatorThatKnowsTheApplicationAnswers() {
+        XCTAssertEqual(device("app1", "device1", "secret"), "ok app1/device1/")
+        XCTAssertEqual(device("app1", "device1", "wrong"), "unauthenticated app1/device1/")
+        XCTAssertEqual(device("app2", "device1", "other"), "ok app2/device1/", "the first deferred, the second (async) answered")
+        XCTAssertEqual(device("app2", "device1", "secret"), "unauthenticated app2/device1/")
+    }
+
+    func testWhenEveryAuthenticatorDefersTheDeviceIsDenied() {
+        XCTAssertEqual(device("nobody-knows", "device1", "secret"), "unauthenticated nobody-knows/device1/")
+        XCTAssertEqual(runtime.services.registry.authenticationRefused.value, 1)
+    }
+
+    func testGatewaysActingForOtherDevices() {
+        XCTAssertEqual(device("app2", "gw1", "gwsecret", as: "sensor"), "ok app2/gw1/sensor")
+        XCTAssertEqual(device("app2", "device1", "other", as: "sensor"), "denied app2/device1/sensor")
+    }
+
+    func testUsersAndAuthorization() {
+        XCTAssertEqual(user("alice", "alice-key"), "ok alice")
+        XCTAssertEqual(user("bob", "bob-key"), "ok bob")
+        XCTAssertEqual(user("bob", "nope"), "unauthenticated ")
+        XCTAssertEqual(user("mallory", "x"), "unauthenticated ", "all defer")
+        XCTAssertEqual(authorize("alice", "app1", TRIB_PERMISSION_WRITE), "ok")
+        XCTAssertEqual(authorize("alice", "app1", TRIB_PERMISSION_ADMIN), "denied")
+        XCTAssertEqual(authorize("bob", "app2", TRIB_PERMISSION_READ), "denied", "the first authenticator denies before the second is asked")
+    }
+
+    func testWithoutAuthenticatorsEverythingIsDenied() {
+        let empty = HostServices(normalizer: EventNormalizer())
+        adapter = InstanceRecord(name: "lonely", kind: .adapter, services: empty)
+        XCTAssertEqual(device("app1", "device1", "secret"), "unauthenticated app1/device1/")
+        XCTAssertEqual(authorize("alice", "app1", TRIB_PERMISSION_READ), "denied")
+    }
+}

@@ -1,0 +1,80 @@
+import CTributary
+import TributarySDK
+import XCTest
+@testable import TributaryHost
+
+/// Best-effort commands through the host table, as adapters use them.
+final class CommandBusTests: XCTestCase {
+    private let services = HostServices(normalizer: EventNormalizer())
+    private lazy var adapter = InstanceRecord(name: "adapter", kind: .adapter, services: services)
+    private let api = HostAPITable.pointer.pointee
+
+    private func addRoute(_ application: String, _ device: String, _ recorder: Recorder) -> UInt64 {
+        var id: UInt64 = 0
+        let status = withPluginBuffers([application, device]) { b in
+            api.command_route_add(adapter.handle, b[0], b[1], recordCommand, recorder.context, countRelease, &id)
+        }
+        XCTAssertEqual(status, Int32(TRIB_OK))
+        return id
+    }
+
+    private func send(_ application: String, _ device: String, _ name: String, _ payload: String = "{}") -> Status {
+        withPluginBuffers([application, device, name, "application/json", payload]) { b in
+            var command = trib_type_command(struct_size: UInt32(MemoryLayout<trib_type_command>.size), application: b[0].asHost,
+                                            device: b[1].asHost, command: b[2].asHost, content_type: b[3].asHost, payload: b[4].asHost)
+            return Status(rawValue: api.command_send(adapter.handle, &command))
+        }
+    }
+
+    func testACommandReachesTheLiveRouteOfItsDevice() {
+        let device = Recorder()
+        _ = addRoute("app", "device1", device)
+        XCTAssertEqual(send("app", "device1", "set-led", "{\"on\":true}"), .ok)
+        XCTAssertEqual(device.all, ["app/device1 set-led {\"on\":true}"])
+        XCTAssertEqual(services.registry.commandsDelivered.value, 1)
+    }
+
+    func testWithoutALiveRouteTheSenderLearnsIt() {
+        _ = addRoute("app", "device1", Recorder())
+        XCTAssertEqual(send("app", "device2", "reboot"), .notFound)
+        XCTAssertEqual(send("other", "device1", "reboot"), .notFound)
+        XCTAssertEqual(services.registry.commandsWithoutRoute.value, 2)
+    }
+
+    func testWildcardRoutesServeGatewaysAndMayDecline() {
+        let gateway = Recorder()
+        let declining = Recorder(answer: Int32(TRIB_ERR_NOT_FOUND))
+        _ = addRoute("app", "", declining)
+        XCTAssertEqual(send("app", "sensor-9", "ping"), .notFound)
+        _ = addRoute("app", "", gateway)
+        XCTAssertEqual(send("app", "sensor-9", "ping"), .ok)
+        XCTAssertEqual(gateway.all, ["app/sensor-9 ping {}"])
+    }
+
+    func testExactRoutesComeBeforeWildcards() {
+        let exact = Recorder(), wildcard = Recorder()
+        _ = addRoute("app", "", wildcard)
+        _ = addRoute("app", "device1", exact)
+        XCTAssertEqual(send("app", "device1", "x"), .ok)
+        XCTAssertEqual(exact.all.count, 1)
+        XCTAssertEqual(wildcard.all.count, 0)
+    }
+
+    func testRemovedRoutesAreReleasedOnceAndTakeNothing() {
+        let device = Recorder()
+        let id = addRoute("app", "device1", device)
+        api.command_route_remove(adapter.handle, id)
+        api.command_route_remove(adapter.handle, id)
+        XCTAssertEqual(device.releases.load(ordering: .relaxed), 1)
+        XCTAssertEqual(send("app", "device1", "x"), .notFound)
+        XCTAssertEqual(device.all, [])
+    }
+
+    func testAnInstanceGoingAwayReleasesItsRoutes() {
+        let device = Recorder()
+        _ = addRoute("app", "device1", device)
+        adapter.releaseBusResources()
+        XCTAssertEqual(device.releases.load(ordering: .relaxed), 1)
+        XCTAssertEqual(send("app", "device1", "x"), .notFound)
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import XCTest
+@testable import TributaryHost
+
+/// Delivery semantics (DESIGN section 6): a device is answered exactly once, and only with OK when
+/// every matching sink took the event.
+final class DeliveryTests: XCTestCase {
+    private var state = ""
+    private var runtime: HostRuntime!
+
+    override func setUp() {
+        state = Fixtures.temporaryDirectory("delivery")
+        runtime = HostRuntime(settings: Fixtures.settings(stateDirectory: state))
+    }
+
+    override func tearDown() { runtime.stopAll() }
+
+    private func sink(_ name: String, _ extra: String = "") throws -> InstanceConfig {
+        try Fixtures.instance("plugin = \"\(try Fixtures.fixture("recording_sink"))\"\npath = \"\(state)/\(name).jsonl\"\n\(extra)", file: "10-\(name).conf")
+    }
+
+    private func adapter(count: Int, _ extra: String = "") throws -> InstanceConfig {
+        try Fixtures.instance("plugin = \"\(try Fixtures.fixture("script_adapter"))\"\nrecord = \"\(state)/summary.json\"\ncount = \(count)\n\(extra)", file: "20-script.conf")
+    }
+
+    private func run(_ configs: [InstanceConfig]) throws -> [String: Any] {
+        XCTAssertEqual(runtime.startAll(configs).map(\.description), [])
+        return try Fixtures.waitForJSON("\(state)/summary.json")
+    }
+
+    func testAnEventForTwoSinksIsAcknowledgedOnlyAfterBoth() throws {
+        let summary = try run([try sink("slow", "delay_ms = 200\ncomplete_from_thread = true"), try sink("fast"),
+                               try adapter(count: 10, "window = 10")])
+        // The slow sink records before completing, and the summary appears only after the last
+        // completion, so every event must already be in both files.
+        XCTAssertEqual(summary.int("ok"), 10)
+        XCTAssertEqual(Fixtures.jsonLines("\(state)/slow.jsonl").count, 10)
+        XCTAssertEqual(Fixtures.jsonLines("\(state)/fast.jsonl").count, 10)
+    }
+
+    func testOneFailingSinkFailsTheEventForTheDevice() throws {
+        let summary = try run([try sink("broken", "outcome = \"error\""), try sink("fine"), try adapter(count: 10)])
+        XCTAssertEqual(summary.int("ok"), 0)
+        XCTAssertEqual(summary.int("other_error"), 10)
+        XCTAssertEqual(Fixtures.jsonLines("\(state)/fine.jsonl").count, 10, "the other sink still got every event")
+    }
+
+    func testCompletionsFromOtherThreadsArriveExactlyOnce() throws {
+        let summary = try run([try sink("threaded", "complete_from_thread = true"), try sink("inline"),
+                               try adapter(count: 3000, "window = 256")])
+        XCTAssertEqual(summary.int("ok"), 3000)
+        XCTAssertEqual(summary.int("duplicates"), 0)
+        XCTAssertEqual(summary.int("pending"), 0)
+        XCTAssertEqual(runtime.services.registry.unknownCompletions.value, 0)
+    }
+
+    func testBusyReachesTheAdapter() throws {
+        let summary = try run([try sink("busy", "outcome = \"busy\""), try adapter(count: 20)])
+        XCTAssertEqual(summary.int("busy"), 20)
+        XCTAssertEqual(Fixtures.jsonLines("\(state)/busy.jsonl").count, 0, "nothing was taken")
+    }
+
+    func testBusyReturnedFromTheHookReachesTheAdapter() throws {
+        let summary = try run([try sink("busy", "outcome = \"busy-sync\""), try adapter(count: 20)])
+        XCTAssertEqual(summary.int("busy"), 20)
+    }
+
+    func testErrorReturnedFromTheHookFailsTheEvent() throws {
+        let summary = try run([try sink("down", "outcome = \"error-sync\""), try adapter(count: 20)])
+        XCTAssertEqual(summary.int("unavailable"), 20)
+    }
+
+    func testRetryIsDeliveredAgain() throws {
+        let summary = try run([try sink("flaky", "outcome = \"retry\"\nfail_first = 3"), try adapter(count: 5, "window = 1")])
+        XCTAssertEqual(summary.int("ok"), 5)
+        XCTAssertEqual(Fixtures.jsonLines("\(state)/flaky.jsonl").count, 5)
+        let sink = runtime.running.first { $0.config.name == "flaky" }!.record.metrics
+        XCTAssertEqual(sink.deliveredRetry.value, 3)
+        XCTAssertEqual(sink.deliveredOK.value, 5)
+    }
+
+    func testRetriesEndAfterTheLimit() throws {
+        let summary = try run([try sink("dead", "outcome = \"retry\""), try adapter(count: 2, "window = 2")])
+        XCTAssertEqual(summary.int("unavailable"), 2)
+    }
+
+    func testJSONThatIsNotJSONIsRejectedAndCounted() throws {
+        let summary = try run([try sink("any"), try adapter(count: 4, "content_type = \"application/json\"\npayload = \"{not json\"")])
+        XCTAssertEqual(summary.int("sync_rejected"), 4)
+        let adapter = runtime.running.first { $0.config.name == "script" }!.record.metrics
+        XCTAssertEqual(adapter.eventsRejected.value, 4)
+    }
+
+    func testSinkFiltersSelectApplicationsAndChannels() throws {
+        let configs = [
+            try sink("mine", "[filter]\napplications = [\"app\"]\nchannels = [\"telemetry\"]"),
+            try sink("other-app", "[filter]\napplications = [\"someone-else\"]"),
+            try sink("other-channel", "[filter]\nchannels = [\"state\"]"),
+            try adapter(count: 3),
+        ]
+        XCTAssertEqual(try run(configs).int("ok"), 3)
+        XCTAssertEqual(Fixtures.jsonLines("\(state)/mine.jsonl").count, 3)
+        XCTAssertEqual(Fixtures.jsonLines("\(state)/other-app.jsonl").count, 0)
+        XCTAssertEqual(Fixtures.jsonLines("\(state)/other-channel.jsonl").count, 0)
+    }
+
+    func testStoppingFailsWhatTheSinkStillHolds() throws {
+        var settings = Fixtures.settings(stateDirectory: state)
+        settings.drainTimeoutMilliseconds = 300
+        runtime = HostRuntime(settings: settings)
+        XCTAssertEqual(runtime.startAll([try sink("stuck", "delay_ms = 60000"), try adapter(count: 30, "window = 30")]).map(\.description), [])
+        let sinkRecord = runtime.running.first { $0.config.name == "stuck" }!.record
+        let deadline = Date().addingTimeInterval(10)
+        while sinkRecord.metrics.inFlight.value < 30 && Date() < deadline { usleep(5_000) }
+        runtime.stopAll()
+        let summary = try Fixtures.waitForJSON("\(state)/summary.json")
+        XCTAssertEqual(summary.int("published"), 30)
+        XCTAssertEqual(summary.int("pending"), 0, "every event in flight was completed or failed")
+        XCTAssertEqual(summary.int("ok") + summary.int("unavailable") + summary.int("cancelled"), 30)
+        XCTAssertEqual(summary.int("duplicates"), 0)
+    }
+
+    func testAStuckSinkIsFailedAtTheDeadlineAndItsLateCompletionsAreCounted() throws {
+        var settings = Fixtures.settings(stateDirectory: state)
+        settings.drainTimeoutMilliseconds = 300
+        runtime = HostRuntime(settings: settings)
+        XCTAssertEqual(runtime.startAll([try sink("stuck", "delay_ms = 60000\nignore_drain = true"),
+                                         try adapter(count: 30, "window = 30")]).map(\.description), [])
+        let sinkRecord = runtime.running.first { $0.config.name == "stuck" }!.record
+        let deadline = Date().addingTimeInterval(10)
+        while sinkRecord.metrics.inFlight.value < 30 && Date() < deadline { usleep(5_000) }
+        runtime.stopAll()
+        let summary = try Fixtures.waitForJSON("\(state)/summary.json")
+        XCTAssertEqual(summary.int("unavailable"), 30, "failed by the host at the deadline")
+        XCTAssertEqual(summary.int("pending"), 0)
+        XCTAssertEqual(runtime.services.registry.unknownCompletions.value, 30, "the sink's completions after destroy began")
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import XCTest
+@testable import TributaryHost
+
+/// Loading and refusing plugin libraries: what third parties and operators see first.
+final class PluginLoadingTests: XCTestCase {
+    private var state = ""
+    private var runtime: HostRuntime!
+
+    override func setUp() {
+        state = Fixtures.temporaryDirectory("loading")
+        runtime = HostRuntime(settings: Fixtures.settings(stateDirectory: state))
+    }
+
+    override func tearDown() { runtime.stopAll() }
+
+    func testExampleCSinkBuiltByCCAloneReceivesEvents() throws {
+        let sink = try Fixtures.library("PluginAPI/Examples/jsonl-sink/jsonl_sink.c")
+        let adapter = try Fixtures.fixture("script_adapter")
+        let errors = runtime.startAll([
+            try Fixtures.instance("plugin = \"\(sink)\"\npath = \"\(state)/events.jsonl\"", file: "10-jsonl.conf"),
+            try Fixtures.instance("plugin = \"\(adapter)\"\nrecord = \"\(state)/summary.json\"\ncount = 20\ndevice = \"device-1\"", file: "20-script.conf"),
+        ])
+        XCTAssertEqual(errors.map(\.description), [])
+        let summary = try Fixtures.waitForJSON("\(state)/summary.json")
+        XCTAssertEqual(summary.int("ok"), 20)
+        let events = Fixtures.jsonLines("\(state)/events.jsonl")
+        XCTAssertEqual(events.count, 20)
+        XCTAssertEqual(events.first?["source"] as? String, "drogue://app/device%2D1")
+        XCTAssertEqual(Set(events.compactMap { ($0["data"] as? [String: Any])?["seq"] as? Int }), Set(0..<20))
+    }
+
+    func testSwiftPluginBuiltWithTheSDKReceivesEvents() throws {
+        let adapter = try Fixtures.fixture("script_adapter")
+        let errors = runtime.startAll([
+            try Fixtures.instance("plugin = \"\(Fixtures.swiftSink)\"\npath = \"\(state)/swift.jsonl\"", file: "10-swift.conf"),
+            try Fixtures.instance("plugin = \"\(adapter)\"\nrecord = \"\(state)/summary.json\"\ncount = 10", file: "20-script.conf"),
+        ])
+        XCTAssertEqual(errors.map(\.description), [])
+        XCTAssertEqual(try Fixtures.waitForJSON("\(state)/summary.json").int("ok"), 10)
+        XCTAssertEqual(Fixtures.jsonLines("\(state)/swift.jsonl").count, 10)
+    }
+
+    func testSwiftPluginReportsItsConfigurationErrorWithTheFile() throws {
+        let errors = runtime.startAll([try Fixtures.instance("plugin = \"\(Fixtures.swiftSink)\"\npath = \"/tmp/x\"\nbogus = 1", file: "10-swift.conf")])
+        XCTAssertEqual(errors.count, 1)
+        XCTAssertTrue(errors[0].description.hasPrefix("10-swift.conf: swift-file-sink refused its configuration:"), errors[0].description)
+        XCTAssertTrue(errors[0].description.contains("10-swift.conf:3: unknown key 'bogus'"), errors[0].description)
+    }
+
+    func testBrokenLibrariesAreRefusedWithFileAndCauseAndTheRestStarts() throws {
+        let recording = try Fixtures.fixture("recording_sink")
+        let adapter = try Fixtures.fixture("script_adapter")
+        let badABI = try Fixtures.fixture("bad_abi_major")
+        let noEntry = try Fixtures.fixture("no_entry")
+        let foreign = try Fixtures.fixture("foreign_toolchain")
+        let rejects = try Fixtures.fixture("rejects_config")
+        let errors = runtime.startAll([
+            try Fixtures.instance("plugin = \"\(badABI)\"", file: "11-bad-abi.conf"),
+            try Fixtures.instance("plugin = \"\(noEntry)\"", file: "12-no-entry.conf"),
+            try Fixtures.instance("plugin = \"\(state)/libmissing.so\"", file: "13-missing.conf"),
+            try Fixtures.instance("plugin = \"\(foreign)\"", file: "14-foreign.conf"),
+            try Fixtures.instance("plugin = \"\(rejects)\"", file: "15-rejects.conf"),
+            try Fixtures.instance("plugin = \"not-installed\"", file: "16-not-installed.conf"),
+            try Fixtures.instance("plugin = \"\(recording)\"\npath = \"\(state)/recorded.jsonl\"", file: "20-recording.conf"),
+            try Fixtures.instance("plugin = \"\(adapter)\"\nrecord = \"\(state)/summary.json\"\ncount = 5", file: "30-script.conf"),
+        ]).map(\.description)
+        XCTAssertEqual(errors.count, 6, "\(errors)")
+        func error(_ file: String) -> String { errors.first { $0.hasPrefix(file) } ?? "none for \(file)" }
+        XCTAssertTrue(error("11-bad-abi.conf").contains("libbad_abi_major.so: built for plugin ABI 2.0, this host speaks 1.0 (major versions differ)"), error("11-bad-abi.conf"))
+        XCTAssertTrue(error("12-no-entry.conf").contains("libno_entry.so: not a Tributary plugin: no trib_plugin_entry symbol"), error("12-no-entry.conf"))
+        XCTAssertTrue(error("13-missing.conf").contains("libmissing.so: no such library"), error("13-missing.conf"))
+        XCTAssertTrue(error("14-foreign.conf").contains("libforeign_toolchain.so: a Swift plugin built with another toolchain"), error("14-foreign.conf"))
+        XCTAssertTrue(error("15-rejects.conf").contains("refused its configuration: this fixture rejects every configuration"), error("15-rejects.conf"))
+        XCTAssertTrue(error("16-not-installed.conf").contains("libtributary-not-installed.so: no such library"), error("16-not-installed.conf"))
+        XCTAssertEqual(try Fixtures.waitForJSON("\(state)/summary.json").int("ok"), 5)
+        XCTAssertEqual(Fixtures.jsonLines("\(state)/recorded.jsonl").count, 5)
+        XCTAssertEqual(runtime.services.registry.instancesFailed.value, 6)
+    }
+
+    func testARebuiltLibraryIsStagedAsANewImageBesideTheOld() throws {
+        let original = try Fixtures.fixture("recording_sink")
+        let copy = state + "/librecording-copy.so"
+        try FileManager.default.copyItem(atPath: original, toPath: copy)
+        let first = try PluginLibrary.load(path: copy, stagingDirectory: state + "/cache")
+        XCTAssertTrue(try PluginLibrary.load(path: copy, stagingDirectory: state + "/cache") === first, "same bytes, same image")
+        // Append a byte: a different build of the same file name.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: copy))
+        handle.seekToEndOfFile()
+        handle.write(Data([0]))
+        try handle.close()
+        let second = try PluginLibrary.load(path: copy, stagingDirectory: state + "/cache")
+        XCTAssertFalse(second === first)
+        XCTAssertNotEqual(second.stagedPath, first.stagedPath)
+        XCTAssertNotEqual(second.stagedPath, copy)
+    }
+}

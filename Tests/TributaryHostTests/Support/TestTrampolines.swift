@@ -1,0 +1,86 @@
+import CTributary
+import Dispatch
+import Foundation
+import Synchronization
+import TributarySDK
+@testable import TributaryHost
+
+/// C callbacks the in-process tests hand to the host. They are global functions in a library
+/// file (never closures in main.swift), and record what they see in `Recorder` objects passed as
+/// their context.
+final class SemaphoreBox {
+    let semaphore: DispatchSemaphore
+    init(_ semaphore: DispatchSemaphore) { self.semaphore = semaphore }
+}
+
+func blockingHandler(_ context: UnsafeMutableRawPointer?, _ event: UnsafePointer<trib_type_event>?) -> trib_type_status {
+    Unmanaged<SemaphoreBox>.fromOpaque(context!).takeUnretainedValue().semaphore.wait()
+    return Int32(TRIB_OK)
+}
+
+func releaseSemaphoreBox(_ context: UnsafeMutableRawPointer?) {
+    Unmanaged<SemaphoreBox>.fromOpaque(context!).release()
+}
+
+/// Collects what callbacks received, from any thread.
+final class Recorder: Sendable {
+    let entries = Mutex<[String]>([])
+    let releases = Atomic<Int>(0)
+    let answer: Int32
+
+    init(answer: Int32 = Int32(TRIB_OK)) { self.answer = answer }
+
+    var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+    static func from(_ context: UnsafeMutableRawPointer?) -> Recorder { Unmanaged<Recorder>.fromOpaque(context!).takeUnretainedValue() }
+    var all: [String] { entries.withLock { $0 } }
+
+    /// Waits until `count` entries arrived (completions may come from other threads).
+    func wait(for count: Int, seconds: Double = 10) -> [String] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while all.count < count && Date() < deadline { usleep(1_000) }
+        return all
+    }
+}
+
+func recordCommand(_ context: UnsafeMutableRawPointer?, _ command: UnsafePointer<trib_type_command>?) -> trib_type_status {
+    let recorder = Recorder.from(context)
+    let c = command!.pointee
+    recorder.entries.withLock { $0.append("\(c.application.string)/\(c.device.string) \(c.command.string) \(c.payload.string)") }
+    return recorder.answer
+}
+
+func countRelease(_ context: UnsafeMutableRawPointer?) {
+    _ = Recorder.from(context).releases.add(1, ordering: .relaxed)
+}
+
+func recordDeviceAuth(_ context: UnsafeMutableRawPointer?, _ result: UnsafePointer<trib_type_device_auth_result>?) {
+    let r = result!.pointee
+    Recorder.from(context).entries.withLock { $0.append("\(Status(rawValue: r.status)) \(r.application.string)/\(r.device.string)/\(r.as_device.string)") }
+}
+
+func recordUserAuth(_ context: UnsafeMutableRawPointer?, _ result: UnsafePointer<trib_type_user_auth_result>?) {
+    let r = result!.pointee
+    Recorder.from(context).entries.withLock { $0.append("\(Status(rawValue: r.status)) \(r.user.string)") }
+}
+
+func recordAuthorize(_ context: UnsafeMutableRawPointer?, _ status: trib_type_status) {
+    Recorder.from(context).entries.withLock { $0.append("\(Status(rawValue: status))") }
+}
+
+/// Calls `body` with a small valid message (app / device1 / telemetry / "x").
+func withPluginBufferMessage(_ body: (UnsafePointer<trib_type_message>) throws -> Void) throws {
+    try withPluginBuffers(["app", "device1", "telemetry", "x"]) { b in
+        var message = trib_type_message()
+        message.struct_size = UInt32(MemoryLayout<trib_type_message>.size)
+        message.application = b[0]
+        message.device = b[1]
+        message.channel = b[2]
+        message.payload = b[3]
+        try body(&message)
+    }
+}
+
+extension trib_type_plugin_buffer {
+    /// Reinterprets a plugin buffer as the host-buffer layout the auth structs use.
+    var asHost: trib_type_host_buffer { trib_type_host_buffer(ptr: ptr, len: len) }
+}
