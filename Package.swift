@@ -14,6 +14,8 @@ let package = Package(
     name: "Tributary",
     products: [
         .executable(name: "tributary", targets: ["tributary"]),
+        // For third-party Swift plugins: the header module and the SDK (linked into the plugin).
+        .library(name: "TributarySDK", targets: ["TributarySDK", "CTributary"]),
         .library(name: "tributary-fixture-swift-sink", type: .dynamic, targets: ["FixtureSwiftSink"]),
     ],
     targets: [

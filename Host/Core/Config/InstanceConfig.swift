@@ -58,6 +58,9 @@ public struct HostSettings: Sendable, Equatable {
     /// Applies the `[host]` table of a drop-in file.
     mutating func apply(table: TOMLTable, file: String) throws(ConfigError) {
         for entry in table.flattened() {
+            guard HostSettings.keys.contains(where: { $0.name == entry.key }) else {
+                throw ConfigError(file: file, position: entry.position, message: "unknown host setting 'host.\(entry.key)'")
+            }
             let text: String
             switch entry.value {
             case .string(let s): text = s
@@ -72,9 +75,6 @@ public struct HostSettings: Sendable, Equatable {
                 }
                 text = paths.joined(separator: ":")
             default:
-                guard HostSettings.keys.contains(where: { $0.name == entry.key }) else {
-                    throw ConfigError(file: file, position: entry.position, message: "unknown host setting 'host.\(entry.key)'")
-                }
                 throw ConfigError(file: file, position: entry.position, message: "host.\(entry.key) has the wrong type (\(entry.value.typeName))")
             }
             do {
