@@ -84,7 +84,7 @@ public enum CloudEventJSONEncoder {
         guard let contentType else { return base64Payload }
         return JSON.withUTF8Bytes(contentType) { type -> Int in
             if JSON.isJSONContentType(type) { return jsonPayload }
-            if isTextContentType(type) && JSON.isValidUTF8(data) { return textPayload }
+            if isTextContentType(type) && UTF8Validation.isValid(data) { return textPayload }
             return base64Payload
         }
     }

@@ -1,38 +1,60 @@
-/// Strict UTF-8 validation (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+/// Strict UTF-8 validation (RFC 3629 / Unicode Table 3-7: no overlong forms, no surrogates,
+/// nothing above U+10FFFF, no truncated sequences).
 ///
-/// Protocol fields (MQTT topics, HTTP paths, CloudEvent attributes) must be UTF-8; the ASCII fast
-/// path keeps the common case to one comparison per byte.
+/// Protocol fields (MQTT topics, HTTP paths, CloudEvent attributes) and JSON strings must be UTF-8;
+/// ASCII runs are skipped eight bytes at a time, so the common case costs little.
 public enum UTF8Validation {
     public static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            let lead = bytes[index]
-            if lead < 0x80 {
-                index += 1
-                continue
+        guard let raw = bytes.baseAddress else { return true }
+        let base = raw.assumingMemoryBound(to: UInt8.self)
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            while i &+ 8 <= n {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 != 0 { break }
+                i &+= 8
             }
-            let length: Int
-            var lower: UInt8 = 0x80
-            var upper: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; lower = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; upper = 0x9F
-            case 0xF0: length = 4; lower = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; upper = 0x8F
-            default: return false
+            guard i < n else { break }
+            if base[i] < 0x80 {
+                i &+= 1
+            } else {
+                i = sequenceEnd(base, n, i)
+                if i < 0 { return false }
             }
-            guard index + length <= count else { return false }
-            let second = bytes[index + 1]
-            guard second >= lower && second <= upper else { return false }
-            for offset in 2..<max(length, 2) where bytes[index + offset] & 0xC0 != 0x80 {
-                return false
-            }
-            index += length
         }
         return true
+    }
+
+    /// Validates the multi-byte UTF-8 sequence whose lead byte (≥ 0x80) is at `i` (Unicode
+    /// Table 3-7). Returns the index after it, or -1.
+    @inline(__always)
+    static func sequenceEnd(_ base: UnsafePointer<UInt8>, _ n: Int, _ i: Int) -> Int {
+        let c = base[i]
+        if c < 0xC2 {
+            return -1  // continuation byte or overlong 2-byte lead
+        } else if c < 0xE0 {
+            guard i &+ 1 < n, base[i &+ 1] & 0xC0 == 0x80 else { return -1 }
+            return i &+ 2
+        } else if c < 0xF0 {
+            guard i &+ 2 < n else { return -1 }
+            let b1 = base[i &+ 1]
+            let low: UInt8 = c == 0xE0 ? 0xA0 : 0x80  // overlong
+            let high: UInt8 = c == 0xED ? 0x9F : 0xBF  // surrogates
+            guard b1 >= low && b1 <= high, base[i &+ 2] & 0xC0 == 0x80 else { return -1 }
+            return i &+ 3
+        } else if c < 0xF5 {
+            guard i &+ 3 < n else { return -1 }
+            let b1 = base[i &+ 1]
+            let low: UInt8 = c == 0xF0 ? 0x90 : 0x80  // overlong
+            let high: UInt8 = c == 0xF4 ? 0x8F : 0xBF  // above U+10FFFF
+            guard b1 >= low && b1 <= high,
+                base[i &+ 2] & 0xC0 == 0x80,
+                base[i &+ 3] & 0xC0 == 0x80
+            else { return -1 }
+            return i &+ 4
+        } else {
+            return -1
+        }
     }
 }
