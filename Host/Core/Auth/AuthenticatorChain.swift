@@ -13,6 +13,9 @@ final class AuthenticatorChain: Sendable {
 
     func remove(_ slot: AuthenticatorSlot) { slots.withLock { $0.removeAll { $0 === slot } } }
 
+    /// Swaps in a whole new chain; requests already walking the old one finish on it.
+    func replaceAll(_ chain: [AuthenticatorSlot]) { slots.withLock { $0 = chain } }
+
     func start(_ request: AuthRequest, _ completion: AuthOperation.Completion) {
         let chain = slots.withLock { $0 }
         AuthOperation(request: request, chain: chain, completion: completion, registry: registry).advance()

@@ -78,47 +78,74 @@ public enum HostCommands {
         for error in configErrors { Logger.error("config", error.description) }
         let runtime = HostRuntime(settings: set.settings)
         for _ in configErrors { runtime.services.registry.instancesFailed.add() }
+        let reloads = ReloadCoordinator()
 
-        let ready = Atomic<Bool>(false)
-        let registry = runtime.services.registry
+        let ready = ReadinessFlag()
         let admin: AdminServer
         do {
-            admin = try AdminServer(address: set.settings.adminAddress) { method, path in
-                switch (method, path) {
-                case ("GET", "/healthz"): return .init(status: 200, body: "ok\n")
-                case ("GET", "/readyz"):
-                    return ready.load(ordering: .acquiring) ? .init(status: 200, body: "ready\n") : .init(status: 503, body: "not ready\n")
-                case ("GET", "/metrics"):
-                    return .init(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: registry.render())
-                case (_, "/healthz"), (_, "/readyz"), (_, "/metrics"):
-                    return .init(status: 405, body: "method not allowed\n")
-                default:
-                    return .init(status: 404, body: "not found\n")
-                }
-            }
+            admin = try AdminServer(address: set.settings.adminAddress,
+                                    handler: adminRoutes(registry: runtime.services.registry, ready: ready, reloads: reloads))
         } catch {
             Logger.error("host", "admin endpoint: \(error)")
             return 1
         }
         admin.start()
-        Logger.info("host", "\(Version.text); admin endpoint on \(set.settings.adminAddress.replacingOccurrences(of: ":0", with: ":\(admin.port)"))")
+        Logger.info("host", "\(Version.text); admin endpoint on 127.0.0.1:\(admin.port)")
         _ = runtime.startAll(set.instances)
-        ready.store(true, ordering: .releasing)
+        runtime.services.registry.lastReloadSuccessful.set(configErrors.isEmpty ? 1 : 0)
+        ready.set(true)
         Logger.info("host", "running \(runtime.running.count) instance\(runtime.running.count == 1 ? "" : "s") from \(options.configDirectory)")
 
+        let watcher = try? DropInWatcher(directory: options.configDirectory) { reloads.request("plugins.d changed") }
+        if watcher == nil { Logger.warn("host", "cannot watch \(options.configDirectory); reload with SIGHUP or POST /reload") }
+        watcher?.start()
+
         while true {
-            switch SignalWaiter.wait(timeoutMilliseconds: 1000) {
+            switch SignalWaiter.wait(timeoutMilliseconds: 100) {
             case .terminate:
                 Logger.info("host", "stopping: draining sinks for up to \(set.settings.drainTimeoutMilliseconds) ms")
-                ready.store(false, ordering: .releasing)
+                ready.set(false)
+                watcher?.stop()
                 runtime.stopAll()
                 admin.stop()
                 Logger.info("host", "stopped")
                 return 0
             case .reload:
-                Logger.warn("host", "SIGHUP: live reload is not available in this version; restart to apply changes")
+                reloads.request("SIGHUP")
             case nil:
-                continue
+                break
+            }
+            reloads.runPending { reasons in
+                Logger.info("host", "reloading (\(Set(reasons).sorted().joined(separator: ", ")))")
+                let (next, errors) = loadConfig(options)
+                return runtime.reload(to: next, configErrors: errors)
+            }
+        }
+    }
+
+    /// The admin endpoint's routes.
+    static func adminRoutes(registry: MetricsRegistry, ready readiness: ReadinessFlag, reloads: ReloadCoordinator) -> AdminServer.Handler {
+        return { method, path in
+            switch (method, path) {
+            case ("GET", "/healthz"):
+                guard let last = reloads.last, !last.applied else {
+                    return .init(status: 200, contentType: "application/json", body: "{\"status\":\"ok\"}\n")
+                }
+                return .init(status: 200, contentType: "application/json",
+                             body: "{\"status\":\"degraded\",\"reason\":\"the last reload was refused; the previous configuration keeps running\",\"lastReload\":\(last.json)}\n")
+            case ("GET", "/readyz"):
+                return readiness.isReady ? .init(status: 200, body: "ready\n") : .init(status: 503, body: "not ready\n")
+            case ("GET", "/metrics"):
+                return .init(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: registry.render())
+            case ("POST", "/reload"):
+                guard let result = reloads.requestAndWait("POST /reload", timeout: 120) else {
+                    return .init(status: 503, contentType: "application/json", body: "{\"error\":\"the reload did not finish within 120 s\"}\n")
+                }
+                return .init(status: result.applied ? 200 : 422, contentType: "application/json", body: result.json + "\n")
+            case (_, "/healthz"), (_, "/readyz"), (_, "/metrics"), (_, "/reload"):
+                return .init(status: 405, body: "method not allowed\n")
+            default:
+                return .init(status: 404, body: "not found\n")
             }
         }
     }

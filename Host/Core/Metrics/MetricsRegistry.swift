@@ -14,7 +14,7 @@ public final class MetricsRegistry: Sendable {
     }
 
     private struct State {
-        var instances: [(name: String, kind: String, metrics: InstanceMetrics)] = []
+        var instances: [(name: String, kind: String, metrics: InstanceMetrics, users: Int)] = []
         var pluginMetrics: [PluginMetric] = []
     }
 
@@ -29,17 +29,32 @@ public final class MetricsRegistry: Sendable {
     public let reloadsSucceeded = Counter()
     public let reloadsFailed = Counter()
     public let instancesFailed = Counter()
+    public let lastReloadSuccessful = Counter()
 
     public init() {}
 
+    /// The counters of instance `instance`. Generations of one instance (a sink replaced by a
+    /// reload, old and new alive together while the old drains) share them, so /metrics never
+    /// shows one name twice and counters run on across reloads.
     public func register(instance: String, kind: String) -> InstanceMetrics {
-        let metrics = InstanceMetrics()
-        state.withLock { $0.instances.append((instance, kind, metrics)) }
-        return metrics
+        state.withLock { state in
+            if let index = state.instances.firstIndex(where: { $0.name == instance && $0.kind == kind }) {
+                state.instances[index].users += 1
+                return state.instances[index].metrics
+            }
+            let metrics = InstanceMetrics()
+            state.instances.append((instance, kind, metrics, 1))
+            return metrics
+        }
     }
 
+    /// Releases one generation's hold; the counters disappear with the last one.
     public func unregister(_ metrics: InstanceMetrics) {
-        state.withLock { $0.instances.removeAll { $0.metrics === metrics } }
+        state.withLock { state in
+            guard let index = state.instances.firstIndex(where: { $0.metrics === metrics }) else { return }
+            state.instances[index].users -= 1
+            if state.instances[index].users == 0 { state.instances.remove(at: index) }
+        }
     }
 
     /// Returns the cell for `tributary_plugin_<name>{instance}`, creating it on first use.
@@ -101,6 +116,7 @@ public final class MetricsRegistry: Sendable {
         out.family("tributary_reloads_total", "counter", "Configuration reloads, by result.")
         out.sample("tributary_reloads_total", ["result": "ok"], reloadsSucceeded.value)
         out.sample("tributary_reloads_total", ["result": "failed"], reloadsFailed.value)
+        out.single("tributary_config_last_reload_successful", "gauge", "1 when the last reload applied, 0 when it was refused.", lastReloadSuccessful.value)
         out.single("tributary_instances_failed_total", "counter", "Instances that failed to load, configure or start.", instancesFailed.value)
 
         for name in Set(plugin.map(\.name)).sorted() {

@@ -22,6 +22,17 @@ public final class Router: @unchecked Sendable {
 
     func remove(_ sink: SinkSlot) { sinks.withLock { $0.removeAll { $0 === sink } } }
 
+    /// Moves traffic from `old` to `new` in one step (a reload replaced a sink).
+    func replace(_ old: SinkSlot, with new: SinkSlot) {
+        sinks.withLock { sinks in
+            if let index = sinks.firstIndex(where: { $0 === old }) {
+                sinks[index] = new
+            } else {
+                sinks.append(new)
+            }
+        }
+    }
+
     /// After this, publishing fails with TRIB_ERR_UNAVAILABLE (shutdown).
     func stopAccepting() { stopping.store(true, ordering: .releasing) }
 

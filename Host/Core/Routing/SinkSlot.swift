@@ -24,6 +24,8 @@ final class SinkSlot: @unchecked Sendable {
     private let registry: MetricsRegistry
     private let pending = Mutex<[UInt64: Delivery]>([:])
     private let accepting = Atomic<Bool>(true)
+    /// The instance that replaced this one in a reload: what this one cannot finish goes there.
+    private let successor = Mutex<SinkSlot?>(nil)
     private static let nextOperation = Atomic<UInt64>(1)
 
     init(name: String, filter: SinkFilter, metrics: InstanceMetrics, registry: MetricsRegistry,
@@ -42,7 +44,7 @@ final class SinkSlot: @unchecked Sendable {
     /// Hands the operation's event to the plugin; its outcome reaches `operation` exactly once.
     func deliver(_ operation: PublishOperation, attempt: Int = 0) {
         guard accepting.load(ordering: .acquiring) else {
-            operation.sinkFinished(.unavailable)
+            handOver(operation, attempt: attempt)
             return
         }
         let id = SinkSlot.nextOperation.add(1, ordering: .relaxed).newValue
@@ -93,15 +95,28 @@ final class SinkSlot: @unchecked Sendable {
             delivery.operation.sinkFinished(.busy)
         case .cancelled:
             metrics.deliveredCancelled.add()
-            delivery.operation.sinkFinished(.unavailable)
+            handOver(delivery.operation, attempt: delivery.attempt)
         default:
             metrics.deliveredError.add()
             delivery.operation.sinkFinished(status.isFailure ? status : .internalError)
         }
     }
 
+    /// Passes an event this instance will not deliver to its successor, or fails it when the
+    /// sink is going away for good.
+    private func handOver(_ operation: PublishOperation, attempt: Int) {
+        if let next = successor.withLock({ $0 }) {
+            next.deliver(operation, attempt: attempt)
+        } else {
+            operation.sinkFinished(.unavailable)
+        }
+    }
+
+    /// From now on, what this instance gives back goes to `next` (a reload replaced it).
+    func handOver(to next: SinkSlot) { successor.withLock { $0 = next } }
+
     private func scheduleRetry(_ delivery: Delivery) {
-        guard delivery.attempt + 1 < retry.limit, accepting.load(ordering: .acquiring) else {
+        guard delivery.attempt + 1 < retry.limit else {
             delivery.operation.sinkFinished(.unavailable)
             return
         }
@@ -114,7 +129,8 @@ final class SinkSlot: @unchecked Sendable {
     var pendingCount: Int { pending.withLock { $0.count } }
 
     /// Stops new deliveries, waits for the plugin to finish what it holds until the deadline, then
-    /// fails the rest so that every device hears an outcome. Late completions are then unknown.
+    /// hands the rest to the successor (or fails it) so that every device hears an outcome. Late
+    /// completions are then unknown and counted.
     func drain(plugin drainHook: trib_on_instance_drain_fn?, deadlineUnixMilliseconds: Int64) {
         accepting.store(false, ordering: .releasing)
         drainHook?(instance, deadlineUnixMilliseconds)
@@ -128,10 +144,11 @@ final class SinkSlot: @unchecked Sendable {
         for delivery in abandoned {
             metrics.inFlight.add(-1)
             metrics.deliveredCancelled.add()
-            delivery.operation.sinkFinished(.unavailable)
+            handOver(delivery.operation, attempt: delivery.attempt)
         }
         if !abandoned.isEmpty {
-            Logger.warn(name, "drain deadline passed with \(abandoned.count) deliveries pending; failed them towards their devices")
+            let fate = successor.withLock { $0 } == nil ? "failed them towards their devices" : "handed them to the new instance"
+            Logger.warn(name, "drain deadline passed with \(abandoned.count) deliveries pending; \(fate)")
         }
     }
 }

@@ -12,7 +12,7 @@ public final class HostRuntime: @unchecked Sendable {
     public let settings: HostSettings
     private let searchPath: PluginSearchPath
     private let environment: [String: String]
-    private(set) var running: [RunningInstance] = []
+    var running: [RunningInstance] = []
 
     public init(settings: HostSettings, services: HostServices? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -28,16 +28,23 @@ public final class HostRuntime: @unchecked Sendable {
 
     var stagingDirectory: String { (settings.stateDirectory as NSString).appendingPathComponent("plugin-cache") }
 
-    /// Loads the library and creates the instance (the plugin validates its keys) without
-    /// starting it.
-    func create(_ config: InstanceConfig) throws(InstanceError) -> RunningInstance {
+    /// Loads (or finds already loaded) the library an instance names.
+    func library(for config: InstanceConfig) throws(InstanceError) -> PluginLibrary {
         let path = searchPath.locate(config.plugin, relativeTo: config.file)
-        let library: PluginLibrary
         do {
-            library = try PluginLibrary.load(path: path, stagingDirectory: stagingDirectory)
+            return try PluginLibrary.load(path: path, stagingDirectory: stagingDirectory)
         } catch {
             throw InstanceError(file: config.file, message: "plugin '\(config.plugin)': \(error.description)")
         }
+    }
+
+    /// Loads the library and creates the instance (the plugin validates its keys) without
+    /// starting it.
+    func create(_ config: InstanceConfig) throws(InstanceError) -> RunningInstance {
+        try create(config, library: library(for: config))
+    }
+
+    func create(_ config: InstanceConfig, library: PluginLibrary) throws(InstanceError) -> RunningInstance {
         let items: ConfigItems
         do {
             let stateDirectory = (settings.stateDirectory as NSString).appendingPathComponent(config.name)
@@ -78,6 +85,14 @@ public final class HostRuntime: @unchecked Sendable {
 
     /// Starts a created instance and puts it into service.
     func start(_ instance: RunningInstance) throws(InstanceError) {
+        try startWithoutService(instance)
+        if let sink = instance.record.sink { services.router.add(sink) }
+        if let authenticator = instance.record.authenticator { services.authenticators.add(authenticator) }
+        running.append(instance)
+    }
+
+    /// Runs `on_instance_start`; on failure destroys the instance. The caller puts it into service.
+    func startWithoutService(_ instance: RunningInstance) throws(InstanceError) {
         var errorText = [CChar](repeating: 0, count: 1024)
         if let start = instance.descriptor.on_instance_start {
             let status = errorText.withUnsafeMutableBufferPointer { start(instance.plugin, $0.baseAddress, $0.count) }
@@ -89,9 +104,6 @@ public final class HostRuntime: @unchecked Sendable {
                                     + (reason.isEmpty ? "status \(Status(rawValue: status))" : reason))
             }
         }
-        if let sink = instance.record.sink { services.router.add(sink) }
-        if let authenticator = instance.record.authenticator { services.authenticators.add(authenticator) }
-        running.append(instance)
         Logger.info(instance.config.name, "started \(instance.library.kind.name) \(instance.library.name) \(instance.library.version) from \(instance.config.file)")
     }
 

@@ -11,9 +11,9 @@
  * Drop-in (plugins.d/90-bad-abi.conf):
  *   plugin = "/path/to/libbad-abi-major.so"
  */
-#include <stdlib.h>
+#include "fixture_support.h"
 
-#include "tributary.h"
+#include <stdlib.h>
 
 static trib_type_status bad_new(const trib_type_host_api *host, trib_type_instance_host_ptr ih,
                                 const trib_type_config *config, trib_type_instance_plugin_ptr *out_instance,
@@ -50,11 +50,6 @@ static const trib_type_plugin_descriptor bad_descriptor = {
     .on_instance_destroy = bad_destroy,
     .sink = &bad_hooks,
 };
-
-trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
-                                   const trib_type_plugin_descriptor **out_descriptor);
-_Static_assert(_Generic(&trib_plugin_entry, trib_on_plugin_entry_fn: 1, default: 0),
-               "trib_plugin_entry must be a trib_on_plugin_entry_fn");
 
 trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
                                    const trib_type_plugin_descriptor **out_descriptor) {

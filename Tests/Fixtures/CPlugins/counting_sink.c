@@ -11,10 +11,9 @@
  *
  * Metric: tributary_plugin_counting_sink_events_total.
  */
-#include <stdio.h>
-#include <stdlib.h>
+#include "fixture_support.h"
 
-#include "tributary.h"
+#include <stdlib.h>
 
 struct counting_sink {
     const trib_type_host_api *host;
@@ -25,20 +24,15 @@ struct counting_sink {
 static trib_type_status cs_new(const trib_type_host_api *host, trib_type_instance_host_ptr ih,
                                const trib_type_config *config, trib_type_instance_plugin_ptr *out,
                                char *error, size_t capacity) {
-    if (config->item_count > 0) {
-        const trib_type_config_item *item = config->items[0];
-        snprintf(error, capacity, "line %u: counting-sink takes no keys", item->line);
-        return TRIB_ERR_CONFIG;
-    }
+    if (config->item_count > 0)
+        return refuse(error, capacity, "line %u: counting-sink takes no keys", config->items[0]->line);
     struct counting_sink *s = calloc(1, sizeof *s);
     if (s == NULL)
         return TRIB_ERR_NOMEM;
     s->host = host;
     s->ih = ih;
-    static const char name[] = "counting_sink_events_total";
-    static const char help[] = "Events the counting sink accepted.";
-    host->metric_register(ih, TRIB_METRIC_COUNTER, (trib_type_plugin_buffer){(const uint8_t *)name, sizeof name - 1},
-                          (trib_type_plugin_buffer){(const uint8_t *)help, sizeof help - 1}, &s->metric);
+    host->metric_register(ih, TRIB_METRIC_COUNTER, plugin_text("counting_sink_events_total"),
+                          plugin_text("Events the counting sink accepted."), &s->metric);
     *out = s;
     return TRIB_OK;
 }
@@ -73,11 +67,4 @@ static const trib_type_plugin_descriptor cs_descriptor = {
     .sink = &cs_hooks,
 };
 
-trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
-                                   const trib_type_plugin_descriptor **out_descriptor) {
-    (void)host_abi_minor;
-    if (host_abi_major != TRIB_ABI_MAJOR)
-        return TRIB_ERR_ABI;
-    *out_descriptor = &cs_descriptor;
-    return TRIB_OK;
-}
+FIXTURE_ENTRY(cs_descriptor)

@@ -32,15 +32,11 @@
  *   defer_unknown = true
  *   async = false
  */
-#define _POSIX_C_SOURCE 200809L
+#include "fixture_support.h"
 
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "tributary.h"
 
 struct device_entry {
     char *text; /* owns the bytes the buffers below point into */
@@ -94,22 +90,8 @@ struct authenticator {
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static int key_is(trib_type_host_buffer key, const char *name) {
-    size_t n = strlen(name);
-    return key.len == n && memcmp(key.ptr, name, n) == 0;
-}
-
 static int same(trib_type_host_buffer a, trib_type_host_buffer b) {
     return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
-}
-
-static trib_type_status refuse(char *error, size_t capacity, const char *format, ...) {
-    va_list args;
-    va_start(args, format);
-    if (error != NULL && capacity > 0)
-        vsnprintf(error, capacity, format, args);
-    va_end(args);
-    return TRIB_ERR_CONFIG;
 }
 
 /* Splits `text` at its first `parts - 1` slashes; the last part keeps any further slash, so a
@@ -147,7 +129,7 @@ static int parse_permission(trib_type_host_buffer text, uint32_t *out) {
     static const uint32_t values[] = {TRIB_PERMISSION_READ, TRIB_PERMISSION_WRITE, TRIB_PERMISSION_ADMIN,
                                       TRIB_PERMISSION_OWNER};
     for (size_t i = 0; i < 4; i++) {
-        if (key_is(text, names[i])) {
+        if (text_is(text, names[i])) {
             *out = values[i];
             return 1;
         }
@@ -215,12 +197,9 @@ static trib_type_status parse_config(struct authenticator *a, const trib_type_co
                 const trib_type_config_item *element = items[i + 1 + j];
                 if (element->type != TRIB_CONFIG_STRING)
                     return refuse(error, capacity, "line %u: %s[%zu] must be a string", element->line, array, j);
-                char *text = malloc(element->text.len + 1);
+                char *text = copy_text(element->text.ptr, element->text.len);
                 if (text == NULL)
                     return TRIB_ERR_NOMEM;
-                if (element->text.len > 0)
-                    memcpy(text, element->text.ptr, element->text.len);
-                text[element->text.len] = '\0';
                 trib_type_status status =
                     add_entry(a, array, j, text, element->text.len, element->line, error, capacity);
                 if (status != TRIB_OK) {
@@ -236,9 +215,7 @@ static trib_type_status parse_config(struct authenticator *a, const trib_type_co
                               is_async ? "async" : "defer_unknown");
             *(is_async ? &a->async : &a->defer_unknown) = item->integer != 0;
         } else {
-            int len = item->key.len > 100 ? 100 : (int)item->key.len;
-            return refuse(error, capacity, "line %u: unknown key '%.*s'", item->line, len,
-                          len > 0 ? (const char *)item->key.ptr : "");
+            return refuse_unknown_key(error, capacity, item);
         }
     }
     return TRIB_OK;
@@ -478,16 +455,4 @@ static const trib_type_plugin_descriptor fa_descriptor = {
     .authenticator = &fa_hooks,
 };
 
-trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
-                                   const trib_type_plugin_descriptor **out_descriptor);
-_Static_assert(_Generic(&trib_plugin_entry, trib_on_plugin_entry_fn: 1, default: 0),
-               "trib_plugin_entry must be a trib_on_plugin_entry_fn");
-
-trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
-                                   const trib_type_plugin_descriptor **out_descriptor) {
-    (void)host_abi_minor;
-    if (host_abi_major != TRIB_ABI_MAJOR)
-        return TRIB_ERR_ABI;
-    *out_descriptor = &fa_descriptor;
-    return TRIB_OK;
-}
+FIXTURE_ENTRY(fa_descriptor)

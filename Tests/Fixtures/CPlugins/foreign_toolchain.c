@@ -12,10 +12,9 @@
  * Drop-in (plugins.d/90-foreign.conf):
  *   plugin = "/path/to/libforeign-toolchain.so"
  */
-#include <stdio.h>
-#include <stdlib.h>
+#include "fixture_support.h"
 
-#include "tributary.h"
+#include <stdlib.h>
 
 struct foreign_sink {
     const trib_type_host_api *host;
@@ -25,14 +24,8 @@ struct foreign_sink {
 static trib_type_status foreign_new(const trib_type_host_api *host, trib_type_instance_host_ptr ih,
                                     const trib_type_config *config, trib_type_instance_plugin_ptr *out_instance,
                                     char *error, size_t error_capacity) {
-    if (config->item_count > 0) {
-        const trib_type_config_item *item = config->items[0];
-        int len = item->key.len > 100 ? 100 : (int)item->key.len;
-        if (error != NULL && error_capacity > 0)
-            snprintf(error, error_capacity, "line %u: unknown key '%.*s'", item->line, len,
-                     len > 0 ? (const char *)item->key.ptr : "");
-        return TRIB_ERR_CONFIG;
-    }
+    if (config->item_count > 0)
+        return refuse_unknown_key(error, error_capacity, config->items[0]);
     struct foreign_sink *sink = malloc(sizeof *sink);
     if (sink == NULL)
         return TRIB_ERR_NOMEM;
@@ -72,16 +65,4 @@ static const trib_type_plugin_descriptor foreign_descriptor = {
     .sink = &foreign_hooks,
 };
 
-trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
-                                   const trib_type_plugin_descriptor **out_descriptor);
-_Static_assert(_Generic(&trib_plugin_entry, trib_on_plugin_entry_fn: 1, default: 0),
-               "trib_plugin_entry must be a trib_on_plugin_entry_fn");
-
-trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
-                                   const trib_type_plugin_descriptor **out_descriptor) {
-    (void)host_abi_minor;
-    if (host_abi_major != TRIB_ABI_MAJOR)
-        return TRIB_ERR_ABI;
-    *out_descriptor = &foreign_descriptor;
-    return TRIB_OK;
-}
+FIXTURE_ENTRY(foreign_descriptor)

@@ -32,20 +32,17 @@
  * There is no `serial` key: the descriptor is static, so TRIB_FLAG_SERIAL_DELIVERY cannot be a
  * per-instance choice.
  */
-#define _POSIX_C_SOURCE 200809L
+#include "fixture_support.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include "tributary.h"
 
 enum outcome { OUTCOME_OK, OUTCOME_BUSY, OUTCOME_RETRY, OUTCOME_ERROR, OUTCOME_BUSY_SYNC, OUTCOME_ERROR_SYNC };
 
@@ -90,58 +87,11 @@ struct recording_sink {
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static int key_is(trib_type_host_buffer key, const char *name) {
-    size_t n = strlen(name);
-    return key.len == n && memcmp(key.ptr, name, n) == 0;
-}
-
-static int text_is(trib_type_host_buffer text, const char *s) { return key_is(text, s); }
-
-static trib_type_status refuse(char *error, size_t capacity, const char *format, ...) {
-    va_list args;
-    va_start(args, format);
-    if (error != NULL && capacity > 0)
-        vsnprintf(error, capacity, format, args);
-    va_end(args);
-    return TRIB_ERR_CONFIG;
-}
-
-static void log_line(struct recording_sink *s, trib_type_log_level level, const char *format, ...) {
-    char line[256];
-    va_list args;
-    va_start(args, format);
-    int n = vsnprintf(line, sizeof line, format, args);
-    va_end(args);
-    if (n < 0)
-        return;
-    size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
-    s->host->log(s->ih, level, (trib_type_plugin_buffer){(const uint8_t *)line, len});
-}
-
 /* strerror() is not thread-safe, and finish() runs on delivery and worker threads. */
 static const char *reason(int err, char *buffer, size_t capacity) {
     if (strerror_r(err, buffer, capacity) != 0)
         snprintf(buffer, capacity, "errno %d", err);
     return buffer;
-}
-
-static int64_t monotonic_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int write_all(int fd, const uint8_t *bytes, size_t len) {
-    while (len > 0) {
-        ssize_t n = write(fd, bytes, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n < 0 ? errno : EIO;
-        bytes += n;
-        len -= (size_t)n;
-    }
-    return 0;
 }
 
 static int grow(uint8_t **buffer, size_t *capacity, size_t wanted) {
@@ -194,7 +144,7 @@ static void finish(struct recording_sink *s, uint64_t op, const trib_type_batch 
         if (err != 0) {
             /* Completing OK without the lines would make the test's file lie. */
             char text[96];
-            log_line(s, TRIB_LOG_ERROR, "cannot record delivery: %s", reason(err, text, sizeof text));
+            log_line(s->host, s->ih, TRIB_LOG_ERROR, "cannot record delivery: %s", reason(err, text, sizeof text));
             status = TRIB_ERR_INTERNAL;
         } else {
             s->host->metric_add(s->ih, s->events_metric, (int64_t)batch->count);
@@ -269,7 +219,7 @@ static void *rs_worker(void *arg) {
         struct queued_delivery *q = s->head;
         int64_t now = monotonic_ns();
         if (now < q->due_ns) {
-            struct timespec due = {.tv_sec = q->due_ns / 1000000000, .tv_nsec = q->due_ns % 1000000000};
+            struct timespec due = timespec_of_ns(q->due_ns);
             pthread_cond_timedwait(&s->wake, &s->lock, &due);
             continue; /* re-check: drain may have emptied the queue meanwhile */
         }
@@ -327,9 +277,7 @@ static trib_type_status rs_new(const trib_type_host_api *host, trib_type_instanc
                               is_ignore ? "ignore_drain" : "complete_from_thread");
             *(is_ignore ? &ignore_drain : &complete_from_thread) = item->integer != 0;
         } else {
-            int len = item->key.len > 100 ? 100 : (int)item->key.len;
-            return refuse(error, capacity, "line %u: unknown key '%.*s'", item->line, len,
-                          len > 0 ? (const char *)item->key.ptr : "");
+            return refuse_unknown_key(error, capacity, item);
         }
     }
     if (path == NULL)
@@ -353,17 +301,11 @@ static trib_type_status rs_new(const trib_type_host_api *host, trib_type_instanc
     s->ignore_drain = ignore_drain;
     atomic_init(&s->deliveries, 0);
 
-    static const char events_name[] = "recording_sink_events_total";
-    static const char events_help[] = "Events the recording sink accepted and recorded.";
-    static const char depth_name[] = "recording_sink_queue_depth";
-    static const char depth_help[] = "Deliveries waiting for the recording sink's worker.";
-    if (host->metric_register(ih, TRIB_METRIC_COUNTER,
-                              (trib_type_plugin_buffer){(const uint8_t *)events_name, sizeof events_name - 1},
-                              (trib_type_plugin_buffer){(const uint8_t *)events_help, sizeof events_help - 1},
+    if (host->metric_register(ih, TRIB_METRIC_COUNTER, plugin_text("recording_sink_events_total"),
+                              plugin_text("Events the recording sink accepted and recorded."),
                               &s->events_metric) != TRIB_OK ||
-        host->metric_register(ih, TRIB_METRIC_GAUGE,
-                              (trib_type_plugin_buffer){(const uint8_t *)depth_name, sizeof depth_name - 1},
-                              (trib_type_plugin_buffer){(const uint8_t *)depth_help, sizeof depth_help - 1},
+        host->metric_register(ih, TRIB_METRIC_GAUGE, plugin_text("recording_sink_queue_depth"),
+                              plugin_text("Deliveries waiting for the recording sink's worker."),
                               &s->depth_metric) != TRIB_OK) {
         free(s);
         refuse(error, capacity, "cannot register the metrics");
@@ -467,16 +409,4 @@ static const trib_type_plugin_descriptor rs_descriptor = {
     .sink = &rs_hooks,
 };
 
-trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
-                                   const trib_type_plugin_descriptor **out_descriptor);
-_Static_assert(_Generic(&trib_plugin_entry, trib_on_plugin_entry_fn: 1, default: 0),
-               "trib_plugin_entry must be a trib_on_plugin_entry_fn");
-
-trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
-                                   const trib_type_plugin_descriptor **out_descriptor) {
-    (void)host_abi_minor;
-    if (host_abi_major != TRIB_ABI_MAJOR)
-        return TRIB_ERR_ABI;
-    *out_descriptor = &rs_descriptor;
-    return TRIB_OK;
-}
+FIXTURE_ENTRY(rs_descriptor)

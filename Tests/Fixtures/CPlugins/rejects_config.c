@@ -11,17 +11,13 @@
  * Drop-in (plugins.d/90-rejects.conf):
  *   plugin = "/path/to/librejects-config.so"
  */
-#include <stdio.h>
-
-#include "tributary.h"
+#include "fixture_support.h"
 
 static trib_type_status rejecting_new(const trib_type_host_api *host, trib_type_instance_host_ptr ih,
                                       const trib_type_config *config, trib_type_instance_plugin_ptr *out_instance,
                                       char *error, size_t error_capacity) {
     (void)host, (void)ih, (void)config, (void)out_instance;
-    if (error != NULL && error_capacity > 0)
-        snprintf(error, error_capacity, "this fixture rejects every configuration");
-    return TRIB_ERR_CONFIG;
+    return refuse(error, error_capacity, "this fixture rejects every configuration");
 }
 
 /* Required by the descriptor, never called: no instance is ever created. */
@@ -53,16 +49,4 @@ static const trib_type_plugin_descriptor rejecting_descriptor = {
     .sink = &rejecting_hooks,
 };
 
-trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
-                                   const trib_type_plugin_descriptor **out_descriptor);
-_Static_assert(_Generic(&trib_plugin_entry, trib_on_plugin_entry_fn: 1, default: 0),
-               "trib_plugin_entry must be a trib_on_plugin_entry_fn");
-
-trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
-                                   const trib_type_plugin_descriptor **out_descriptor) {
-    (void)host_abi_minor;
-    if (host_abi_major != TRIB_ABI_MAJOR)
-        return TRIB_ERR_ABI;
-    *out_descriptor = &rejecting_descriptor;
-    return TRIB_OK;
-}
+FIXTURE_ENTRY(rejecting_descriptor)

@@ -41,20 +41,17 @@
  *   fire_and_forget = false          # true: publish with done = NULL
  *   rate = 0                         # messages per second; 0 = as fast as possible
  */
-#define _POSIX_C_SOURCE 200809L
+#include "fixture_support.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include "tributary.h"
 
 struct text {
     char *ptr; /* NUL-terminated copy, for the file names */
@@ -100,39 +97,10 @@ struct script {
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static int key_is(trib_type_host_buffer key, const char *name) {
-    size_t n = strlen(name);
-    return key.len == n && memcmp(key.ptr, name, n) == 0;
-}
-
-static trib_type_status refuse(char *error, size_t capacity, const char *format, ...) {
-    va_list args;
-    va_start(args, format);
-    if (error != NULL && capacity > 0)
-        vsnprintf(error, capacity, format, args);
-    va_end(args);
-    return TRIB_ERR_CONFIG;
-}
-
-static void log_line(struct script *sc, trib_type_log_level level, const char *format, ...) {
-    char line[256];
-    va_list args;
-    va_start(args, format);
-    int n = vsnprintf(line, sizeof line, format, args);
-    va_end(args);
-    if (n < 0)
-        return;
-    size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
-    sc->host->log(sc->ih, level, (trib_type_plugin_buffer){(const uint8_t *)line, len});
-}
-
 static int set_text(struct text *t, const void *bytes, size_t len) {
-    char *copy = malloc(len + 1);
+    char *copy = copy_text(bytes, len);
     if (copy == NULL)
         return -1;
-    if (len > 0)
-        memcpy(copy, bytes, len);
-    copy[len] = '\0';
     free(t->ptr);
     t->ptr = copy;
     t->len = len;
@@ -141,16 +109,6 @@ static int set_text(struct text *t, const void *bytes, size_t len) {
 
 static trib_type_plugin_buffer lend(const struct text *t) {
     return (trib_type_plugin_buffer){(const uint8_t *)t->ptr, t->len};
-}
-
-static int64_t monotonic_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static struct timespec timespec_of_ns(int64_t ns) {
-    return (struct timespec){.tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000};
 }
 
 static size_t format_decimal(uint64_t value, char out[20]) {
@@ -163,19 +121,6 @@ static size_t format_decimal(uint64_t value, char out[20]) {
     for (size_t i = 0; i < n; i++)
         out[i] = reversed[n - 1 - i];
     return n;
-}
-
-static int write_all(int fd, const char *bytes, size_t len) {
-    while (len > 0) {
-        ssize_t n = write(fd, bytes, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n < 0 ? errno : EIO;
-        bytes += n;
-        len -= (size_t)n;
-    }
-    return 0;
 }
 
 /* ---- summary ------------------------------------------------------------------------------ */
@@ -201,7 +146,7 @@ static void write_summary_locked(struct script *sc) {
     if (err == 0 && rename(sc->record_tmp.ptr, sc->record.ptr) != 0)
         err = errno;
     if (err != 0)
-        log_line(sc, TRIB_LOG_ERROR, "cannot write the summary '%s' (errno %d)", sc->record.ptr, err);
+        log_line(sc->host, sc->ih, TRIB_LOG_ERROR, "cannot write the summary '%s' (errno %d)", sc->record.ptr, err);
 }
 
 static void maybe_write_summary_locked(struct script *sc) {
@@ -255,7 +200,7 @@ static int64_t pace_offset_ns(int64_t seq, int64_t rate) {
 static void *publisher_main(void *arg) {
     struct script *sc = arg;
     char digits[20];
-    trib_type_plugin_attribute seq_extension = {.name = {(const uint8_t *)"seq", 3}};
+    trib_type_plugin_attribute seq_extension = {.name = plugin_text("seq")};
     trib_type_message message;
     memset(&message, 0, sizeof message);
     message.struct_size = sizeof message;
@@ -406,9 +351,7 @@ static trib_type_status parse_config(struct script *sc, const trib_type_config *
             sc->fire_and_forget = item->integer != 0;
             continue;
         }
-        int len = item->key.len > 100 ? 100 : (int)item->key.len;
-        return refuse(error, capacity, "line %u: unknown key '%.*s'", item->line, len,
-                      len > 0 ? (const char *)item->key.ptr : "");
+        return refuse_unknown_key(error, capacity, item);
     next:;
     }
     if (sc->record.ptr == NULL || sc->record.len == 0 || strlen(sc->record.ptr) != sc->record.len)
@@ -535,7 +478,7 @@ static void sa_drain(trib_type_instance_plugin_ptr instance, int64_t deadline_un
     stop_publisher(sc);
     if (deadline_unix_ms < 0)
         deadline_unix_ms = 0;
-    struct timespec deadline = {.tv_sec = deadline_unix_ms / 1000, .tv_nsec = (deadline_unix_ms % 1000) * 1000000};
+    struct timespec deadline = timespec_of_unix_ms(deadline_unix_ms);
     pthread_mutex_lock(&sc->lock);
     while (sc->inflight > 0) {
         sc->drain_waiting = 1;
@@ -556,7 +499,8 @@ static void sa_destroy(trib_type_instance_plugin_ptr instance) {
     pthread_mutex_unlock(&sc->lock);
     if (outstanding > 0) {
         /* A completion still owed would write into freed memory: keep the instance alive. */
-        log_line(sc, TRIB_LOG_WARN, "%" PRId64 " publishes never completed; leaking the instance", outstanding);
+        log_line(sc->host, sc->ih, TRIB_LOG_WARN, "%" PRId64 " publishes never completed; leaking the instance",
+                 outstanding);
         return;
     }
     pthread_cond_destroy(&sc->wake);
@@ -581,16 +525,4 @@ static const trib_type_plugin_descriptor sa_descriptor = {
     .on_instance_destroy = sa_destroy,
 };
 
-trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
-                                   const trib_type_plugin_descriptor **out_descriptor);
-_Static_assert(_Generic(&trib_plugin_entry, trib_on_plugin_entry_fn: 1, default: 0),
-               "trib_plugin_entry must be a trib_on_plugin_entry_fn");
-
-trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
-                                   const trib_type_plugin_descriptor **out_descriptor) {
-    (void)host_abi_minor;
-    if (host_abi_major != TRIB_ABI_MAJOR)
-        return TRIB_ERR_ABI;
-    *out_descriptor = &sa_descriptor;
-    return TRIB_OK;
-}
+FIXTURE_ENTRY(sa_descriptor)

@@ -22,20 +22,17 @@
  *   members = 1                  # subscriptions to open
  *   capacity = 0                 # queue_capacity of each subscription; 0 = the host's default
  */
-#define _POSIX_C_SOURCE 200809L
+#include "fixture_support.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include "tributary.h"
 
 struct subscriber;
 
@@ -64,53 +61,14 @@ struct subscriber {
     size_t releases;
 };
 
-static int key_is(trib_type_host_buffer key, const char *name) {
-    size_t n = strlen(name);
-    return key.len == n && memcmp(key.ptr, name, n) == 0;
-}
-
-static trib_type_status refuse(char *error, size_t capacity, const char *format, ...) {
-    va_list args;
-    va_start(args, format);
-    if (error != NULL && capacity > 0)
-        vsnprintf(error, capacity, format, args);
-    va_end(args);
-    return TRIB_ERR_CONFIG;
-}
-
-static void log_line(struct subscriber *s, trib_type_log_level level, const char *format, ...) {
-    char line[256];
-    va_list args;
-    va_start(args, format);
-    int n = vsnprintf(line, sizeof line, format, args);
-    va_end(args);
-    if (n < 0)
-        return;
-    size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
-    s->host->log(s->ih, level, (trib_type_plugin_buffer){(const uint8_t *)line, len});
-}
-
-static uint8_t *copy_bytes(trib_type_host_buffer b) {
-    uint8_t *copy = malloc(b.len + 1);
-    if (copy != NULL) {
-        if (b.len > 0)
-            memcpy(copy, b.ptr, b.len);
-        copy[b.len] = '\0';
-    }
-    return copy;
-}
-
-static int write_all(int fd, const uint8_t *bytes, size_t len) {
-    while (len > 0) {
-        ssize_t n = write(fd, bytes, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n < 0 ? errno : EIO;
-        bytes += n;
-        len -= (size_t)n;
-    }
-    return 0;
+/* Both on a failed on_instance_new and in on_instance_destroy; free(NULL) is fine. */
+static void free_subscriber(struct subscriber *s) {
+    free(s->record);
+    free(s->application);
+    free(s->channel);
+    free(s->group);
+    free(s->members);
+    free(s);
 }
 
 /* Calls for one subscription never overlap and each member has its own file: no lock needed. */
@@ -173,9 +131,7 @@ static trib_type_status sub_new(const trib_type_host_api *host, trib_type_instan
                               item->line, UINT32_MAX);
             queue_capacity = item->integer;
         } else {
-            int len = item->key.len > 100 ? 100 : (int)item->key.len;
-            return refuse(error, capacity, "line %u: unknown key '%.*s'", item->line, len,
-                          len > 0 ? (const char *)item->key.ptr : "");
+            return refuse_unknown_key(error, capacity, item);
         }
     }
     if (record == NULL || record->text.len == 0 || memchr(record->text.ptr, '\0', record->text.len) != NULL)
@@ -188,26 +144,20 @@ static trib_type_status sub_new(const trib_type_host_api *host, trib_type_instan
     struct subscriber *s = calloc(1, sizeof *s);
     if (s == NULL)
         return TRIB_ERR_NOMEM;
-    trib_type_host_buffer none = {NULL, 0};
     s->host = host;
     s->ih = ih;
-    s->record = (char *)copy_bytes(record->text);
-    s->application = copy_bytes(application->text);
-    s->channel = copy_bytes(channel != NULL ? channel->text : none);
-    s->group = copy_bytes(group != NULL ? group->text : none);
     s->application_len = application->text.len;
     s->channel_len = channel != NULL ? channel->text.len : 0;
     s->group_len = group != NULL ? group->text.len : 0;
+    s->record = copy_text(record->text.ptr, record->text.len);
+    s->application = (uint8_t *)copy_text(application->text.ptr, s->application_len);
+    s->channel = (uint8_t *)copy_text(channel != NULL ? channel->text.ptr : NULL, s->channel_len);
+    s->group = (uint8_t *)copy_text(group != NULL ? group->text.ptr : NULL, s->group_len);
     s->member_count = (size_t)members;
     s->capacity = (uint32_t)queue_capacity;
     s->members = calloc(s->member_count, sizeof *s->members);
     if (s->record == NULL || s->application == NULL || s->channel == NULL || s->group == NULL || s->members == NULL) {
-        free(s->record);
-        free(s->application);
-        free(s->channel);
-        free(s->group);
-        free(s->members);
-        free(s);
+        free_subscriber(s);
         return TRIB_ERR_NOMEM;
     }
     for (size_t i = 0; i < s->member_count; i++)
@@ -261,7 +211,7 @@ static void unsubscribe_all(struct subscriber *s) {
 
 /* release may come after unsubscribe returns (a handler call was still running). */
 static int wait_for_releases(struct subscriber *s, int64_t deadline_unix_ms) {
-    struct timespec deadline = {.tv_sec = deadline_unix_ms / 1000, .tv_nsec = (deadline_unix_ms % 1000) * 1000000};
+    struct timespec deadline = timespec_of_unix_ms(deadline_unix_ms);
     pthread_mutex_lock(&s->lock);
     while (s->releases < s->subscriptions_made)
         if (pthread_cond_timedwait(&s->released_cv, &s->lock, &deadline) == ETIMEDOUT)
@@ -284,7 +234,7 @@ static void sub_destroy(trib_type_instance_plugin_ptr instance) {
     clock_gettime(CLOCK_REALTIME, &now);
     if (!wait_for_releases(s, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 + 10000)) {
         /* A handler might still write through these members: keep them alive rather than crash. */
-        log_line(s, TRIB_LOG_WARN, "%zu of %zu subscriptions never released; leaking the instance",
+        log_line(s->host, s->ih, TRIB_LOG_WARN, "%zu of %zu subscriptions never released; leaking the instance",
                  s->subscriptions_made - s->releases, s->subscriptions_made);
         return;
     }
@@ -293,12 +243,7 @@ static void sub_destroy(trib_type_instance_plugin_ptr instance) {
             close(s->members[i].fd);
     pthread_cond_destroy(&s->released_cv);
     pthread_mutex_destroy(&s->lock);
-    free(s->record);
-    free(s->application);
-    free(s->channel);
-    free(s->group);
-    free(s->members);
-    free(s);
+    free_subscriber(s);
 }
 
 static const trib_type_plugin_descriptor sub_descriptor = {
@@ -317,16 +262,4 @@ static const trib_type_plugin_descriptor sub_descriptor = {
     .on_instance_destroy = sub_destroy,
 };
 
-trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
-                                   const trib_type_plugin_descriptor **out_descriptor);
-_Static_assert(_Generic(&trib_plugin_entry, trib_on_plugin_entry_fn: 1, default: 0),
-               "trib_plugin_entry must be a trib_on_plugin_entry_fn");
-
-trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
-                                   const trib_type_plugin_descriptor **out_descriptor) {
-    (void)host_abi_minor;
-    if (host_abi_major != TRIB_ABI_MAJOR)
-        return TRIB_ERR_ABI;
-    *out_descriptor = &sub_descriptor;
-    return TRIB_OK;
-}
+FIXTURE_ENTRY(sub_descriptor)

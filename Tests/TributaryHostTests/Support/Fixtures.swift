@@ -3,8 +3,8 @@ import Synchronization
 import XCTest
 @testable import TributaryHost
 
-/// The C fixture plugins and the example, each built once per test run by `cc` against the header
-/// alone (as a third party would), plus helpers to write and read drop-in sets.
+/// The C fixture plugins and the example, each built once per test run by `cc` (the example
+/// against the header alone, as a third party would), plus helpers to write and read drop-in sets.
 enum Fixtures {
     static let root: String = {
         var url = URL(fileURLWithPath: #filePath)
