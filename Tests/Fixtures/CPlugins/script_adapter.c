@@ -39,6 +39,9 @@
  *   payload_size = 0                 # > 0: send that many bytes of 'x' instead of `payload`
  *   window = 64                      # publishes in flight at most
  *   fire_and_forget = false          # true: publish with done = NULL
+ *   acked = ""                       # a path: with each summary, the seq of every message
+ *                                    # completed with TRIB_OK, one per line (what the device
+ *                                    # saw acknowledged)
  *   rate = 0                         # messages per second; 0 = as fast as possible
  */
 #include "fixture_support.h"
@@ -65,6 +68,7 @@ enum slot_state { SLOT_UNANSWERED = 0, SLOT_PUBLISHED, SLOT_REFUSED };
 struct slot {
     struct script *sc;
     uint32_t completions;
+    int32_t status;  /* of the first completion */
     uint8_t state; /* what trib_host_publish returned; a completion may arrive before that */
 };
 
@@ -72,7 +76,7 @@ struct script {
     const trib_type_host_api *host;
     trib_type_instance_host_ptr ih;
 
-    struct text record, record_tmp, application, device, sender, channel, content_type, payload;
+    struct text record, record_tmp, application, device, sender, channel, content_type, payload, acked;
     int64_t count, payload_size, window, rate;
     int fire_and_forget;
 
@@ -125,6 +129,25 @@ static size_t format_decimal(uint64_t value, char out[20]) {
 
 /* ---- summary ------------------------------------------------------------------------------ */
 
+/* Written before the summary is renamed into place, so a test that sees the summary finds it. */
+static void write_acked_locked(struct script *sc) {
+    int fd = open(sc->acked.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        log_line(sc->host, sc->ih, TRIB_LOG_ERROR, "cannot write '%s' (errno %d)", sc->acked.ptr, errno);
+        return;
+    }
+    char line[24];
+    for (int64_t seq = 0; seq < sc->count; seq++) {
+        if (sc->slots[seq].completions == 0 || sc->slots[seq].status != TRIB_OK)
+            continue;
+        size_t n = format_decimal((uint64_t)seq, line);
+        line[n++] = '\n';
+        if (write_all(fd, line, n) != 0)
+            break;
+    }
+    close(fd);
+}
+
 /* Temp file + rename: a test polling for the file never reads half of it. */
 static void write_summary_locked(struct script *sc) {
     char json[640];
@@ -139,6 +162,8 @@ static void write_summary_locked(struct script *sc) {
                      sc->published, sc->ok, sc->busy, sc->unavailable, sc->cancelled, sc->other_error,
                      sc->sync_rejected, sc->sync_other, sc->duplicates,
                      (int64_t)sc->published - (int64_t)sc->completed, elapsed);
+    if (sc->acked.len > 0 && sc->slots != NULL)
+        write_acked_locked(sc);
     int fd = open(sc->record_tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     int err = fd < 0 ? errno : write_all(fd, json, (size_t)n);
     if (fd >= 0 && close(fd) != 0 && err == 0)
@@ -172,6 +197,7 @@ static void on_published(void *done_ctx, trib_type_status status) {
     } else {
         sc->completed++;
         sc->inflight--;
+        slot->status = status;
         switch (status) {
         case TRIB_OK: sc->ok++; break;
         case TRIB_BUSY: sc->busy++; break;
@@ -302,7 +328,8 @@ static void *publisher_main(void *arg) {
 
 static void free_script(struct script *sc) {
     struct text *texts[] = {&sc->record,  &sc->record_tmp,   &sc->application, &sc->device,
-                            &sc->sender,  &sc->channel,      &sc->content_type, &sc->payload};
+                            &sc->sender,  &sc->channel,      &sc->content_type, &sc->payload,
+                            &sc->acked};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         free(texts[i]->ptr);
     free(sc->segments);
@@ -314,9 +341,9 @@ static void free_script(struct script *sc) {
 static trib_type_status parse_config(struct script *sc, const trib_type_config *config, char *error,
                                      size_t capacity) {
     static const char *const string_keys[] = {"record", "application", "device", "sender",
-                                              "channel", "content_type", "payload"};
+                                              "channel", "content_type", "payload", "acked"};
     struct text *string_fields[] = {&sc->record,  &sc->application,  &sc->device, &sc->sender,
-                                    &sc->channel, &sc->content_type, &sc->payload};
+                                    &sc->channel, &sc->content_type, &sc->payload, &sc->acked};
     static const char *const integer_keys[] = {"count", "payload_size", "window", "rate"};
     int64_t *integer_fields[] = {&sc->count, &sc->payload_size, &sc->window, &sc->rate};
     static const int64_t integer_min[] = {0, 0, 1, 0};

@@ -12,7 +12,10 @@ final class SwiftFileSink: SinkInstance {
     init(host: PluginHost, config: PluginConfig) throws(PluginError) {
         self.host = host
         let path = try config.requiredString("path")
+        // Lets tests change the configuration without changing behaviour (a reload replaces it).
+        let generation = try config.integer("generation", default: 0, range: 0...Int64.max)
         try config.finish()
+        host.log(.debug, "generation \(generation) writing to \(path)")
         descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw PluginError("cannot open \(path): \(String(cString: strerror(errno)))") }
         events = host.registerMetric(.counter, name: "swift_sink_events_total", help: "Events the Swift fixture sink wrote.")
