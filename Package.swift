@@ -10,25 +10,36 @@ let pluginLinkerFlags: [LinkerSetting] = [
     ])
 ]
 
+/// A shipped plugin: `Plugins/<folder>` built as `libtributary-<name>.so`.
+func plugin(_ name: String, folder: String, target: String, dependencies: [Target.Dependency]) -> (Product, Target) {
+    (.library(name: "tributary-\(name)", type: .dynamic, targets: [target]),
+     .target(name: target, dependencies: dependencies, path: "Plugins/\(folder)", linkerSettings: pluginLinkerFlags))
+}
+
+let shipped: [(Product, Target)] = []
+
 let package = Package(
     name: "Tributary",
     products: [
         .executable(name: "tributary", targets: ["tributary"]),
         // For third-party Swift plugins: the header module and the SDK (linked into the plugin).
         .library(name: "TributarySDK", targets: ["TributarySDK", "CTributary"]),
+        .library(name: "TributaryCrypto", targets: ["TributaryCrypto"]),
         .library(name: "tributary-fixture-swift-sink", type: .dynamic, targets: ["FixtureSwiftSink"]),
-    ],
+    ] + shipped.map(\.0),
     targets: [
         // The ABI: one pure C header.
         .target(name: "CTributary", path: "PluginAPI/CTributary"),
         // What Swift cannot import from Linux and the toolchain, as real C functions.
         .target(name: "CTributaryLinux", path: "PluginAPI/CTributaryLinux"),
-        // The Swift SDK: export glue, host-table wrappers, CloudEvent model and codecs.
-        .target(
-            name: "TributarySDK",
-            dependencies: ["CTributary", "CTributaryLinux"],
-            path: "PluginAPI/TributarySDK"
-        ),
+        // Debian's C libraries, and OpenSSL's macros as functions.
+        .systemLibrary(name: "COpenSSL", path: "PluginAPI/COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCrypt", path: "PluginAPI/CCrypt", providers: [.apt(["libcrypt-dev"])]),
+        .target(name: "CTributarySSL", dependencies: ["COpenSSL"], path: "PluginAPI/CTributarySSL"),
+        // The Swift SDK, in layers: the core every plugin (and the host) uses; cryptography over
+        // OpenSSL; the networking runtime. The host links only the core.
+        .target(name: "TributarySDK", dependencies: ["CTributary", "CTributaryLinux"], path: "PluginAPI/TributarySDK"),
+        .target(name: "TributaryCrypto", dependencies: ["COpenSSL", "CTributarySSL"], path: "PluginAPI/TributaryCrypto"),
         // The host's logic, as a library so tests drive it in-process.
         .target(
             name: "TributaryHost",
@@ -46,11 +57,12 @@ let package = Package(
         ),
 
         .testTarget(name: "TributarySDKTests", dependencies: ["TributarySDK"], path: "Tests/TributarySDKTests"),
+        .testTarget(name: "TributaryCryptoTests", dependencies: ["TributaryCrypto"], path: "Tests/TributaryCryptoTests"),
         .testTarget(
             name: "TributaryHostTests",
             dependencies: ["TributaryHost", "TributarySDK", "CTributary"],
             path: "Tests/TributaryHostTests"
         ),
-    ],
+    ] + shipped.map(\.1),
     swiftLanguageModes: [.v6]
 )

@@ -42,10 +42,10 @@ final class AuthenticatorChainTests: XCTestCase {
             var request = trib_type_device_auth_request()
             request.struct_size = UInt32(MemoryLayout<trib_type_device_auth_request>.size)
             request.credential_kind = TRIB_CREDENTIAL_PASSWORD.rawValue
-            request.application = b[0].asHost
-            request.device = b[1].asHost
-            request.as_device = b[2].asHost
-            request.password = b[3].asHost
+            request.application = b[0].lent
+            request.device = b[1].lent
+            request.as_device = b[2].lent
+            request.password = b[3].lent
             XCTAssertEqual(api.authenticate_device(adapter.handle, &request, recordDeviceAuth, recorder.context), Int32(TRIB_PENDING))
         }
         return recorder.wait(for: 1).first ?? "no answer"
@@ -55,7 +55,7 @@ final class AuthenticatorChainTests: XCTestCase {
         let recorder = Recorder()
         withPluginBuffers([name, key]) { b in
             var request = trib_type_user_auth_request(struct_size: UInt32(MemoryLayout<trib_type_user_auth_request>.size),
-                                                      credential_kind: TRIB_CREDENTIAL_API_KEY.rawValue, username: b[0].asHost, password: b[1].asHost)
+                                                      credential_kind: TRIB_CREDENTIAL_API_KEY.rawValue, username: b[0].lent, password: b[1].lent)
             XCTAssertEqual(api.authenticate_user(adapter.handle, &request, recordUserAuth, recorder.context), Int32(TRIB_PENDING))
         }
         return recorder.wait(for: 1).first ?? "no answer"
@@ -65,8 +65,8 @@ final class AuthenticatorChainTests: XCTestCase {
         let recorder = Recorder()
         withPluginBuffers([name, application]) { b in
             var request = trib_type_authorize_request(struct_size: UInt32(MemoryLayout<trib_type_authorize_request>.size),
-                                                      permission: permission.rawValue, user: b[0].asHost, roles: nil, role_count: 0,
-                                                      application: b[1].asHost)
+                                                      permission: permission.rawValue, user: b[0].lent, roles: nil, role_count: 0,
+                                                      application: b[1].lent)
             XCTAssertEqual(api.authorize(adapter.handle, &request, recordAuthorize, recorder.context), Int32(TRIB_PENDING))
         }
         return recorder.wait(for: 1).first ?? "no answer"

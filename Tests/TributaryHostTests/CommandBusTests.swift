@@ -20,8 +20,8 @@ final class CommandBusTests: XCTestCase {
 
     private func send(_ application: String, _ device: String, _ name: String, _ payload: String = "{}") -> Status {
         withPluginBuffers([application, device, name, "application/json", payload]) { b in
-            var command = trib_type_command(struct_size: UInt32(MemoryLayout<trib_type_command>.size), application: b[0].asHost,
-                                            device: b[1].asHost, command: b[2].asHost, content_type: b[3].asHost, payload: b[4].asHost)
+            var command = trib_type_command(struct_size: UInt32(MemoryLayout<trib_type_command>.size), application: b[0].lent,
+                                            device: b[1].lent, command: b[2].lent, content_type: b[3].lent, payload: b[4].lent)
             return Status(rawValue: api.command_send(adapter.handle, &command))
         }
     }

@@ -96,7 +96,10 @@ public enum HostCommands {
         ready.set(true)
         Logger.info("host", "running \(runtime.running.count) instance\(runtime.running.count == 1 ? "" : "s") from \(options.configDirectory)")
 
-        let watcher = try? DropInWatcher(directory: options.configDirectory) { reloads.request("plugins.d changed") }
+        // A change to a drop-in (not to a backup, dotfile or editor temporary) asks for a reload.
+        let watcher = try? FileWatcher(directory: options.configDirectory, isRelevant: DropInDirectory.isDropIn) {
+            reloads.request("plugins.d changed")
+        }
         if watcher == nil { Logger.warn("host", "cannot watch \(options.configDirectory); reload with SIGHUP or POST /reload") }
         watcher?.start()
 

@@ -17,7 +17,7 @@ public enum DropInDirectory {
             .map { (directory as NSString).appendingPathComponent($0) }
     }
 
-    static func isDropIn(_ name: String) -> Bool {
+    public static func isDropIn(_ name: String) -> Bool {
         guard name.hasSuffix(".conf"), !name.hasPrefix("."), !name.hasPrefix("#") else { return false }
         return !name.contains(".dpkg-") && !name.contains(".rpm") && !name.contains(".ucf-") && !name.hasSuffix("~")
     }

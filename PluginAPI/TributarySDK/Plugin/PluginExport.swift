@@ -59,6 +59,12 @@ private final class Registration: Sendable {
             d.kind = TRIB_KIND_ADAPTER.rawValue
         case .authenticator:
             d.kind = TRIB_KIND_AUTHENTICATOR.rawValue
+            let hooks = UnsafeMutablePointer<trib_type_authenticator_hooks>.allocate(capacity: 1)
+            hooks.initialize(to: trib_type_authenticator_hooks(
+                struct_size: UInt32(MemoryLayout<trib_type_authenticator_hooks>.size),
+                on_authenticate_device: sdkAuthenticateDevice, on_authenticate_user: sdkAuthenticateUser,
+                on_authorize: sdkAuthorize))
+            d.authenticator = UnsafePointer(hooks)
         case .sink(let maxBatch, let serial):
             d.kind = TRIB_KIND_SINK.rawValue
             d.flags = serial ? UInt32(TRIB_FLAG_SERIAL_DELIVERY) : 0
@@ -81,11 +87,13 @@ final class InstanceBox {
     let host: PluginHost
     let instance: any PluginInstance
     let sink: (any SinkInstance)?
+    let authenticator: (any AuthenticatorInstance)?
 
     init(host: PluginHost, instance: any PluginInstance) {
         self.host = host
         self.instance = instance
-        self.sink = instance as? any SinkInstance
+        sink = instance as? any SinkInstance
+        authenticator = instance as? any AuthenticatorInstance
     }
 
     static func from(_ pointer: UnsafeMutableRawPointer?) -> InstanceBox {
@@ -150,4 +158,28 @@ private func sdkSinkDeliver(
     let box = InstanceBox.from(instance)
     guard let sink = box.sink, let batch else { return Int32(TRIB_ERR_UNSUPPORTED) }
     return sink.deliver(SinkBatch(host: box.host, operation: op, batch: batch)).rawValue
+}
+
+private func sdkAuthenticateDevice(
+    instance: trib_type_instance_plugin_ptr?, op: UInt64, request: UnsafePointer<trib_type_device_auth_request>?
+) -> trib_type_status {
+    let box = InstanceBox.from(instance)
+    guard let authenticator = box.authenticator, let request else { return Int32(TRIB_DEFER) }
+    return authenticator.authenticateDevice(DeviceAuthRequest(request), reply: DeviceAuthReply(host: box.host, operation: op)).rawValue
+}
+
+private func sdkAuthenticateUser(
+    instance: trib_type_instance_plugin_ptr?, op: UInt64, request: UnsafePointer<trib_type_user_auth_request>?
+) -> trib_type_status {
+    let box = InstanceBox.from(instance)
+    guard let authenticator = box.authenticator, let request else { return Int32(TRIB_DEFER) }
+    return authenticator.authenticateUser(UserAuthRequest(request), reply: UserAuthReply(host: box.host, operation: op)).rawValue
+}
+
+private func sdkAuthorize(
+    instance: trib_type_instance_plugin_ptr?, op: UInt64, request: UnsafePointer<trib_type_authorize_request>?
+) -> trib_type_status {
+    let box = InstanceBox.from(instance)
+    guard let authenticator = box.authenticator, let request else { return Int32(TRIB_DEFER) }
+    return authenticator.authorize(AuthorizeRequest(request), reply: AuthorizeReply(host: box.host, operation: op)).rawValue
 }

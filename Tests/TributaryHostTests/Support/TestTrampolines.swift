@@ -79,8 +79,3 @@ func withPluginBufferMessage(_ body: (UnsafePointer<trib_type_message>) throws -
         try body(&message)
     }
 }
-
-extension trib_type_plugin_buffer {
-    /// Reinterprets a plugin buffer as the host-buffer layout the auth structs use.
-    var asHost: trib_type_host_buffer { trib_type_host_buffer(ptr: ptr, len: len) }
-}

@@ -1,0 +1,83 @@
+import CTributary
+
+/// An authenticator: answers device and user authentication and authorization requests.
+///
+/// Each method either answers at once by returning a status other than `.pending` (`.defer`:
+/// not mine; `.ok`: allowed with the request's names), or returns `.pending` and calls the reply
+/// exactly once, possibly from another thread (slow work such as bcrypt belongs there, never on
+/// the caller's thread). The defaults defer, so an authenticator implements only what it knows.
+public protocol AuthenticatorInstance: PluginInstance {
+    func authenticateDevice(_ request: DeviceAuthRequest, reply: DeviceAuthReply) -> Status
+    func authenticateUser(_ request: UserAuthRequest, reply: UserAuthReply) -> Status
+    func authorize(_ request: AuthorizeRequest, reply: AuthorizeReply) -> Status
+}
+
+extension AuthenticatorInstance {
+    public func authenticateDevice(_ request: DeviceAuthRequest, reply: DeviceAuthReply) -> Status { .defer }
+    public func authenticateUser(_ request: UserAuthRequest, reply: UserAuthReply) -> Status { .defer }
+    public func authorize(_ request: AuthorizeRequest, reply: AuthorizeReply) -> Status { .defer }
+}
+
+/// Completes one device authentication. Call exactly once.
+public struct DeviceAuthReply: Sendable {
+    let host: PluginHost
+    let operation: UInt64
+
+    public init(host: PluginHost, operation: UInt64) {
+        self.host = host
+        self.operation = operation
+    }
+
+    /// `application`, `device` and `asDevice` are the canonical names when `status` is `.ok`.
+    public func callAsFunction(_ status: Status, application: String = "", device: String = "", asDevice: String = "") {
+        withPluginBuffers([application, device, asDevice]) { b in
+            var result = trib_type_device_auth_result(
+                struct_size: UInt32(MemoryLayout<trib_type_device_auth_result>.size), status: status.rawValue,
+                application: b[0].lent, device: b[1].lent, as_device: b[2].lent)
+            host.api.pointee.complete_device_auth(host.instance, operation, &result)
+        }
+    }
+}
+
+/// Completes one user authentication. Call exactly once.
+public struct UserAuthReply: Sendable {
+    let host: PluginHost
+    let operation: UInt64
+
+    public init(host: PluginHost, operation: UInt64) {
+        self.host = host
+        self.operation = operation
+    }
+
+    public func callAsFunction(_ status: Status, user: String = "", roles: [String] = []) {
+        withPluginBuffers([user] + roles) { b in
+            let roleBuffers = b.dropFirst().map(\.lent)
+            roleBuffers.withUnsafeBufferPointer { roles in
+                var result = trib_type_user_auth_result(
+                    struct_size: UInt32(MemoryLayout<trib_type_user_auth_result>.size), status: status.rawValue,
+                    user: b[0].lent, roles: roles.baseAddress, role_count: roles.count)
+                host.api.pointee.complete_user_auth(host.instance, operation, &result)
+            }
+        }
+    }
+}
+
+/// Completes one authorization: `.ok`, `.denied`, `.notFound` or `.unavailable`. Call exactly once.
+public struct AuthorizeReply: Sendable {
+    let host: PluginHost
+    let operation: UInt64
+
+    public init(host: PluginHost, operation: UInt64) {
+        self.host = host
+        self.operation = operation
+    }
+
+    public func callAsFunction(_ status: Status) {
+        host.api.pointee.complete_authorize(host.instance, operation, status.rawValue)
+    }
+}
+
+extension trib_type_plugin_buffer {
+    /// The same bytes in the layout the auth structs use (they travel in both directions).
+    public var lent: trib_type_host_buffer { trib_type_host_buffer(ptr: ptr, len: len) }
+}
