@@ -25,6 +25,7 @@ let package = Package(
         // For third-party Swift plugins: the header module and the SDK (linked into the plugin).
         .library(name: "TributarySDK", targets: ["TributarySDK", "CTributary"]),
         .library(name: "TributaryCrypto", targets: ["TributaryCrypto"]),
+        .library(name: "TributaryNet", targets: ["TributaryNet"]),
         .library(name: "tributary-fixture-swift-sink", type: .dynamic, targets: ["FixtureSwiftSink"]),
     ] + shipped.map(\.0),
     targets: [
@@ -40,6 +41,11 @@ let package = Package(
         // OpenSSL; the networking runtime. The host links only the core.
         .target(name: "TributarySDK", dependencies: ["CTributary", "CTributaryLinux"], path: "PluginAPI/TributarySDK"),
         .target(name: "TributaryCrypto", dependencies: ["COpenSSL", "CTributarySSL"], path: "PluginAPI/TributaryCrypto"),
+        .target(
+            name: "TributaryNet",
+            dependencies: ["TributarySDK", "TributaryCrypto", "CTributaryLinux", "COpenSSL", "CTributarySSL"],
+            path: "PluginAPI/TributaryNet"
+        ),
         // The host's logic, as a library so tests drive it in-process.
         .target(
             name: "TributaryHost",
@@ -58,6 +64,7 @@ let package = Package(
 
         .testTarget(name: "TributarySDKTests", dependencies: ["TributarySDK"], path: "Tests/TributarySDKTests"),
         .testTarget(name: "TributaryCryptoTests", dependencies: ["TributaryCrypto"], path: "Tests/TributaryCryptoTests"),
+        .testTarget(name: "TributaryNetTests", dependencies: ["TributaryNet", "TributarySDK", "TributaryCrypto"], path: "Tests/TributaryNetTests"),
         .testTarget(
             name: "TributaryHostTests",
             dependencies: ["TributaryHost", "TributarySDK", "CTributary"],

@@ -8,4 +8,13 @@
  * Linux, so a Swift plugin must report the same identity as the host that loads it. */
 const char *CTributaryLinux_toolchain_id(void);
 
+/* Linux event APIs that Glibc's Swift module does not export. */
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+
+/* accept4(2) with SOCK_NONBLOCK | SOCK_CLOEXEC; it needs _GNU_SOURCE, which only the .c file sets.
+ * Returns the new descriptor or -1 with errno set. */
+int CTributaryLinux_accept4(int listener, struct sockaddr *address, socklen_t *length);
+
 #endif
