@@ -1,0 +1,72 @@
+import Glibc
+
+/// An IPv4 or IPv6 socket address parsed from "host:port" ("[::1]:8080" for IPv6).
+public struct SocketAddress: Sendable, CustomStringConvertible {
+    var storage = sockaddr_storage()
+    var length: socklen_t = 0
+    public private(set) var description = ""
+
+    public init(_ text: String) throws(IOError) {
+        var host = text
+        var portText = ""
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = String(text[text.index(after: text.startIndex)..<close])
+            portText = String(text[text.index(after: close)...].dropFirst())
+        } else if let colon = text.lastIndex(of: ":") {
+            host = String(text[..<colon])
+            portText = String(text[text.index(after: colon)...])
+        }
+        guard let port = UInt16(portText) else { throw IOError("address '\(text)' (expected host:port)", errno: EINVAL) }
+        if host.isEmpty || host == "*" { host = "0.0.0.0" }
+        if host == "localhost" { host = "127.0.0.1" }
+        var v4 = sockaddr_in()
+        var v6 = sockaddr_in6()
+        if inet_pton(AF_INET, host, &v4.sin_addr) == 1 {
+            v4.sin_family = sa_family_t(AF_INET)
+            v4.sin_port = port.bigEndian
+            withUnsafeBytes(of: v4) { raw in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: raw) } }
+            length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        } else if inet_pton(AF_INET6, host, &v6.sin6_addr) == 1 {
+            v6.sin6_family = sa_family_t(AF_INET6)
+            v6.sin6_port = port.bigEndian
+            withUnsafeBytes(of: v6) { raw in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: raw) } }
+            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+        } else {
+            throw IOError("address '\(text)' (the host must be a numeric IPv4 or IPv6 address)", errno: EINVAL)
+        }
+        description = text
+    }
+
+    init(storage: sockaddr_storage, length: socklen_t) {
+        self.storage = storage
+        self.length = length
+        description = SocketAddress.format(storage)
+    }
+
+    var family: Int32 { Int32(storage.ss_family) }
+
+    public var port: UInt16 {
+        withUnsafeBytes(of: storage) { raw in
+            family == AF_INET6 ? UInt16(bigEndian: raw.load(as: sockaddr_in6.self).sin6_port)
+                : UInt16(bigEndian: raw.load(as: sockaddr_in.self).sin_port)
+        }
+    }
+
+    func withSockaddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
+        withUnsafeBytes(of: storage) { body($0.baseAddress!.assumingMemoryBound(to: sockaddr.self), length) }
+    }
+
+    static func format(_ storage: sockaddr_storage) -> String {
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        return withUnsafeBytes(of: storage) { raw -> String in
+            if Int32(storage.ss_family) == AF_INET6 {
+                var address = raw.load(as: sockaddr_in6.self)
+                inet_ntop(AF_INET6, &address.sin6_addr, &text, socklen_t(text.count))
+                return "[" + String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "]:\(UInt16(bigEndian: address.sin6_port))"
+            }
+            var address = raw.load(as: sockaddr_in.self)
+            inet_ntop(AF_INET, &address.sin_addr, &text, socklen_t(text.count))
+            return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + ":\(UInt16(bigEndian: address.sin_port))"
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import COpenSSL
+import CTributarySSL
+
+/// TLS over a TCP connection, on the connection's loop. OpenSSL works on memory BIOs: ciphertext
+/// from the socket goes into one, what OpenSSL wants sent comes out of the other, so the event
+/// loop keeps the socket and OpenSSL never blocks or touches a descriptor.
+public final class TLSStream: ByteStream, StreamHandler, @unchecked Sendable {
+    public var loop: EventLoop { transport.loop }
+    public var handler: (any StreamHandler)?
+    public var remoteAddress: String { transport.remoteAddress }
+    public private(set) var peerCertificates: [[UInt8]] = []
+    public var pendingWriteBytes: Int { transport.pendingWriteBytes + beforeHandshake.count }
+
+    private let transport: TCPConnection
+    private let ssl: OpaquePointer
+    private let incoming: OpaquePointer
+    private let outgoing: OpaquePointer
+    private var handshakeDone = false
+    private var beforeHandshake: [UInt8] = []
+    private var closed = false
+
+    /// Wraps `transport` (which this stream now handles). `serverName` (clients only) is sent as
+    /// SNI and verified against the server's certificate.
+    public init(transport: TCPConnection, context: TLSContext, serverName: String? = nil) throws(TLSError) {
+        guard let ssl = SSL_new(context.context), let incoming = BIO_new(BIO_s_mem()), let outgoing = BIO_new(BIO_s_mem()) else {
+            throw TLSError("SSL_new")
+        }
+        self.transport = transport
+        self.ssl = ssl
+        self.incoming = incoming
+        self.outgoing = outgoing
+        SSL_set_bio(ssl, incoming, outgoing)
+        if context.isServer {
+            SSL_set_accept_state(ssl)
+        } else {
+            SSL_set_connect_state(ssl)
+            if let serverName {
+                guard CTributarySSL_set_tlsext_host_name(ssl, serverName) == 1, SSL_set1_host(ssl, serverName) == 1 else {
+                    SSL_free(ssl)
+                    throw TLSError("cannot set the server name \(serverName)")
+                }
+            }
+        }
+        transport.handler = self
+        if !context.isServer { advance() }
+    }
+
+    deinit { SSL_free(ssl) }
+
+    public func streamReceived(_ stream: any ByteStream, _ bytes: UnsafeRawBufferPointer) {
+        guard !closed else { return }
+        _ = BIO_write(incoming, bytes.baseAddress, Int32(bytes.count))
+        advance()
+    }
+
+    public func streamClosed(_ stream: any ByteStream) {
+        closed = true
+        let handler = self.handler
+        self.handler = nil
+        handler?.streamClosed(self)
+    }
+
+    public func streamDrained(_ stream: any ByteStream) {
+        handler?.streamDrained(self)
+    }
+
+    /// Runs the handshake, then decrypts whatever complete records arrived.
+    private func advance() {
+        if !handshakeDone {
+            let result = SSL_do_handshake(ssl)
+            sendPending()
+            guard result == 1 else {
+                let error = SSL_get_error(ssl, result)
+                if error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE { fail() }
+                return
+            }
+            handshakeDone = true
+            capturePeerChain()
+            if !beforeHandshake.isEmpty {
+                let queued = beforeHandshake
+                beforeHandshake = []
+                write(queued)
+            }
+        }
+        let buffer = loop.plaintextBuffer
+        while !closed {
+            let count = SSL_read(ssl, buffer.baseAddress, Int32(buffer.count))
+            if count > 0 {
+                handler?.streamReceived(self, UnsafeRawBufferPointer(rebasing: buffer[0..<Int(count)]))
+                continue
+            }
+            let error = SSL_get_error(ssl, count)
+            sendPending()
+            if error == SSL_ERROR_ZERO_RETURN {
+                transport.close()
+            } else if error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE {
+                fail()
+            }
+            return
+        }
+    }
+
+    private func capturePeerChain() {
+        guard let leaf = SSL_get1_peer_certificate(ssl) else { return }
+        peerCertificates = [TLSStream.der(leaf)]
+        X509_free(leaf)
+        // On a server the chain excludes the leaf; on a client it includes it.
+        if let chain = SSL_get_peer_cert_chain(ssl) {
+            let count = CTributarySSL_sk_X509_num(chain)
+            for index in 0..<count {
+                guard let certificate = CTributarySSL_sk_X509_value(chain, index) else { continue }
+                let der = TLSStream.der(certificate)
+                if der != peerCertificates[0] { peerCertificates.append(der) }
+            }
+        }
+    }
+
+    static func der(_ certificate: OpaquePointer) -> [UInt8] {
+        let length = i2d_X509(certificate, nil)
+        guard length > 0 else { return [] }
+        var bytes = [UInt8](repeating: 0, count: Int(length))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            var cursor: UnsafeMutablePointer<UInt8>? = buffer.baseAddress
+            _ = i2d_X509(certificate, &cursor)
+        }
+        return bytes
+    }
+
+    private func sendPending() {
+        let buffer = loop.readBuffer
+        while BIO_ctrl_pending(outgoing) > 0 {
+            let count = BIO_read(outgoing, buffer.baseAddress, Int32(buffer.count))
+            guard count > 0 else { break }
+            transport.write(UnsafeRawBufferPointer(rebasing: buffer[0..<Int(count)]))
+        }
+    }
+
+    private func fail() {
+        ERR_clear_error()
+        transport.close(immediately: true)
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) {
+        guard !closed, !bytes.isEmpty else { return }
+        guard handshakeDone else {
+            beforeHandshake.append(contentsOf: bytes)
+            return
+        }
+        var offset = 0
+        while offset < bytes.count {
+            let written = SSL_write(ssl, bytes.baseAddress! + offset, Int32(min(bytes.count - offset, 1 << 30)))
+            guard written > 0 else {
+                fail()
+                return
+            }
+            offset += Int(written)
+            sendPending()
+        }
+    }
+
+    public func close(immediately: Bool) {
+        guard !closed else { return }
+        if handshakeDone && !immediately {
+            SSL_shutdown(ssl)
+            sendPending()
+        }
+        transport.close(immediately: immediately)
+    }
+
+    public func pauseReading() { transport.pauseReading() }
+    public func resumeReading() { transport.resumeReading() }
+}
