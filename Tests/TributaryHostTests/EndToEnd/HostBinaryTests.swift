@@ -9,6 +9,16 @@ final class HostBinaryTests: XCTestCase {
         XCTAssertTrue(result.output.hasPrefix("tributary 0.1.0 (plugin ABI 1.0; built with swift clang"), result.output)
     }
 
+    func testPluginsListsTheSearchPathWithABIVersionsAndRefusals() throws {
+        let dir = Fixtures.temporaryDirectory("plugins")
+        try FileManager.default.copyItem(atPath: try Fixtures.fixture("recording_sink"), toPath: dir + "/librecording.so")
+        try FileManager.default.copyItem(atPath: try Fixtures.fixture("bad_abi_major"), toPath: dir + "/libbad.so")
+        let result = try Fixtures.run(Fixtures.executable, ["plugins", "--plugin-path", dir, "--state-dir", dir + "/state", "--config-dir", dir])
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.contains("recording-sink 1.0.0: sink, ABI 1.0, built with c"), result.output)
+        XCTAssertTrue(result.output.contains("\(dir)/libbad.so\n    refused: built for plugin ABI 2.0"), result.output)
+    }
+
     func testCheckListsEveryErrorWithFileAndLine() throws {
         let dir = Fixtures.temporaryDirectory("check")
         try writeDropIns(dir, [
