@@ -111,3 +111,30 @@ final class UDPAndTimerTests: XCTestCase {
         while !closed.load(ordering: .relaxed) { usleep(1_000) }
     }
 }
+
+final class TCPConnectorTests: XCTestCase {
+    private func connect(_ host: String, _ port: UInt16, on loop: EventLoop) -> Result<String, IOError> {
+        let result = Mutex<Result<String, IOError>?>(nil)
+        TCPConnector.connect(host: host, port: port, on: loop, timeoutMilliseconds: 2_000) { outcome in
+            result.withLock { $0 = outcome.map { connection in
+                defer { connection.close(immediately: true) }
+                return connection.remoteAddress
+            } }
+        }
+        let deadline = Date().addingTimeInterval(5)
+        while result.withLock({ $0 }) == nil && Date() < deadline { usleep(2_000) }
+        return result.withLock { $0 } ?? .failure(IOError("no answer", errno: ETIMEDOUT))
+    }
+
+    func testConnectsByNameAndReportsRefusal() throws {
+        let group = try EventLoopGroup(name: "connect", count: 1)
+        defer { group.stop() }
+        let listener = try TCPListener(address: "127.0.0.1:0", group: group) { $0.handler = EchoHandler() }
+        listener.start()
+        XCTAssertTrue(try connect("localhost", listener.port, on: group.loops[0]).get().hasSuffix(":\(listener.port)"))
+        let port = listener.port
+        listener.stop()
+        guard case .failure(let error) = connect("127.0.0.1", port, on: group.loops[0]) else { return XCTFail("connected to a closed port") }
+        XCTAssertEqual(error.errno, ECONNREFUSED)
+    }
+}
