@@ -42,3 +42,14 @@ final class PercentEncodingTests: XCTestCase {
         XCTAssertEqual(String(decoding: output, as: UTF8.self), "drogue://app%2D1/dev")
     }
 }
+
+final class PercentDecodingTests: XCTestCase {
+    func testDecodesEscapesAndRefusesMalformedOnes() {
+        XCTAssertEqual(PercentEncoding.decode("device%2D1"), "device-1")
+        XCTAssertEqual(PercentEncoding.decode("a%c3%a4b"), "aäb")
+        XCTAssertEqual(PercentEncoding.decode("plain+text"), "plain+text")
+        XCTAssertNil(PercentEncoding.decode("bad%2"))
+        XCTAssertNil(PercentEncoding.decode("bad%zz"))
+        XCTAssertNil(PercentEncoding.decode("%ff"), "not UTF-8")
+    }
+}
