@@ -35,6 +35,11 @@ public final class TCPConnection: ByteStream, Selectable, @unchecked Sendable {
         }
     }
 
+    /// A loop that stops drops its handlers; their sockets must not outlive them.
+    deinit {
+        if fd >= 0 { Posix.close(fd) }
+    }
+
     private var interest: UInt32 {
         var events: UInt32 = 0
         if !readingPaused { events |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue }
