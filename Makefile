@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CC ?= cc
 # What the build, the tests and the benchmarks use from Debian.
-PACKAGES := gcc libc6-dev curl python3 python3-prometheus-client util-linux
+PACKAGES := gcc libc6-dev curl python3 python3-prometheus-client util-linux libssl-dev libcrypt-dev openssl
 PLUGIN_BUILD := .build/plugins
 CFLAGS_PLUGIN := -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -pthread -I PluginAPI/CTributary/include
 
@@ -47,6 +47,8 @@ test: deps
 
 bench: release
 	bash Tests/Benchmarks/host-pipeline.sh
+	$(SWIFT) build -c release --product registry-bench
+	taskset -c 0 .build/release/registry-bench .build/release/libtributary-registry-file.so
 
 clean:
 	rm -rf .build

@@ -70,7 +70,7 @@ let package = Package(
         ),
         // Warm-cache and cold-bcrypt authentication rates of the built registry-file library,
         // driven through its C entry point (`make bench`).
-        .executableTarget(name: "registry-bench", dependencies: ["TestSupport", "CTributary"], path: "Tests/Benchmarks/RegistryBench"),
+        .executableTarget(name: "registry-bench", dependencies: ["TestSupport", "TributaryCrypto", "CTributary"], path: "Tests/Benchmarks/RegistryBench"),
         .testTarget(
             name: "TributaryHostTests",
             dependencies: ["TributaryHost", "TributarySDK", "CTributary"],

@@ -31,15 +31,23 @@ struct JSONField {
     }
 
     func members() throws(PositionedError) -> [(key: String, keyOffset: Int, field: JSONField)] {
-        guard case .object(let pairs) = node.value else { throw fail("expected an object") }
-        return pairs.map { ($0.key, $0.keyOffset, JSONField(node: $0.value, path: path.isEmpty ? $0.key : "\(path).\($0.key)")) }
+        try pairs().map { ($0.key, $0.keyOffset, child($0.key, $0.value)) }
     }
 
     /// The member `key` of this object, or nil when absent or null.
     func member(_ key: String) throws(PositionedError) -> JSONField? {
-        guard let found = try members().first(where: { $0.key == key }) else { return nil }
-        if case .null = found.field.node.value { return nil }
-        return found.field
+        guard let found = try pairs().first(where: { $0.key == key }) else { return nil }
+        if case .null = found.value.value { return nil }
+        return child(key, found.value)
+    }
+
+    private func pairs() throws(PositionedError) -> [(key: String, keyOffset: Int, value: JSONNode)] {
+        guard case .object(let pairs) = node.value else { throw fail("expected an object") }
+        return pairs
+    }
+
+    private func child(_ key: String, _ value: JSONNode) -> JSONField {
+        JSONField(node: value, path: path.isEmpty ? key : "\(path).\(key)")
     }
 
     func required(_ key: String) throws(PositionedError) -> JSONField {

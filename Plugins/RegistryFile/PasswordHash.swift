@@ -10,11 +10,6 @@ enum StoredSecret: Sendable, Equatable {
     /// A crypt(3) hash: bcrypt (`$2a$`, `$2b$`, `$2y$`) or sha512-crypt (`$6$`). Slow by design,
     /// so it is verified on the hash workers and its outcome cached.
     case crypt(String)
-
-    var isSlow: Bool {
-        if case .crypt = self { return true }
-        return false
-    }
 }
 
 /// Reading the stored forms and checking a presented secret against them.

@@ -5,25 +5,15 @@ import XCTest
 @testable import RegistryFilePlugin
 
 /// Slow hashes run once per distinct credential; the cache is bounded and forgets on a file change.
-final class CredentialCacheTests: XCTestCase {
-    private var fixture: RegistryFixture!
-    private var registry: RegistryFileAuthenticator!
-
+final class CredentialCacheTests: RegistryTestCase {
     override func setUpWithError() throws {
-        fixture = try RegistryFixture([
+        try load([
             "applications": [Resource.application("app")],
             "devices": [
                 Resource.device("bcrypt-device", in: "app", credentials: [["pass": ["bcrypt": TestHashes.bcrypt("bcrypt-secret")]]]),
                 Resource.device("sha512-device", in: "app", credentials: [["pass": ["sha512": TestHashes.sha512Crypt("sha512-secret")]]]),
             ],
         ])
-        registry = try fixture.instance()
-    }
-
-    override func tearDown() {
-        registry.stop()
-        registry = nil
-        fixture = nil
     }
 
     func testBcryptIsHashedOnceAcross1000Authentications() {
@@ -85,6 +75,16 @@ final class CredentialCacheTests: XCTestCase {
         XCTAssertNil(cache.lookup(CacheKey(hash: "$2b$04$other", secret: "secret 0")))
         cache.removeAll()
         XCTAssertNil(cache.lookup(kept))
+    }
+
+    func testAFullHashQueueAnswersBusy() {
+        let workers = HashWorkers(count: 1, capacity: 0)
+        defer { workers.stop() }
+        let verifier = SecretVerifier(cache: CredentialCache(capacity: 10), workers: workers, metrics: RegistryMetrics(host: nil))
+        let answer = Answer<Verification>()
+        let immediate = verifier.verify("secret", against: [.crypt(TestHashes.bcrypt("secret"))], later: answer.later)
+        XCTAssertNil(immediate)
+        XCTAssertEqual(answer.wait(immediate: immediate), .busy)
     }
 
     func testKeysSeparateHashFromSecret() {

@@ -4,13 +4,10 @@ import XCTest
 @testable import RegistryFilePlugin
 
 /// Every password form passing and failing, aliases, disabled devices and applications, gateways.
-final class DeviceAuthenticationTests: XCTestCase {
-    private var fixture: RegistryFixture!
-    private var registry: RegistryFileAuthenticator!
-
+final class DeviceAuthenticationTests: RegistryTestCase {
     override func setUpWithError() throws {
         let past = "2020-01-01T00:00:00Z", future = "2099-01-01T00:00:00Z"
-        fixture = try RegistryFixture([
+        try load([
             "applications": [
                 Resource.application("app"),
                 Resource.application("off-app", disabled: true),
@@ -37,13 +34,6 @@ final class DeviceAuthenticationTests: XCTestCase {
                 Resource.device("no-credentials", in: "app"),
             ],
         ])
-        registry = try fixture.instance()
-    }
-
-    override func tearDown() {
-        registry.stop()
-        registry = nil
-        fixture = nil
     }
 
     func testPlainPasswordsPassAndFail() {

@@ -4,6 +4,7 @@ import Synchronization
 import TestSupport
 import TributaryCrypto
 import TributarySDK
+import XCTest
 @testable import RegistryFilePlugin
 
 /// A registry file in a temporary directory and instances of the plugin reading it, with their
@@ -117,4 +118,22 @@ enum Resource {
     }
 
     static func sha256Key(_ key: String) -> String { "sha256:" + Hex.encode(SHA256.digest(key)) }
+}
+
+/// A test case around one registry file and one instance reading it.
+class RegistryTestCase: XCTestCase {
+    var fixture: RegistryFixture!
+    var registry: RegistryFileAuthenticator!
+
+    func load(_ content: [String: Any]) throws {
+        fixture = try RegistryFixture(content)
+        registry = try fixture.instance()
+    }
+
+    override func tearDown() {
+        registry?.stop()
+        registry = nil
+        fixture = nil
+        super.tearDown()
+    }
 }

@@ -8,10 +8,7 @@ import XCTest
 
 /// The watched file: a valid new version applies to the next request, an invalid one is refused
 /// with its position while the previous one stays in force.
-final class RegistryReloadTests: XCTestCase {
-    private var fixture: RegistryFixture!
-    private var registry: RegistryFileAuthenticator!
-
+final class RegistryReloadTests: RegistryTestCase {
     private func version(password: String, extraDevice: String? = nil) -> [String: Any] {
         var devices = [Resource.device("device1", in: "app", credentials: [["pass": password]])]
         if let extraDevice { devices.append(Resource.device(extraDevice, in: "app", credentials: [["pass": password]])) }
@@ -19,14 +16,7 @@ final class RegistryReloadTests: XCTestCase {
     }
 
     override func setUpWithError() throws {
-        fixture = try RegistryFixture(version(password: "first"))
-        registry = try fixture.instance()
-    }
-
-    override func tearDown() {
-        registry.stop()
-        registry = nil
-        fixture = nil
+        try load(version(password: "first"))
     }
 
     /// Polls until `condition` holds (the watcher settles for 300 ms after the last change).

@@ -4,12 +4,9 @@ import XCTest
 @testable import RegistryFilePlugin
 
 /// API-key users, and every branch of Drogue's owner/members rules.
-final class UserAuthorizationTests: XCTestCase {
-    private var fixture: RegistryFixture!
-    private var registry: RegistryFileAuthenticator!
-
+final class UserAuthorizationTests: RegistryTestCase {
     override func setUpWithError() throws {
-        fixture = try RegistryFixture([
+        try load([
             "applications": [
                 Resource.application("app", owner: "olivia", members: ["adam": "admin", "mia": "Manager", "rita": "reader", "": "reader"]),
                 Resource.application("open-app"),
@@ -22,13 +19,6 @@ final class UserAuthorizationTests: XCTestCase {
                 Resource.user("keyless", keys: []),
             ],
         ])
-        registry = try fixture.instance()
-    }
-
-    override func tearDown() {
-        registry.stop()
-        registry = nil
-        fixture = nil
     }
 
     private func key(_ user: String, _ key: String) -> UserVerdict? {

@@ -24,6 +24,12 @@ public enum FakeHost {
         public let status: Int32
         public let user: String
         public let roles: [String]
+
+        public init(status: Int32, user: String, roles: [String]) {
+            self.status = status
+            self.user = user
+            self.roles = roles
+        }
     }
 
     private struct Record {
