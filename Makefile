@@ -47,6 +47,8 @@ test: deps
 
 bench: release
 	bash Tests/Benchmarks/host-pipeline.sh
+	$(SWIFT) build -c release --product registry-bench
+	taskset -c 0 .build/release/registry-bench .build/release/libtributary-registry-file.so
 
 clean:
 	rm -rf .build

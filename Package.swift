@@ -16,7 +16,10 @@ func plugin(_ name: String, folder: String, target: String, dependencies: [Targe
      .target(name: target, dependencies: dependencies, path: "Plugins/\(folder)", linkerSettings: pluginLinkerFlags))
 }
 
-let shipped: [(Product, Target)] = []
+let shipped: [(Product, Target)] = [
+    plugin("registry-file", folder: "RegistryFile", target: "RegistryFilePlugin",
+           dependencies: ["TributarySDK", "TributaryCrypto", "CTributary", "CCrypt"]),
+]
 
 let package = Package(
     name: "Tributary",
@@ -63,8 +66,18 @@ let package = Package(
         ),
 
         .testTarget(name: "TributarySDKTests", dependencies: ["TributarySDK"], path: "Tests/TributarySDKTests"),
-        .testTarget(name: "TributaryCryptoTests", dependencies: ["TributaryCrypto"], path: "Tests/TributaryCryptoTests"),
-        .testTarget(name: "TributaryNetTests", dependencies: ["TributaryNet", "TributarySDK", "TributaryCrypto"], path: "Tests/TributaryNetTests"),
+        .testTarget(name: "TributaryCryptoTests", dependencies: ["TributaryCrypto", "TestSupport"], path: "Tests/TributaryCryptoTests"),
+        .testTarget(name: "TributaryNetTests", dependencies: ["TributaryNet", "TributarySDK", "TributaryCrypto", "TestSupport"], path: "Tests/TributaryNetTests"),
+        // Test helpers: certificates from the openssl CLI, libcrypt hashes, a recording host table.
+        .target(name: "TestSupport", dependencies: ["CTributary", "CCrypt"], path: "Tests/Support/TestSupport"),
+        .testTarget(
+            name: "RegistryFileTests",
+            dependencies: ["RegistryFilePlugin", "TestSupport", "TributarySDK", "TributaryCrypto", "CTributary"],
+            path: "Tests/RegistryFileTests"
+        ),
+        // Warm-cache and cold-bcrypt authentication rates of the built registry-file library,
+        // driven through its C entry point (`make bench`).
+        .executableTarget(name: "registry-bench", dependencies: ["TestSupport", "TributaryCrypto", "CTributary"], path: "Tests/Benchmarks/RegistryBench"),
         .testTarget(
             name: "TributaryHostTests",
             dependencies: ["TributaryHost", "TributarySDK", "CTributary"],

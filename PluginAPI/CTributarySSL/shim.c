@@ -22,4 +22,6 @@ X509 *CTributarySSL_sk_X509_value(const STACK_OF(X509) *stack, int index) { retu
 
 void CTributarySSL_sk_X509_pop_free(STACK_OF(X509) *stack) { sk_X509_pop_free(stack, X509_free); }
 
+unsigned long CTributarySSL_XN_FLAG_RFC2253(void) { return XN_FLAG_RFC2253; }
+
 void CTributarySSL_free(void *pointer) { OPENSSL_free(pointer); }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Synchronization
+import TestSupport
 import XCTest
 @testable import TributaryNet
 
@@ -46,7 +47,10 @@ final class TCPAndTLSTests: XCTestCase {
 
     func testTLSEchoWithClientCertificate() throws {
         let pki = try TestPKI()
-        let context = try TLSContext(server: TLSServerConfiguration(certificateFile: pki.serverCertificate, privateKeyFile: pki.serverKey,
+        let ca = try pki.authority("ca", subject: "/CN=Test CA")
+        let server = try pki.server("server", issuer: ca)
+        let client = try pki.client("client", subject: "/O=Example/CN=device1", issuer: ca)
+        let context = try TLSContext(server: TLSServerConfiguration(certificateFile: server.certificatePath, privateKeyFile: server.keyPath,
                                                                     requestClientCertificate: true))
         let group = try EventLoopGroup(name: "tls", count: 1)
         defer { group.stop() }
@@ -56,16 +60,17 @@ final class TCPAndTLSTests: XCTestCase {
         }
         listener.start()
         defer { listener.stop() }
-        let reply = try run("(printf 'secret'; sleep 1) | timeout 5 openssl s_client -quiet -verify_return_error -CAfile \(pki.caCertificate) -cert \(pki.clientCertificate) -key \(pki.clientKey) -connect 127.0.0.1:\(listener.port) -servername localhost 2>/dev/null")
+        let reply = try run("(printf 'secret'; sleep 1) | timeout 5 openssl s_client -quiet -verify_return_error -CAfile \(ca.certificatePath) -cert \(client.certificatePath) -key \(client.keyPath) -connect 127.0.0.1:\(listener.port) -servername localhost 2>/dev/null")
         XCTAssertEqual(reply, "secret")
         let chains = EchoHandler.chains.withLock { $0 }
-        let expected = try run("openssl x509 -in \(pki.clientCertificate) -outform DER | base64 -w0")
-        XCTAssertEqual(chains.last.map { Data($0[0]).base64EncodedString() }, expected, "the leaf comes first")
+        XCTAssertEqual(chains.last?.first, client.der, "the leaf comes first")
     }
 
     func testTLSRefusesOldProtocolVersions() throws {
         let pki = try TestPKI()
-        let context = try TLSContext(server: TLSServerConfiguration(certificateFile: pki.serverCertificate, privateKeyFile: pki.serverKey))
+        let ca = try pki.authority("ca", subject: "/CN=Test CA")
+        let server = try pki.server("server", issuer: ca)
+        let context = try TLSContext(server: TLSServerConfiguration(certificateFile: server.certificatePath, privateKeyFile: server.keyPath))
         let group = try EventLoopGroup(name: "tls-old", count: 1)
         defer { group.stop() }
         let listener = try TCPListener(address: "127.0.0.1:0", group: group) { connection in
@@ -77,7 +82,7 @@ final class TCPAndTLSTests: XCTestCase {
         // The client is allowed TLS 1.1 (security level 0), so the refusal is the server's.
         let old = try run("echo | timeout 5 openssl s_client -tls1_1 -cipher 'DEFAULT@SECLEVEL=0' -connect 127.0.0.1:\(listener.port) 2>&1")
         XCTAssertTrue(old.contains("alert protocol version"), old)
-        let current = try run("echo | timeout 5 openssl s_client -tls1_3 -CAfile \(pki.caCertificate) -connect 127.0.0.1:\(listener.port) 2>&1")
+        let current = try run("echo | timeout 5 openssl s_client -tls1_3 -CAfile \(ca.certificatePath) -connect 127.0.0.1:\(listener.port) 2>&1")
         XCTAssertTrue(current.contains("TLSv1.3"), current)
     }
 }

@@ -20,6 +20,9 @@ int CTributarySSL_sk_X509_num(const STACK_OF(X509) *stack);
 X509 *CTributarySSL_sk_X509_value(const STACK_OF(X509) *stack, int index);
 void CTributarySSL_sk_X509_pop_free(STACK_OF(X509) *stack);
 
+/* XN_FLAG_RFC2253 (a macro of macros): the X509_NAME_print_ex flags of RFC 2253 output. */
+unsigned long CTributarySSL_XN_FLAG_RFC2253(void);
+
 /* OPENSSL_free (macro). */
 void CTributarySSL_free(void *pointer);
 

@@ -1,0 +1,125 @@
+import Glibc
+import TributaryCrypto
+import TributarySDK
+
+/// Drogue's device authentication (`authentication-service/src/service.rs`) over one version of
+/// the registry, with this project's departures (DESIGN sections 7 and 9): a disabled device is
+/// refused, and a refusal after the credential checked out is `.denied` (403), not a failure.
+/// An application this registry does not know is `.defer`, for the next authenticator.
+struct DeviceAuthenticator {
+    let registry: RegistryIndex
+    let verifier: SecretVerifier
+    let log: RegistryLog
+
+    private static let unauthenticated = DeviceVerdict(status: .unauthenticated)
+    private static let denied = DeviceVerdict(status: .denied)
+    private static let notMine = DeviceVerdict(status: .defer)
+
+    /// The verdict when it is known now; nil when `later` will be called exactly once.
+    func authenticate(_ request: DeviceAuthRequest, later: @escaping @Sendable (DeviceVerdict) -> Void) -> DeviceVerdict? {
+        switch request.credential {
+        case .certificate(let chain):
+            return certificate(chain, request)
+        case .pskIdentity(let identity):
+            return preSharedKey(identity, request)
+        case .none:
+            return registry.application(request.application) == nil ? Self.notMine : Self.unauthenticated
+        case .password(let password):
+            guard let app = registry.application(request.application) else { return Self.notMine }
+            guard let device = app.devices[request.device] else { return Self.unauthenticated }
+            // Any `pass`; a unique `user` named as the client named the device; a non-unique
+            // `user` named like the device.
+            let users = device.usernames.filter { $0.username.value == ($0.unique ? request.device : device.name.value) }
+            return check(password, against: device.passwords + users.map(\.secret), app, device, request, later)
+        case .usernamePassword(let username, let password):
+            guard let app = registry.application(request.application) else { return Self.notMine }
+            guard let device = app.devices[request.device.isEmpty ? username : request.device] else { return Self.unauthenticated }
+            // A `user` with that name, or any `pass` when the user name is the device's name.
+            var candidates = device.usernames.filter { $0.username.value == username }.map(\.secret)
+            if username == device.name.value { candidates += device.passwords }
+            return check(password, against: candidates, app, device, request, later)
+        }
+    }
+
+    private func check(_ secret: String, against candidates: [StoredSecret], _ app: RegistryIndex.ApplicationEntry, _ device: Device,
+                       _ request: DeviceAuthRequest, _ later: @escaping @Sendable (DeviceVerdict) -> Void) -> DeviceVerdict? {
+        let asked = request.asDevice
+        let verdict: @Sendable (Verification) -> DeviceVerdict = { verification in
+            switch verification {
+            case .matched: Self.admit(app, device, as: asked)
+            case .mismatched: Self.unauthenticated
+            case .busy: DeviceVerdict(status: .unavailable)
+            }
+        }
+        guard let known = verifier.verify(secret, against: candidates, later: { later(verdict($0)) }) else { return nil }
+        return verdict(known)
+    }
+
+    /// An authenticated device: refused when it or its application is disabled; acting for
+    /// another device only when that device's `gatewaySelector.matchNames` names it.
+    private static func admit(_ app: RegistryIndex.ApplicationEntry, _ device: Device, as asked: String) -> DeviceVerdict {
+        guard !app.application.disabled, !device.disabled else { return denied }
+        var acting = ""
+        if !asked.isEmpty {
+            guard let target = app.devices[asked], !target.disabled else { return denied }
+            guard target === device || target.gateways.contains(device.name.value) else { return denied }
+            acting = target.name.value
+        }
+        return DeviceVerdict(status: .ok, application: app.application.name.value, device: device.name.value, asDevice: acting)
+    }
+
+    /// The chain (leaf first) must verify against the application's trust anchors; the device is
+    /// the one whose name or alias is the leaf's subject DN. Without an application in the
+    /// request, the candidates are the applications anchored at an issuer in the chain (Drogue's
+    /// `x509/ca` alias: the leaf's issuer, or with intermediates a later certificate's issuer).
+    private func certificate(_ chain: [[UInt8]], _ request: DeviceAuthRequest) -> DeviceVerdict {
+        var certificates: [Certificate] = []
+        for der in chain {
+            guard let certificate = try? Certificate(der: der) else { return Self.unauthenticated }
+            certificates.append(certificate)
+        }
+        guard let leaf = certificates.first else { return Self.unauthenticated }
+        var candidates: [RegistryIndex.ApplicationEntry] = []
+        if !request.application.isEmpty {
+            guard let app = registry.application(request.application) else { return Self.notMine }
+            candidates = [app]
+        } else {
+            var seen: Set<String> = []
+            for certificate in certificates {
+                for app in registry.applications(anchoredAt: certificate.issuer) where seen.insert(app.application.name.value).inserted {
+                    candidates.append(app)
+                }
+            }
+            guard !candidates.isEmpty else { return Self.notMine }
+        }
+        for app in candidates {
+            guard let anchors = app.application.trustAnchors else { continue }
+            do {
+                try anchors.verify(certificates)
+            } catch {
+                log(.debug, "certificate \(leaf.subject) refused for application '\(app.application.name.value)': \(error.message)")
+                continue
+            }
+            guard let device = app.devices[leaf.subject],
+                  request.device.isEmpty || app.devices[request.device] === device
+            else { return Self.unauthenticated }
+            return Self.admit(app, device, as: request.asDevice)
+        }
+        return Self.unauthenticated
+    }
+
+    /// Drogue's PSK identity is `device@application`, split at the first `@`; names the request
+    /// carries win. The device must hold a `psk` credential valid now.
+    private func preSharedKey(_ identity: String, _ request: DeviceAuthRequest) -> DeviceVerdict {
+        var deviceName = identity, applicationName = request.application
+        if let at = identity.firstIndex(of: "@") {
+            deviceName = String(identity[..<at])
+            if applicationName.isEmpty { applicationName = String(identity[identity.index(after: at)...]) }
+        }
+        if !request.device.isEmpty { deviceName = request.device }
+        guard let app = registry.application(applicationName) else { return Self.notMine }
+        let now = RFC3339.nowUnixNanoseconds()
+        guard let device = app.devices[deviceName], device.psks.contains(where: { $0.contains(now) }) else { return Self.unauthenticated }
+        return Self.admit(app, device, as: request.asDevice)
+    }
+}

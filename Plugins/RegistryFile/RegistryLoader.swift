@@ -1,0 +1,52 @@
+import Glibc
+import TributaryCrypto
+
+/// One validated version of the registry file.
+struct LoadedRegistry: Sendable {
+    let index: RegistryIndex
+    /// SHA-256 of the file, so a rewrite with the same content (a `touch`, a deploy tool that
+    /// rewrites every file) keeps the verified-credential cache.
+    let digest: [UInt8]
+}
+
+struct RegistryLoadError: Error, CustomStringConvertible {
+    /// `line L column C: reason`, or why the file could not be read.
+    let message: String
+    var description: String { message }
+}
+
+/// Reads, parses and validates the registry file. Nothing is swapped in unless all of it is valid.
+enum RegistryLoader {
+    static func load(path: String) -> Result<LoadedRegistry, RegistryLoadError> {
+        switch read(path) {
+        case .failure(let error): .failure(error)
+        case .success(let bytes): load(bytes: bytes)
+        }
+    }
+
+    static func load(bytes: [UInt8]) -> Result<LoadedRegistry, RegistryLoadError> {
+        do throws(PositionedError) {
+            let index = try RegistryIndex(RegistryModel(decoding: PositionedJSONParser.parse(bytes)))
+            return .success(LoadedRegistry(index: index, digest: SHA256.digest(bytes)))
+        } catch {
+            return .failure(RegistryLoadError(message: "\(SourcePosition(offset: error.offset, in: bytes)): \(error.reason)"))
+        }
+    }
+
+    private static func read(_ path: String) -> Result<[UInt8], RegistryLoadError> {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .failure(RegistryLoadError(message: "cannot open: \(String(cString: strerror(errno)))")) }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 { return .success(bytes) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(RegistryLoadError(message: "cannot read: \(String(cString: strerror(errno)))"))
+            }
+            bytes += chunk[..<count]
+        }
+    }
+}
