@@ -8,7 +8,7 @@ PACKAGES := gcc libc6-dev curl openssl libssl-dev libcrypt-dev pkg-config python
 PLUGIN_BUILD := .build/plugins
 CFLAGS_PLUGIN := -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -pthread -I PluginAPI/CTributary/include
 
-.PHONY: all deps build release examples run test bench check clean
+.PHONY: all deps build release examples run test bench check clean fuzz
 
 all: build
 
@@ -49,6 +49,11 @@ bench: release
 	bash Tests/Benchmarks/host-pipeline.sh
 	$(SWIFT) build -c release --product registry-bench
 	taskset -c 0 .build/release/registry-bench .build/release/libtributary-registry-file.so
+
+# libFuzzer with AddressSanitizer over the HTTP/1.1 and WebSocket decoders, FUZZ_SECONDS (default 30)
+# per target; fails on a crash (the input is kept in .build/fuzz/artifacts/).
+fuzz:
+	bash Tests/Fuzz/run.sh
 
 clean:
 	rm -rf .build
