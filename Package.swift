@@ -17,6 +17,7 @@ func plugin(_ name: String, folder: String, target: String, dependencies: [Targe
 }
 
 let shipped: [(Product, Target)] = [
+    plugin("http", folder: "HTTP", target: "HTTPPlugin", dependencies: ["TributarySDK", "TributaryNet", "CTributary"]),
     plugin("registry-file", folder: "RegistryFile", target: "RegistryFilePlugin",
            dependencies: ["TributarySDK", "TributaryCrypto", "CTributary", "CCrypt"]),
 ]

@@ -1,0 +1,150 @@
+import TributarySDK
+
+/// One HTTP/1.1 connection: decodes requests, hands them to the handler one at a time (pipelined
+/// requests wait, decoded, in order), writes responses in order, and enforces the timeouts.
+/// Everything runs on the connection's loop.
+final class HTTPServerConnection: StreamHandler, @unchecked Sendable {
+    private let stream: any ByteStream
+    private let handler: any HTTPRequestHandler
+    private let configuration: HTTPServerConfiguration
+    private let onClose: @Sendable () -> Void
+    private var decoder: HTTPRequestDecoder
+    private var busy = false
+    private var closing = false
+    private var timer: UInt64?
+    private var timerIsIdle = false
+    private var lastRequestKeepsAlive = true
+    private var output: [UInt8] = []
+    private var headRequest = false
+
+    var loop: EventLoop { stream.loop }
+
+    init(stream: any ByteStream, handler: any HTTPRequestHandler, configuration: HTTPServerConfiguration,
+         onClose: @escaping @Sendable () -> Void) {
+        self.stream = stream
+        self.handler = handler
+        self.configuration = configuration
+        self.onClose = onClose
+        decoder = HTTPRequestDecoder(limits: configuration.limits)
+        stream.handler = self
+        armTimer()
+    }
+
+    func streamReceived(_ stream: any ByteStream, _ bytes: UnsafeRawBufferPointer) {
+        decoder.append(bytes)
+        if timerIsIdle && !decoder.isIdle {
+            cancelTimer()
+            armTimer()
+        }
+        // Pipelined requests wait decoded-in-order; stop reading rather than buffer without bound.
+        if busy && decoder.bufferedByteCount > configuration.limits.maxHeaderBytes + configuration.limits.maxBodyBytes {
+            stream.pauseReading()
+        }
+        processNext()
+    }
+
+    func streamClosed(_ stream: any ByteStream) {
+        closing = true
+        cancelTimer()
+        onClose()
+    }
+
+    private func processNext() {
+        guard !busy, !closing else { return }
+        do {
+            if let request = try decoder.next() {
+                busy = true
+                cancelTimer()
+                headRequest = request.head.method == "HEAD"
+                lastRequestKeepsAlive = request.head.keepAlive
+                let info = HTTPConnectionInfo(remoteAddress: stream.remoteAddress, isTLS: stream is TLSStream,
+                                              peerCertificates: stream.peerCertificates)
+                handler.handle(request, connection: info, responder: HTTPResponder(connection: self))
+                return
+            }
+            if decoder.awaitingContinue {
+                output.removeAll(keepingCapacity: true)
+                HTTPResponseEncoder.continueResponse(into: &output)
+                stream.write(output)
+                decoder.continueSent()
+            }
+            armTimer()
+        } catch {
+            fail(status: error.status, reason: error.reason)
+        }
+    }
+
+    /// Writes the response; then the next pipelined request, or closes.
+    func finish(_ response: HTTPResponse) {
+        guard !closing else { return }
+        var response = response
+        let keepAlive = response.headers["Connection"]?.lowercased() != "close" && lastRequestKeepsAlive
+        if !keepAlive { try? response.headers.replaceOrAdd(name: "Connection", value: "close") }
+        output.removeAll(keepingCapacity: true)
+        HTTPResponseEncoder.encode(response, respondingToHEAD: headRequest, into: &output)
+        stream.write(output)
+        busy = false
+        if !keepAlive {
+            closing = true
+            stream.close()
+            return
+        }
+        stream.resumeReading()
+        processNext()
+    }
+
+    /// Switches the connection to WebSocket after writing `response` (101).
+    func upgrade(_ response: HTTPResponse, to delegate: any WebSocketDelegate) {
+        guard !closing else { return }
+        output.removeAll(keepingCapacity: true)
+        HTTPResponseEncoder.encode(response, into: &output)
+        stream.write(output)
+        guard response.status == 101 else {
+            busy = false
+            processNext()
+            return
+        }
+        closing = true
+        cancelTimer()
+        let session = WebSocketSession(stream: stream, delegate: delegate, onClose: onClose)
+        delegate.webSocketOpened(session)
+    }
+
+    /// A request the connection cannot continue after: answer it and close.
+    private func fail(status: Int, reason: String) {
+        closing = true
+        cancelTimer()
+        output.removeAll(keepingCapacity: true)
+        var body = Array("{\"error\":".utf8)
+        JSON.appendQuoted(HTTPResponse.reasonPhrase(for: status), to: &body)
+        body += Array(",\"message\":".utf8)
+        JSON.appendQuoted(reason, to: &body)
+        body.append(UInt8(ascii: "}"))
+        HTTPResponseEncoder.encode(HTTPResponse(status: status, headers: ["Connection": "close", "Content-Type": "application/json"], body: body),
+                                   into: &output)
+        stream.write(output)
+        stream.close()
+    }
+
+    /// Idle between requests: close quietly. Inside a request: 408.
+    private func armTimer() {
+        guard timer == nil, !closing else { return }
+        let idle = decoder.isIdle
+        timerIsIdle = idle
+        timer = loop.scheduleTimer(afterMilliseconds: idle ? configuration.idleTimeoutMilliseconds : configuration.requestTimeoutMilliseconds) { [self] in
+            timer = nil
+            guard !busy, !closing else { return }
+            if decoder.isIdle {
+                closing = true
+                stream.close()
+            } else {
+                fail(status: 408, reason: "the request did not arrive in time")
+            }
+        }
+    }
+
+    private func cancelTimer() {
+        if let timer { loop.cancelTimer(timer) }
+        timer = nil
+    }
+}

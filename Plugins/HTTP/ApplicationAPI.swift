@@ -1,0 +1,93 @@
+import TributaryNet
+import TributarySDK
+
+/// The application side: the command API
+/// (`POST /api/command/v1alpha1/apps/{app}/devices/{device}?command=NAME`) and the WebSocket
+/// integration (`GET /{app}[/{channel}]`, optional `?group_id=`). Users authenticate with a JWT or
+/// an API key; an application the user may not act on is a 404, so its existence stays private.
+final class ApplicationAPI: HTTPRequestHandler {
+    private let host: PluginHost
+    private let configuration: HTTPConfiguration
+    private let metrics: HTTPMetrics
+
+    init(host: PluginHost, configuration: HTTPConfiguration, metrics: HTTPMetrics) {
+        self.host = host
+        self.configuration = configuration
+        self.metrics = metrics
+    }
+
+    func handle(_ request: HTTPRequest, connection: HTTPConnectionInfo, responder: HTTPResponder) {
+        guard let path = request.head.pathSegments else { return responder.respond(Responses.notFound) }
+        if path.count == 7, path[0] == "api", path[1] == "command", path[2] == "v1alpha1", path[3] == "apps", path[5] == "devices" {
+            guard request.head.method == "POST" else {
+                return responder.respond(Responses.error(405, "MethodNotAllowed", "use POST", headers: ["Allow": "POST"]))
+            }
+            return authorized(request.head, permission: .write, application: path[4], responder: responder) { [self] in
+                sendCommand(request, application: path[4], device: path[6], responder: responder)
+            }
+        }
+        if request.head.method == "GET", (1...2).contains(path.count), !path[0].isEmpty, path[0] != "api" {
+            let application = path[0]
+            let channel = path.count == 2 ? path[1] : ""
+            let group = Dictionary(request.head.queryItems, uniquingKeysWith: { first, _ in first })["group_id"] ?? ""
+            return authorized(request.head, permission: .read, application: application, responder: responder) { [self] in
+                let response = WebSocketHandshake.response(to: request.head)
+                guard response.status == 101 else { return responder.respond(response) }
+                responder.upgrade(response, to: EventStream(host: host, application: application, channel: channel, group: group,
+                                                            capacity: configuration.websocketQueue, metrics: metrics))
+            }
+        }
+        responder.respond(Responses.notFound)
+    }
+
+    /// Authenticates the user and checks `permission` on `application`, then runs `next`.
+    private func authorized(_ head: HTTPRequestHead, permission: Permission, application: String, responder: HTTPResponder,
+                            next: @escaping @Sendable () -> Void) {
+        let credential: UserCredential
+        switch UserCredentials.from(head) {
+        case .credential(let found): credential = found
+        case .missing:
+            metrics.unauthenticated.add()
+            return responder.respond(Responses.unauthorized("Missing credentials"))
+        case .ambiguous:
+            metrics.unauthenticated.add()
+            return responder.respond(Responses.unauthorized("Use exactly one of Bearer, Basic, token or username/api_key"))
+        }
+        let host = host
+        let metrics = metrics
+        host.authenticateUser(credential) { user in
+            guard user.status == .ok else {
+                metrics.unauthenticated.add()
+                return responder.respond(Responses.refusal(user.status))
+            }
+            host.authorize(AuthorizeRequest(user: user.user, roles: user.roles, application: application, permission: permission)) { status in
+                switch status {
+                case .ok: next()
+                case .denied, .notFound, .unauthenticated:
+                    responder.respond(Responses.error(404, "NotFound", "Resource not found: Application / \(application)"))
+                default: responder.respond(Responses.unavailable("the authorization service cannot answer now"))
+                }
+            }
+        }
+    }
+
+    private func sendCommand(_ request: HTTPRequest, application: String, device: String, responder: HTTPResponder) {
+        let query = Dictionary(request.head.queryItems, uniquingKeysWith: { first, _ in first })
+        guard let name = query["command"], !name.isEmpty else {
+            return responder.respond(Responses.error(400, "InvalidRequest", "missing query parameter 'command'"))
+        }
+        let command = Command(application: application, device: device, name: name,
+                              contentType: request.head.headers["Content-Type"] ?? "", payload: request.body)
+        switch host.sendCommand(command) {
+        case .ok:
+            metrics.commandsSent.add()
+            responder.respond(Responses.empty(202))
+        case .notFound:
+            metrics.commandsWithoutRoute.add()
+            responder.respond(Responses.error(503, "NoRoute", "device \(device) of \(application) has no live connection for commands",
+                                              headers: ["Retry-After": "1"]))
+        default:
+            responder.respond(Responses.error(400, "InvalidRequest", "application and device must be UTF-8"))
+        }
+    }
+}

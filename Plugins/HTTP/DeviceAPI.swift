@@ -1,0 +1,100 @@
+import Synchronization
+import TributaryNet
+import TributarySDK
+
+/// Drogue's HTTP device endpoint: `POST /v1/{channel}` with `application`, `device`,
+/// `data_schema`, `as` and `ct` (alias `commandTimeout`, seconds). It authenticates the device
+/// through the host, publishes, and answers 202 once every sink took the event, or 200 with a
+/// command when one arrives within `ct` seconds.
+final class DeviceAPI: HTTPRequestHandler {
+    private let host: PluginHost
+    private let configuration: HTTPConfiguration
+    private let metrics: HTTPMetrics
+
+    init(host: PluginHost, configuration: HTTPConfiguration, metrics: HTTPMetrics) {
+        self.host = host
+        self.configuration = configuration
+        self.metrics = metrics
+    }
+
+    func handle(_ request: HTTPRequest, connection: HTTPConnectionInfo, responder: HTTPResponder) {
+        let head = request.head
+        guard let segments = head.pathSegments else { return responder.respond(Responses.notFound) }
+        switch (head.method, segments) {
+        case ("GET", []), ("GET", [""]):
+            return responder.respond(Responses.empty(200))
+        case ("POST", let path) where path.count == 2 && path[0] == "v1" && !path[1].isEmpty:
+            publish(request, channel: path[1], connection: connection, responder: responder)
+        case (_, let path) where path.count == 2 && path[0] == "v1":
+            responder.respond(Responses.error(405, "MethodNotAllowed", "use POST", headers: ["Allow": "POST"]))
+        default:
+            // Extra segments after the channel are a 404, not silently dropped (DESIGN section 9).
+            responder.respond(Responses.notFound)
+        }
+    }
+
+    private func publish(_ request: HTTPRequest, channel: String, connection: HTTPConnectionInfo, responder: HTTPResponder) {
+        let query = Dictionary(request.head.queryItems, uniquingKeysWith: { first, _ in first })
+        let commandWait: Int64
+        if let text = query["ct"] ?? query["commandTimeout"] {
+            guard let seconds = Int64(text), seconds >= 0 else {
+                return responder.respond(Responses.error(400, "InvalidRequest", "ct must be a number of seconds"))
+            }
+            commandWait = min(seconds, configuration.maxCommandWaitSeconds)
+        } else {
+            commandWait = 0
+        }
+        guard let authRequest = DeviceCredentials.request(
+            application: query["application"], device: query["device"], asDevice: query["as"],
+            authorization: request.head.headers["Authorization"], certificates: connection.peerCertificates)
+        else {
+            metrics.unauthenticated.add()
+            return responder.respond(Responses.unauthorized("Missing or unusable credentials"))
+        }
+        let host = host
+        let metrics = metrics
+        let contentType = request.head.headers["Content-Type"] ?? ""
+        let dataSchema = query["data_schema"] ?? ""
+        host.authenticateDevice(authRequest) { verdict in
+            guard verdict.status == .ok else {
+                metrics.unauthenticated.add()
+                return responder.respond(Responses.refusal(verdict.status))
+            }
+            // A gateway publishes for `as`; the authenticated device is the sender.
+            let target = verdict.asDevice.isEmpty ? verdict.device : verdict.asDevice
+            let message = OutgoingMessage(application: verdict.application, device: target, sender: verdict.device,
+                                          channel: channel, contentType: contentType, payload: request.body, dataSchema: dataSchema)
+            let status = host.publish(message) { outcome in
+                DeviceAPI.answerPublish(outcome, host: host, application: verdict.application, device: target,
+                                        commandWait: commandWait, responder: responder, metrics: metrics)
+            }
+            if status.isFailure {
+                DeviceAPI.answerPublish(status, host: host, application: verdict.application, device: target,
+                                        commandWait: 0, responder: responder, metrics: metrics)
+            }
+        }
+    }
+
+    static func answerPublish(_ status: Status, host: PluginHost, application: String, device: String, commandWait: Int64,
+                              responder: HTTPResponder, metrics: HTTPMetrics) {
+        switch status {
+        case .ok:
+            metrics.accepted.add()
+            guard commandWait > 0 else { return responder.respond(Responses.empty(202)) }
+            // Subscribed only after the sinks took the event, as Drogue does: a command sent
+            // earlier is not seen.
+            CommandWait.start(host: host, application: application, device: device, seconds: commandWait, responder: responder)
+        case .rejected:
+            responder.respond(Responses.error(406, "InvalidFormat", "the content type claims JSON and the body is not JSON"))
+        case .invalid:
+            responder.respond(Responses.error(400, "InvalidRequest", "application, device and channel must be UTF-8 and non-empty"))
+        case .busy:
+            metrics.busy.add()
+            responder.respond(Responses.unavailable("a sink is busy; retry"))
+        case .unavailable, .cancelled:
+            responder.respond(Responses.unavailable("no sink could take the event now"))
+        default:
+            responder.respond(Responses.error(500, "InternalError", "the event could not be delivered (\(status))"))
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import TributaryNet
+import TributarySDK
+
+/// The `http` plugin's drop-in keys (every one optional):
+///
+/// | key | type | default | |
+/// |---|---|---|---|
+/// | `device_address` | string | `0.0.0.0:8080` | device API (`POST /v1/{channel}`) |
+/// | `application_address` | string | `0.0.0.0:8081` | command API and WebSocket integration |
+/// | `tls_certificate`, `tls_key` | string (PEM files) | none | both set: also serve TLS |
+/// | `device_tls_address` | string | `0.0.0.0:8443` | device API over TLS (client certificates requested) |
+/// | `application_tls_address` | string | `0.0.0.0:8444` | application API over TLS |
+/// | `event_loops` | integer | 0 (one per core) | |
+/// | `max_body_bytes` | integer | 1048576 | larger bodies get 413 |
+/// | `max_command_wait_seconds` | integer | 60 | upper bound of a device's `ct` |
+/// | `request_timeout_ms` | integer | 10000 | a request must arrive whole within this (else 408) |
+/// | `idle_timeout_ms` | integer | 60000 | keep-alive connections idle longer are closed |
+/// | `max_connections` | integer | 10000 | per listener |
+/// | `websocket_queue` | integer | 1024 | events held per WebSocket consumer before dropping |
+struct HTTPConfiguration: Sendable {
+    var deviceAddress: String
+    var applicationAddress: String
+    var tls: TLSServerConfiguration?
+    var deviceTLSAddress: String
+    var applicationTLSAddress: String
+    var eventLoops: Int
+    var server: HTTPServerConfiguration
+    var maxCommandWaitSeconds: Int64
+    var websocketQueue: UInt32
+
+    init(_ config: PluginConfig) throws(PluginError) {
+        deviceAddress = try config.string("device_address", default: "0.0.0.0:8080")
+        applicationAddress = try config.string("application_address", default: "0.0.0.0:8081")
+        let certificate = try config.string("tls_certificate")
+        let key = try config.string("tls_key")
+        switch (certificate, key) {
+        case let (certificate?, key?): tls = TLSServerConfiguration(certificateFile: certificate, privateKeyFile: key)
+        case (nil, nil): tls = nil
+        default: throw PluginError("\(config.file): 'tls_certificate' and 'tls_key' go together")
+        }
+        deviceTLSAddress = try config.string("device_tls_address", default: "0.0.0.0:8443")
+        applicationTLSAddress = try config.string("application_tls_address", default: "0.0.0.0:8444")
+        eventLoops = Int(try config.integer("event_loops", default: 0, range: 0...256))
+        var limits = HTTPDecoderLimits()
+        limits.maxBodyBytes = Int(try config.integer("max_body_bytes", default: 1 << 20, range: 0...(64 << 20)))
+        server = HTTPServerConfiguration(
+            limits: limits,
+            requestTimeoutMilliseconds: try config.integer("request_timeout_ms", default: 10_000, range: 100...600_000),
+            idleTimeoutMilliseconds: try config.integer("idle_timeout_ms", default: 60_000, range: 100...3_600_000),
+            maxConnections: Int(try config.integer("max_connections", default: 10_000, range: 1...1_000_000)))
+        maxCommandWaitSeconds = try config.integer("max_command_wait_seconds", default: 60, range: 0...3600)
+        websocketQueue = UInt32(try config.integer("websocket_queue", default: 1024, range: 1...1_000_000))
+        try config.finish()
+    }
+}
