@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(name: "registry-bench", dependencies: ["TestSupport", "TributaryCrypto", "CTributary"], path: "Tests/Benchmarks/RegistryBench"),
         .testTarget(
             name: "TributaryHostTests",
-            dependencies: ["TributaryHost", "TributarySDK", "CTributary"],
+            dependencies: ["TributaryHost", "TributarySDK", "CTributary", "TestSupport"],
             path: "Tests/TributaryHostTests"
         ),
     ] + shipped.map(\.1),

@@ -1,5 +1,6 @@
 import CTributary
 import TributarySDK
+import TestSupport
 import XCTest
 @testable import TributaryHost
 

@@ -1,6 +1,7 @@
 import CTributary
 import Foundation
 import TributarySDK
+import TestSupport
 import XCTest
 @testable import TributaryHost
 

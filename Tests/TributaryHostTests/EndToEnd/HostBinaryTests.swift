@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The `tributary` binary as operators use it: check, run, metrics, SIGTERM.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The three reload triggers of the real binary, and how a refused reload is reported.

@@ -2,13 +2,13 @@ import Foundation
 import XCTest
 
 /// The real `tributary` binary started on a drop-in directory, as an operator runs it.
-final class HostProcess {
-    let process = Process()
-    let directory: String
-    let adminPort: Int
+public final class HostProcess {
+    public let process = Process()
+    public let directory: String
+    public let adminPort: Int
     private let log: String
 
-    init(directory: String, adminPort: Int, extraArguments: [String] = []) throws {
+    public init(directory: String, adminPort: Int, extraArguments: [String] = []) throws {
         self.directory = directory
         self.adminPort = adminPort
         log = directory + "/host.log"
@@ -22,10 +22,10 @@ final class HostProcess {
         try process.run()
     }
 
-    var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+    public var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 
     /// GETs a path of the admin endpoint with curl; nil when it does not answer yet.
-    func admin(_ path: String) -> (status: Int, body: String)? {
+    public func admin(_ path: String) -> (status: Int, body: String)? {
         guard let result = try? Fixtures.run("/usr/bin/curl", ["-s", "-m", "5", "-w", "\n%{http_code}", "http://127.0.0.1:\(adminPort)\(path)"]),
               result.status == 0 else { return nil }
         var lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
@@ -33,7 +33,7 @@ final class HostProcess {
         return (code, lines.joined(separator: "\n"))
     }
 
-    func waitUntilReady(seconds: Double = 20) throws {
+    public func waitUntilReady(seconds: Double = 20) throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if admin("/readyz")?.status == 200 { return }
@@ -44,7 +44,7 @@ final class HostProcess {
     }
 
     /// Sends SIGTERM and waits for the exit status.
-    func terminate(seconds: Double = 20) -> Int32 {
+    public func terminate(seconds: Double = 20) -> Int32 {
         process.terminate()
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { usleep(20_000) }
@@ -57,7 +57,7 @@ final class HostProcess {
     }
 
     /// A free loopback TCP port (bound, read, released).
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
@@ -71,7 +71,7 @@ final class HostProcess {
 }
 
 /// Writes a drop-in directory for the binary.
-func writeDropIns(_ directory: String, _ files: [String: String]) throws {
+public func writeDropIns(_ directory: String, _ files: [String: String]) throws {
     let conf = directory + "/conf"
     try FileManager.default.createDirectory(atPath: conf, withIntermediateDirectories: true)
     for (name, text) in files {
