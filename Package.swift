@@ -71,6 +71,7 @@ let package = Package(
         .testTarget(name: "TributaryNetTests", dependencies: ["TributaryNet", "TributarySDK", "TributaryCrypto", "TestSupport"], path: "Tests/TributaryNetTests"),
         // Test helpers: certificates from the openssl CLI, libcrypt hashes, a recording host table.
         .target(name: "TestSupport", dependencies: ["CTributary", "CCrypt"], path: "Tests/Support/TestSupport"),
+        .testTarget(name: "HTTPPluginTests", dependencies: ["TestSupport"], path: "Tests/HTTPPluginTests"),
         .testTarget(
             name: "RegistryFileTests",
             dependencies: ["RegistryFilePlugin", "TestSupport", "TributarySDK", "TributaryCrypto", "CTributary"],
