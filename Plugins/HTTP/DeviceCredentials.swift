@@ -38,16 +38,10 @@ enum DeviceCredentials {
     static func basic(_ header: String) -> (user: String, password: String)? {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "basic",
-              let decoded = Base64.decode(String(parts[1]).trimmingCharacters(in: " ")),
+              let decoded = Base64.decode(String(parts[1].drop { $0 == " " })),
               let colon = decoded.firstIndex(of: UInt8(ascii: ":")) else { return nil }
         let user = String(decoding: decoded[..<colon], as: UTF8.self)
         let password = String(decoding: decoded[(colon + 1)...], as: UTF8.self)
         return user.isEmpty ? nil : (user, password)
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in character: Character) -> String {
-        String(drop { $0 == character }.reversed().drop { $0 == character }.reversed())
     }
 }
