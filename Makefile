@@ -51,10 +51,11 @@ bench: release
 	$(SWIFT) build -c release --product registry-bench
 	taskset -c 0 .build/release/registry-bench .build/release/libtributary-registry-file.so
 
-# libFuzzer with AddressSanitizer over the HTTP/1.1 and WebSocket decoders, FUZZ_SECONDS (default 30)
-# per target; fails on a crash (the input is kept in .build/fuzz/artifacts/).
+# libFuzzer with AddressSanitizer over every parser (HTTP/1.1, WebSocket, drop-in TOML, JSON),
+# FUZZ_SECONDS (default 30) per target; fails on a crash and keeps the input.
 fuzz:
 	bash Tests/Fuzz/run.sh
+	bash Tests/Fuzz/fuzz-host.sh
 
 clean:
 	rm -rf .build

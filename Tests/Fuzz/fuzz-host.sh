@@ -3,15 +3,13 @@
 # validation/compaction), each for FUZZ_SECONDS (default 30). Exits non-zero on a crash.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${FUZZ_OUT:-/tmp/tributary-fuzz}
+out=${FUZZ_OUT:-$root/.build/fuzz-host}
 seconds=${FUZZ_SECONDS:-30}
 mkdir -p "$out"
 
 build() {
     local name=$1 module=$2; shift 2
-    # gold warns about every ASan helper symbol it cannot export; those lines are noise.
-    swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name "$module" "$@" -o "$out/$name" 2>&1 \
-        | { grep -v "Cannot export local symbol" || true; }
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -use-ld=lld -module-name "$module" "$@" -o "$out/$name"
 }
 
 build toml TOMLFuzz "$root"/Host/Core/Config/{TOMLParser,TOMLValue,SourcePosition,ConfigError}.swift "$root/Tests/Fuzz/TOMLParserFuzz.swift"
