@@ -7,29 +7,18 @@ public final class HTTPServer: Sendable {
     /// Binds `address`; with `tls`, every connection is TLS. Serving starts with `start()`.
     public init(address: String, group: EventLoopGroup, tls: TLSContext? = nil, configuration: HTTPServerConfiguration,
                 handler: any HTTPRequestHandler) throws(IOError) {
-        let box = ListenerBox()
         listener = try TCPListener(address: address, group: group, maxConnections: configuration.maxConnections) { connection in
-            let onClose: @Sendable () -> Void = { box.listener?.connectionClosed() }
             if let tls {
-                guard let stream = try? TLSStream(transport: connection, context: tls) else {
-                    connection.close(immediately: true)
-                    return onClose()
-                }
-                _ = HTTPServerConnection(stream: stream, handler: handler, configuration: configuration, onClose: onClose)
+                guard let stream = try? TLSStream(transport: connection, context: tls) else { return connection.close(immediately: true) }
+                _ = HTTPServerConnection(stream: stream, handler: handler, configuration: configuration)
             } else {
-                _ = HTTPServerConnection(stream: connection, handler: handler, configuration: configuration, onClose: onClose)
+                _ = HTTPServerConnection(stream: connection, handler: handler, configuration: configuration)
             }
         }
-        box.listener = listener
     }
 
     public func start() { listener.start() }
 
     /// Stops accepting; open connections finish what they are doing.
     public func stop() { listener.stop() }
-}
-
-/// Lets the accept closure reach the listener it belongs to (created after the closure).
-private final class ListenerBox: @unchecked Sendable {
-    weak var listener: TCPListener?
 }

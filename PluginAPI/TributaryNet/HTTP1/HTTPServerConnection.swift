@@ -7,7 +7,6 @@ final class HTTPServerConnection: StreamHandler, @unchecked Sendable {
     private let stream: any ByteStream
     private let handler: any HTTPRequestHandler
     private let configuration: HTTPServerConfiguration
-    private let onClose: @Sendable () -> Void
     private var decoder: HTTPRequestDecoder
     private var busy = false
     private var closing = false
@@ -19,12 +18,10 @@ final class HTTPServerConnection: StreamHandler, @unchecked Sendable {
 
     var loop: EventLoop { stream.loop }
 
-    init(stream: any ByteStream, handler: any HTTPRequestHandler, configuration: HTTPServerConfiguration,
-         onClose: @escaping @Sendable () -> Void) {
+    init(stream: any ByteStream, handler: any HTTPRequestHandler, configuration: HTTPServerConfiguration) {
         self.stream = stream
         self.handler = handler
         self.configuration = configuration
-        self.onClose = onClose
         decoder = HTTPRequestDecoder(limits: configuration.limits)
         stream.handler = self
         armTimer()
@@ -46,7 +43,6 @@ final class HTTPServerConnection: StreamHandler, @unchecked Sendable {
     func streamClosed(_ stream: any ByteStream) {
         closing = true
         cancelTimer()
-        onClose()
     }
 
     private func processNext() {
@@ -106,7 +102,7 @@ final class HTTPServerConnection: StreamHandler, @unchecked Sendable {
         }
         closing = true
         cancelTimer()
-        let session = WebSocketSession(stream: stream, delegate: delegate, onClose: onClose)
+        let session = WebSocketSession(stream: stream, delegate: delegate)
         delegate.webSocketOpened(session)
     }
 

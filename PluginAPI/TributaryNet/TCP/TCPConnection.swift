@@ -17,6 +17,8 @@ public final class TCPConnection: ByteStream, Selectable, @unchecked Sendable {
     private var readingPaused = false
     private var closeWhenFlushed = false
     private var isClosed = false
+    /// Runs once when the socket closes (a listener frees the connection's slot).
+    var onTerminate: (() -> Void)?
 
     public var pendingWriteBytes: Int { outbound.count - outboundOffset }
 
@@ -149,5 +151,7 @@ public final class TCPConnection: ByteStream, Selectable, @unchecked Sendable {
         let handler = self.handler
         self.handler = nil
         handler?.streamClosed(self)
+        onTerminate?()
+        onTerminate = nil
     }
 }

@@ -64,10 +64,8 @@ public final class TCPListener: Selectable, @unchecked Sendable {
         while !done.load(ordering: .acquiring) { usleep(1_000) }
     }
 
-    /// Open connections accepted here (the handler calls `connectionClosed` for each).
+    /// Open connections accepted here.
     public var openConnections: Int { open.load(ordering: .relaxed) }
-
-    public func connectionClosed() { open.subtract(1, ordering: .relaxed) }
 
     public func handleEvents(_ events: UInt32) {
         while true {
@@ -90,7 +88,9 @@ public final class TCPListener: Selectable, @unchecked Sendable {
             let onAccept = onAccept
             loop.execute { [self] in
                 do {
-                    onAccept(try TCPConnection(adopting: client, on: loop, remoteAddress: remote))
+                    let connection = try TCPConnection(adopting: client, on: loop, remoteAddress: remote)
+                    connection.onTerminate = { [self] in open.subtract(1, ordering: .relaxed) }
+                    onAccept(connection)
                 } catch {
                     open.subtract(1, ordering: .relaxed)
                 }

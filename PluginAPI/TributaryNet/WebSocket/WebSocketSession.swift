@@ -10,16 +10,14 @@ public final class WebSocketSession: StreamHandler, @unchecked Sendable {
     public static let maxPendingBytes = 1 << 20
     private let stream: any ByteStream
     private let delegate: any WebSocketDelegate
-    private let onClose: @Sendable () -> Void
     private var decoder = WebSocketFrameDecoder(role: .server)
     private var assembler = WebSocketMessageAssembler()
     private var closeSent = false
     private let ended = Atomic<Bool>(false)
 
-    init(stream: any ByteStream, delegate: any WebSocketDelegate, onClose: @escaping @Sendable () -> Void) {
+    init(stream: any ByteStream, delegate: any WebSocketDelegate) {
         self.stream = stream
         self.delegate = delegate
-        self.onClose = onClose
         loop = stream.loop
         remoteAddress = stream.remoteAddress
         stream.handler = self
@@ -69,7 +67,6 @@ public final class WebSocketSession: StreamHandler, @unchecked Sendable {
 
     public func streamClosed(_ stream: any ByteStream) {
         guard !ended.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        onClose()
         delegate.webSocketClosed(self)
     }
 
