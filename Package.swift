@@ -54,6 +54,9 @@ let package = Package(
         ),
         .executableTarget(name: "tributary", dependencies: ["TributaryHost"], path: "Host/CLI"),
 
+        // The MQTT codec, its own target so the mqtt plugin and the fuzzer share it.
+        .target(name: "MQTTCodec", dependencies: ["TributarySDK"], path: "Plugins/MQTT/Codec"),
+
         // A Swift sink built with the SDK, used by host tests (reload, Swift images).
         .target(
             name: "FixtureSwiftSink",
@@ -63,6 +66,7 @@ let package = Package(
         ),
 
         .testTarget(name: "TributarySDKTests", dependencies: ["TributarySDK"], path: "Tests/TributarySDKTests"),
+        .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"], path: "Tests/MQTTCodecTests"),
         .testTarget(name: "TributaryCryptoTests", dependencies: ["TributaryCrypto"], path: "Tests/TributaryCryptoTests"),
         .testTarget(name: "TributaryNetTests", dependencies: ["TributaryNet", "TributarySDK", "TributaryCrypto"], path: "Tests/TributaryNetTests"),
         .testTarget(
