@@ -18,6 +18,7 @@ func plugin(_ name: String, folder: String, target: String, dependencies: [Targe
 
 let shipped: [(Product, Target)] = [
     plugin("http", folder: "HTTP", target: "HTTPPlugin", dependencies: ["TributarySDK", "TributaryNet", "CTributary"]),
+    plugin("mqtt", folder: "MQTT/Plugin", target: "MQTTPlugin", dependencies: ["TributarySDK", "TributaryNet", "MQTTCodec", "CTributary"]),
     plugin("registry-file", folder: "RegistryFile", target: "RegistryFilePlugin",
            dependencies: ["TributarySDK", "TributaryCrypto", "CTributary", "CCrypt"]),
 ]
@@ -58,6 +59,9 @@ let package = Package(
         ),
         .executableTarget(name: "tributary", dependencies: ["TributaryHost"], path: "Host/CLI"),
 
+        // The MQTT codec, its own target so the mqtt plugin and the fuzzer share it.
+        .target(name: "MQTTCodec", dependencies: ["TributarySDK"], path: "Plugins/MQTT/Codec"),
+
         // A Swift sink built with the SDK, used by host tests (reload, Swift images).
         .target(
             name: "FixtureSwiftSink",
@@ -67,6 +71,7 @@ let package = Package(
         ),
 
         .testTarget(name: "TributarySDKTests", dependencies: ["TributarySDK"], path: "Tests/TributarySDKTests"),
+        .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"], path: "Tests/MQTTCodecTests"),
         .testTarget(name: "TributaryCryptoTests", dependencies: ["TributaryCrypto", "TestSupport"], path: "Tests/TributaryCryptoTests"),
         .testTarget(name: "TributaryNetTests", dependencies: ["TributaryNet", "TributarySDK", "TributaryCrypto", "TestSupport"], path: "Tests/TributaryNetTests"),
         // Test helpers: certificates from the openssl CLI, libcrypt hashes, a recording host table.

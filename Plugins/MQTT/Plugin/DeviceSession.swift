@@ -1,0 +1,356 @@
+import Synchronization
+import MQTTCodec
+import TributaryNet
+import TributarySDK
+
+/// One device connection (Drogue's MQTT device endpoint): CONNECT authentication through the
+/// host, publishes acknowledged only after every sink took them, gateways publishing for the
+/// devices that name them, command subscriptions as live routes, connection events and wills.
+/// Runs on its connection's loop; completions from the host hop back with `loop.execute`.
+final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
+    private let context: MQTTContext
+    private let connection: MQTTConnection
+    private var loop: EventLoop { connection.loop }
+    private var host: PluginHost { context.host }
+
+    private var application = ""
+    private var device = ""
+    private var credentials: DeviceAuthRequest?
+    private var will: MQTTPacket.Connect.Will?
+    private var connected = false
+    private var takenOver = false
+    /// Devices this gateway may act for, as the authenticators answered (also read by the
+    /// wildcard command route on other threads).
+    private let allowedAs = Mutex<[String: Bool]>([:])
+    private var acknowledgements = OrderedAcknowledgements()
+    private var inFlight = 0
+    private var awaitingRelease: Set<UInt16> = []
+    private var publishing: Set<UInt16> = []
+    private var routes: [String: [UInt64]] = [:]
+
+    init(context: MQTTContext, connection: MQTTConnection) {
+        self.context = context
+        self.connection = connection
+        connection.logic = self
+        connection.owner = self
+    }
+
+    // MARK: Packets
+
+    func received(_ packet: MQTTPacket, on connection: MQTTConnection) {
+        switch packet {
+        case .connect(let connect):
+            handleConnect(connect)
+        case .publish(let publish) where connected:
+            handlePublish(publish)
+        case .pubRel(let release) where connected:
+            let found = awaitingRelease.remove(release.packetID) != nil
+            connection.send(.pubComp(.init(packetID: release.packetID, reasonCode: found ? .success : .packetIdentifierNotFound)))
+        case .subscribe(let subscribe) where connected:
+            handleSubscribe(subscribe)
+        case .unsubscribe(let unsubscribe) where connected:
+            let codes: [MQTTReasonCode] = unsubscribe.filters.map { filter in
+                guard let ids = routes.removeValue(forKey: filter) else { return .noSubscriptionExisted }
+                for id in ids { host.removeCommandRoute(id) }
+                return .success
+            }
+            connection.send(.unsubAck(.init(packetID: unsubscribe.packetID, reasonCodes: codes)))
+        case .pingReq:
+            connection.send(.pingResp)
+        case .disconnect(let disconnect):
+            // v5 "disconnect with will message" asks for the will despite the DISCONNECT.
+            if disconnect.reasonCode != .disconnectWithWillMessage { will = nil }
+            connection.closeNow()
+        case .pubAck, .pubRec, .pubComp:
+            // Commands go out at QoS 0; nothing of ours awaits these.
+            break
+        default:
+            connection.disconnect(.protocolError)
+        }
+    }
+
+    func closed(_ connection: MQTTConnection, graceful: Bool) {
+        for ids in routes.values { for id in ids { host.removeCommandRoute(id) } }
+        routes.removeAll()
+        guard connected else { return }
+        context.metrics.deviceConnections.add(-1)
+        context.devices.release(application: application, device: device, session: self)
+        if let will, !takenOver {
+            publishWill(will)
+        }
+        if !takenOver {
+            publishConnectionEvent(connected: false)
+        }
+    }
+
+    // MARK: CONNECT
+
+    private func handleConnect(_ connect: MQTTPacket.Connect) {
+        guard let request = MQTTDeviceCredentials.request(connect, certificates: connection.stream.peerCertificates) else {
+            return refuseConnect(.badUserNameOrPassword)
+        }
+        credentials = request
+        will = connect.will
+        let assignedID = connect.clientID.isEmpty ? "tributary-\(UInt64.random(in: 0...UInt64.max))" : nil
+        let keepAlive = connect.keepAlive
+        host.authenticateDevice(request) { [self] verdict in
+            loop.execute { [self] in
+                guard verdict.status == .ok else {
+                    switch verdict.status {
+                    case .denied: return refuseConnect(.notAuthorized)
+                    case .unauthenticated, .notFound: return refuseConnect(.badUserNameOrPassword)
+                    default: return refuseConnect(.serverUnavailable)
+                    }
+                }
+                accept(application: verdict.application, device: verdict.device, assignedID: assignedID, keepAlive: keepAlive)
+            }
+        }
+    }
+
+    private func accept(application: String, device: String, assignedID: String?, keepAlive: UInt16) {
+        guard !connection.isClosing else { return }
+        self.application = application
+        self.device = device
+        connected = true
+        context.metrics.deviceConnections.add(1)
+        if let previous = context.devices.claim(application: application, device: device, for: self) {
+            previous.takeOver()
+        }
+        var properties = MQTTProperties()
+        if connection.version == .v5 {
+            properties.maximumPacketSize = UInt32(context.configuration.maxPacketSize)
+            properties.receiveMaximum = context.configuration.receiveMaximum
+            properties.retainAvailable = false
+            properties.wildcardSubscriptionAvailable = true
+            properties.sharedSubscriptionAvailable = false
+            properties.subscriptionIdentifiersAvailable = false
+            properties.assignedClientIdentifier = assignedID
+        }
+        connection.send(.connAck(.init(reasonCode: .success, properties: properties)))
+        connection.established(keepAliveSeconds: keepAlive)
+        publishConnectionEvent(connected: true)
+    }
+
+    private func refuseConnect(_ reason: MQTTReasonCode) {
+        context.metrics.connectRefused.add()
+        connection.send(.connAck(.init(reasonCode: reason)))
+        connection.closeNow()
+    }
+
+    /// Another connection of the same device took over (called from any thread).
+    func takeOver() {
+        loop.execute { [self] in
+            takenOver = true
+            connection.disconnect(.sessionTakenOver)
+        }
+    }
+
+    // MARK: PUBLISH
+
+    private func handlePublish(_ publish: MQTTPacket.Publish) {
+        if let id = publish.packetID {
+            if publish.qos == .exactlyOnce {
+                // A resent QoS 2 PUBLISH is answered again, never published twice.
+                if awaitingRelease.contains(id) { return connection.send(.pubRec(.init(packetID: id))) }
+                if publishing.contains(id) { return }
+            }
+            guard inFlight < Int(context.configuration.receiveMaximum) else { return connection.disconnect(.receiveMaximumExceeded) }
+            inFlight += 1
+            acknowledgements.expect(id)
+            if publish.qos == .exactlyOnce { publishing.insert(id) }
+        }
+        guard let (channel, asDevice) = PublishTopic.parse(publish.topic, dialect: context.configuration.dialect) else {
+            return finish(publish, .topicNameInvalid)
+        }
+        guard let target = asDevice, target != device else {
+            return forward(publish, channel: channel, target: device)
+        }
+        if let allowed = allowedAs.withLock({ $0[target] }) {
+            return allowed ? forward(publish, channel: channel, target: target) : finish(publish, .notAuthorized)
+        }
+        authorizeGateway(for: target) { [self] allowed in
+            allowed ? forward(publish, channel: channel, target: target) : finish(publish, .notAuthorized)
+        }
+    }
+
+    /// Asks the authenticators whether this (gateway) device may act for `target`; answers on
+    /// the loop and remembers the answer for the session.
+    private func authorizeGateway(for target: String, then: @escaping (Bool) -> Void) {
+        guard var request = credentials else { return then(false) }
+        request.application = application
+        request.device = device
+        request.asDevice = target
+        let session = UncheckedBox(self)
+        let continuation = UncheckedBox(then)
+        host.authenticateDevice(request) { verdict in
+            session.value.loop.execute {
+                let allowed = verdict.status == .ok
+                session.value.allowedAs.withLock { $0[target] = allowed }
+                continuation.value(allowed)
+            }
+        }
+    }
+
+    private func forward(_ publish: MQTTPacket.Publish, channel: String, target: String) {
+        let message = OutgoingMessage(application: application, device: target, sender: device, channel: channel,
+                                      contentType: publish.properties.contentType ?? "", payload: publish.payload)
+        guard publish.qos != .atMostOnce else {
+            _ = host.publish(message, done: nil)
+            return
+        }
+        let session = UncheckedBox(self)
+        let status = host.publish(message) { outcome in
+            session.value.loop.execute { session.value.finish(publish, DeviceSession.reason(for: outcome)) }
+        }
+        if status.isFailure { finish(publish, DeviceSession.reason(for: status)) }
+    }
+
+    static func reason(for status: Status) -> MQTTReasonCode {
+        switch status {
+        case .ok: .success
+        case .busy: .quotaExceeded
+        case .rejected: .unspecifiedError
+        case .invalid: .topicNameInvalid
+        default: .unspecifiedError
+        }
+    }
+
+    /// The outcome of a QoS 1/2 publish, acknowledged in arrival order. MQTT 3.1.1 has no
+    /// negative acknowledgement: a refused publish closes the connection, so nothing is
+    /// acknowledged that was not taken.
+    private func finish(_ publish: MQTTPacket.Publish, _ reason: MQTTReasonCode) {
+        if reason == .success { context.metrics.publishesAccepted.add() } else { context.metrics.publishesRefused.add() }
+        guard let id = publish.packetID else {
+            if reason != .success && connection.version == .v3_1_1 && reason != .topicNameInvalid { return }
+            if reason == .topicNameInvalid { connection.disconnect(.topicNameInvalid) }
+            return
+        }
+        inFlight -= 1
+        publishing.remove(id)
+        if reason != .success && connection.version == .v3_1_1 {
+            return connection.disconnect(reason)
+        }
+        let response = MQTTPacket.PublishResponse(packetID: id, reasonCode: reason)
+        if publish.qos == .exactlyOnce && reason == .success { awaitingRelease.insert(id) }
+        let packet: MQTTPacket = publish.qos == .exactlyOnce ? .pubRec(response) : .pubAck(response)
+        for ready in acknowledgements.complete(id, with: packet) { connection.send(ready) }
+    }
+
+    // MARK: SUBSCRIBE (commands)
+
+    private func handleSubscribe(_ subscribe: MQTTPacket.Subscribe) {
+        let subAck = PendingSubAck(count: subscribe.subscriptions.count) { [self] codes in
+            connection.send(.subAck(.init(packetID: subscribe.packetID, reasonCodes: codes)))
+        }
+        for (index, subscription) in subscribe.subscriptions.enumerated() {
+            let filter = subscription.filter
+            switch CommandFilter(filter) {
+            case .own:
+                subAck.set(index, addRoute(filter, device: device) ? .grantedQoS0 : .unspecifiedError)
+            case .ownAndGateway:
+                let own = addRoute(filter, device: device)
+                let wildcard = addGatewayRoute(filter)
+                subAck.set(index, own && wildcard ? .grantedQoS0 : .unspecifiedError)
+            case .device(let target) where target == device:
+                subAck.set(index, addRoute(filter, device: device, deviceSpecific: true) ? .grantedQoS0 : .unspecifiedError)
+            case .device(let target):
+                subAck.await()
+                authorizeGateway(for: target) { [self] allowed in
+                    subAck.settle(index, allowed && addRoute(filter, device: target, deviceSpecific: true) ? .grantedQoS0 : .notAuthorized)
+                }
+            case .unsupported:
+                subAck.set(index, .unspecifiedError)
+            }
+        }
+        subAck.seal()
+    }
+
+    /// A live route for commands to `target`, delivered on `command/inbox/{target}/{command}`, or
+    /// `command/inbox//{command}` for the device itself on a filter that named no device.
+    private func addRoute(_ filter: String, device target: String, deviceSpecific: Bool = false) -> Bool {
+        let own = target == device && !deviceSpecific
+        let session = UncheckedBox(self)
+        guard let id = host.addCommandRoute(application: application, device: target, handler: { command in
+            session.value.deliver(command, topic: "command/inbox/\(own ? "" : command.device)/\(command.name)")
+        }) else { return false }
+        routes[filter, default: []].append(id)
+        return true
+    }
+
+    /// The gateway part of `command/inbox/#`: commands for any device this session was allowed
+    /// to act for (an authenticator said so for one of its publishes or subscriptions).
+    private func addGatewayRoute(_ filter: String) -> Bool {
+        let session = UncheckedBox(self)
+        guard let id = host.addCommandRoute(application: application, device: "", handler: { command in
+            guard session.value.allowedAs.withLock({ $0[command.device] }) == true else { return .notFound }
+            return session.value.deliver(command, topic: "command/inbox/\(command.device)/\(command.name)")
+        }) else { return false }
+        routes[filter, default: []].append(id)
+        return true
+    }
+
+    /// Called on the sender's thread: writes the command on the loop, at QoS 0, as Drogue does.
+    private func deliver(_ command: Command, topic: String) -> Status {
+        guard !connection.isClosing else { return .notFound }
+        let metrics = context.metrics
+        loop.execute { [self] in
+            var bytes: [UInt8] = []
+            command.payload.withUnsafeBytes { payload in
+                connection.encoder.encodePublish(topic: topic, payload: payload, qos: .atMostOnce, packetID: nil, into: &bytes)
+            }
+            connection.send(encoded: bytes)
+            metrics.commandsDelivered.add()
+        }
+        return .ok
+    }
+
+    // MARK: Connection events and wills
+
+    private func publishConnectionEvent(connected: Bool) {
+        let message = OutgoingMessage(application: application, device: device, channel: "connection",
+                                      contentType: "application/json", payload: Array("{\"connected\":\(connected)}".utf8),
+                                      isConnectionEvent: true)
+        _ = host.publish(message, done: nil)
+    }
+
+    private func publishWill(_ will: MQTTPacket.Connect.Will) {
+        guard let (channel, asDevice) = PublishTopic.parse(will.topic, dialect: context.configuration.dialect) else { return }
+        var target = device
+        if let asDevice, allowedAs.withLock({ $0[asDevice] }) == true { target = asDevice }
+        let message = OutgoingMessage(application: application, device: target, sender: device, channel: channel,
+                                      contentType: will.properties.contentType ?? "", payload: will.payload)
+        _ = host.publish(message, done: nil)
+    }
+}
+
+/// The command subscriptions a device may make (Drogue's forms).
+enum CommandFilter: Equatable {
+    /// `command/inbox//#`: the device itself.
+    case own
+    /// `command/inbox/#` or `command/inbox/+/#`: itself and the devices it is a gateway for.
+    case ownAndGateway
+    /// `command/inbox/{device}/#`.
+    case device(String)
+    case unsupported
+
+    init(_ filter: String) {
+        switch filter {
+        case "command/inbox//#": self = .own
+        case "command/inbox/#", "command/inbox/+/#": self = .ownAndGateway
+        default:
+            let segments = filter.split(separator: "/", omittingEmptySubsequences: false)
+            if segments.count == 4, segments[0] == "command", segments[1] == "inbox", !segments[2].isEmpty,
+               segments[2] != "+", segments[2] != "#", segments[3] == "#" {
+                self = .device(String(segments[2]))
+            } else {
+                self = .unsupported
+            }
+        }
+    }
+}
+
+/// Carries a loop-bound value into a `@Sendable` completion that only touches it back on the loop.
+struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,257 @@
+import Synchronization
+import MQTTCodec
+import TributaryNet
+import TributarySDK
+
+/// One application connection to the MQTT integration (Drogue's `mqtt-integration`): users
+/// authenticate with a user name and API key or a JWT as password, subscribe to `app/{app}` (also
+/// `$share/{group}/app/{app}`) to receive the application's events, and publish
+/// `command/{app}/{device}/{command}` to send commands.
+final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
+    private struct Queued {
+        let topic: String
+        let payload: [UInt8]
+        let properties: MQTTProperties
+        let qos: MQTTQoS
+    }
+
+    private let context: MQTTContext
+    private let connection: MQTTConnection
+    private var loop: EventLoop { connection.loop }
+    private var host: PluginHost { context.host }
+    private var user = ""
+    private var roles: [String] = []
+    private var binaryByDefault = false
+    private var connected = false
+    private var subscriptions: [String: UInt64] = [:]
+    /// QoS 1 deliveries the client has not acknowledged yet, bounded by its Receive Maximum.
+    private var unacknowledged: Set<UInt16> = []
+    private var clientReceiveMaximum = 100
+    private var nextPacketID: UInt16 = 1
+    private var backlog: [Queued] = []
+
+    init(context: MQTTContext, connection: MQTTConnection) {
+        self.context = context
+        self.connection = connection
+        connection.logic = self
+        connection.owner = self
+    }
+
+    func received(_ packet: MQTTPacket, on connection: MQTTConnection) {
+        switch packet {
+        case .connect(let connect): handleConnect(connect)
+        case .subscribe(let subscribe) where connected: handleSubscribe(subscribe)
+        case .unsubscribe(let unsubscribe) where connected:
+            let codes: [MQTTReasonCode] = unsubscribe.filters.map { filter in
+                guard let id = subscriptions.removeValue(forKey: filter) else { return .noSubscriptionExisted }
+                host.unsubscribe(id)
+                return .success
+            }
+            connection.send(.unsubAck(.init(packetID: unsubscribe.packetID, reasonCodes: codes)))
+        case .publish(let publish) where connected: handleCommand(publish)
+        case .pubAck(let ack) where connected:
+            if unacknowledged.remove(ack.packetID) != nil { drainBacklog() }
+        case .pingReq: connection.send(.pingResp)
+        case .disconnect: connection.closeNow()
+        default: connection.disconnect(.protocolError)
+        }
+    }
+
+    func closed(_ connection: MQTTConnection, graceful: Bool) {
+        for id in subscriptions.values { host.unsubscribe(id) }
+        subscriptions.removeAll()
+        if connected { context.metrics.integrationConnections.add(-1) }
+    }
+
+    // MARK: CONNECT
+
+    private func handleConnect(_ connect: MQTTPacket.Connect) {
+        let password = connect.password.map { String(decoding: $0, as: UTF8.self) }
+        let credential: UserCredential
+        switch (connect.username, password) {
+        case (let user?, let secret?) where !IntegrationSession.looksLikeJWT(secret):
+            credential = .apiKey(username: user, key: secret)
+        case (_, let token?):
+            credential = .bearerToken(token)
+        default:
+            context.metrics.connectRefused.add()
+            connection.send(.connAck(.init(reasonCode: .badUserNameOrPassword)))
+            return connection.closeNow()
+        }
+        binaryByDefault = IntegrationSession.wantsBinary(connect.properties)
+        if let maximum = connect.properties.receiveMaximum { clientReceiveMaximum = Int(maximum) }
+        let keepAlive = connect.keepAlive
+        let session = UncheckedBox(self)
+        host.authenticateUser(credential) { verdict in
+            session.value.loop.execute { session.value.accept(verdict, keepAlive: keepAlive) }
+        }
+    }
+
+    private func accept(_ verdict: UserVerdict, keepAlive: UInt16) {
+        guard !connection.isClosing else { return }
+        guard verdict.status == .ok else {
+            context.metrics.connectRefused.add()
+            let reason: MQTTReasonCode = verdict.status == .unavailable ? .serverUnavailable : .badUserNameOrPassword
+            connection.send(.connAck(.init(reasonCode: reason)))
+            return connection.closeNow()
+        }
+        user = verdict.user
+        roles = verdict.roles
+        connected = true
+        context.metrics.integrationConnections.add(1)
+        var properties = MQTTProperties()
+        if connection.version == .v5 {
+            properties.maximumPacketSize = UInt32(context.configuration.maxPacketSize)
+            properties.retainAvailable = false
+            properties.wildcardSubscriptionAvailable = false
+            properties.sharedSubscriptionAvailable = true
+            properties.subscriptionIdentifiersAvailable = false
+            properties.maximumQoS = .atLeastOnce
+        }
+        connection.send(.connAck(.init(reasonCode: .success, properties: properties)))
+        connection.established(keepAliveSeconds: keepAlive)
+    }
+
+    static func looksLikeJWT(_ text: String) -> Bool {
+        text.split(separator: ".", omittingEmptySubsequences: false).count == 3 && text.hasPrefix("ey")
+    }
+
+    /// v5 user property `content-mode: binary` (on CONNECT or SUBSCRIBE).
+    static func wantsBinary(_ properties: MQTTProperties) -> Bool {
+        properties.userProperties.contains { $0.name == "content-mode" && $0.value == "binary" }
+    }
+
+    // MARK: SUBSCRIBE (events)
+
+    private func handleSubscribe(_ subscribe: MQTTPacket.Subscribe) {
+        let binary = binaryByDefault || IntegrationSession.wantsBinary(subscribe.properties)
+        let subAck = PendingSubAck(count: subscribe.subscriptions.count) { [self] codes in
+            // MQTT 3.1.1 knows only one failure code.
+            let sent = connection.version == .v3_1_1 ? codes.map { $0.isFailure ? .unspecifiedError : $0 } : codes
+            connection.send(.subAck(.init(packetID: subscribe.packetID, reasonCodes: sent)))
+        }
+        let pending = UncheckedBox(subAck)
+        let session = UncheckedBox(self)
+        for (index, subscription) in subscribe.subscriptions.enumerated() {
+            let filter = subscription.filter
+            guard let target = EventFilter(filter) else {
+                subAck.set(index, filter.contains("+") || filter.contains("#") ? .wildcardSubscriptionsNotSupported : .topicFilterInvalid)
+                continue
+            }
+            let qos: MQTTQoS = min(subscription.options.qos, .atLeastOnce)
+            subAck.await()
+            host.authorize(AuthorizeRequest(user: user, roles: roles, application: target.application, permission: .read)) { status in
+                session.value.loop.execute {
+                    let granted: MQTTReasonCode = qos == .atLeastOnce ? .grantedQoS1 : .grantedQoS0
+                    let subscribed = status == .ok && session.value.subscribe(target, filter: filter, qos: qos, binary: binary)
+                    pending.value.settle(index, subscribed ? granted : (status == .ok ? .unspecifiedError : .notAuthorized))
+                }
+            }
+        }
+        subAck.seal()
+    }
+
+    private func subscribe(_ target: EventFilter, filter: String, qos: MQTTQoS, binary: Bool) -> Bool {
+        if let existing = subscriptions.removeValue(forKey: filter) { host.unsubscribe(existing) }
+        let topic = target.deliveryTopic
+        let version = connection.version
+        let session = UncheckedBox(self)
+        guard let id = host.subscribe(application: target.application, group: target.group ?? "",
+                                      capacity: context.configuration.integrationQueue, handler: { event in
+            let (payload, properties) = IntegrationEventEncoding.encode(event, binary: binary && version == .v5, version: version)
+            session.value.loop.execute { session.value.deliver(Queued(topic: topic, payload: payload, properties: properties, qos: qos)) }
+            return .ok
+        }) else { return false }
+        subscriptions[filter] = id
+        return true
+    }
+
+    private func deliver(_ item: Queued) {
+        guard !connection.isClosing else { return }
+        if item.qos == .atLeastOnce && unacknowledged.count >= clientReceiveMaximum {
+            guard backlog.count < Int(context.configuration.integrationQueue) else {
+                context.metrics.eventsDropped.add()
+                return
+            }
+            backlog.append(item)
+            return
+        }
+        write(item)
+    }
+
+    private func drainBacklog() {
+        while !backlog.isEmpty && unacknowledged.count < clientReceiveMaximum {
+            write(backlog.removeFirst())
+        }
+    }
+
+    private func write(_ item: Queued) {
+        var packetID: UInt16?
+        if item.qos == .atLeastOnce {
+            repeat {
+                nextPacketID = nextPacketID == UInt16.max ? 1 : nextPacketID + 1
+            } while unacknowledged.contains(nextPacketID)
+            packetID = nextPacketID
+            unacknowledged.insert(nextPacketID)
+        }
+        var bytes: [UInt8] = []
+        item.payload.withUnsafeBytes { payload in
+            connection.encoder.encodePublish(topic: item.topic, payload: payload, qos: item.qos, packetID: packetID,
+                                             properties: item.properties, into: &bytes)
+        }
+        connection.send(encoded: bytes)
+    }
+
+    // MARK: PUBLISH (commands)
+
+    private func handleCommand(_ publish: MQTTPacket.Publish) {
+        let segments = publish.topic.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard segments.count == 4, segments[0].lowercased() == "command", !segments[1].isEmpty, !segments[2].isEmpty,
+              !segments[3].isEmpty else {
+            return answer(publish, .topicNameInvalid)
+        }
+        let command = Command(application: segments[1], device: segments[2], name: segments[3],
+                              contentType: publish.properties.contentType ?? "", payload: publish.payload)
+        let host = host
+        let session = UncheckedBox(self)
+        host.authorize(AuthorizeRequest(user: user, roles: roles, application: command.application, permission: .write)) { status in
+            let reason: MQTTReasonCode
+            if status != .ok {
+                reason = .notAuthorized
+            } else {
+                reason = host.sendCommand(command) == .ok ? .success : .noMatchingSubscribers
+            }
+            session.value.loop.execute { session.value.answer(publish, reason) }
+        }
+    }
+
+    private func answer(_ publish: MQTTPacket.Publish, _ reason: MQTTReasonCode) {
+        guard let id = publish.packetID else { return }
+        if reason.isFailure && connection.version == .v3_1_1 { return connection.disconnect(reason) }
+        connection.send(.pubAck(.init(packetID: id, reasonCode: reason)))
+    }
+}
+
+/// The event subscriptions of the integration: `app/{app}` (also `a/` and `application/`),
+/// optionally shared as `$share/{group}/...` (or the legacy `$shared/`).
+struct EventFilter: Equatable {
+    let application: String
+    let group: String?
+    /// The topic events are delivered on: the filter without its share prefix.
+    let deliveryTopic: String
+
+    init?(_ filter: String) {
+        var segments = filter.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        var group: String?
+        if segments.count >= 2, segments[0] == "$share" || segments[0] == "$shared" {
+            guard !segments[1].isEmpty else { return nil }
+            group = segments[1]
+            segments.removeFirst(2)
+        }
+        guard segments.count == 2, ["app", "a", "application"].contains(segments[0]), !segments[1].isEmpty,
+              !segments[1].contains("+"), !segments[1].contains("#") else { return nil }
+        application = segments[1]
+        self.group = group
+        deliveryTopic = segments.joined(separator: "/")
+    }
+}

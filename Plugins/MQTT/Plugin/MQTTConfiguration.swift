@@ -1,0 +1,64 @@
+import MQTTCodec
+import TributaryNet
+import TributarySDK
+
+/// The `mqtt` plugin's drop-in keys (every one optional):
+///
+/// | key | type | default | |
+/// |---|---|---|---|
+/// | `device_address` | string | `0.0.0.0:1883` | device endpoint |
+/// | `integration_address` | string | `0.0.0.0:1884` | application integration |
+/// | `tls_certificate`, `tls_key` | string (PEM files) | none | both set: also serve TLS |
+/// | `device_tls_address` | string | `0.0.0.0:8883` | devices over TLS (client certificates requested) |
+/// | `integration_tls_address` | string | `0.0.0.0:8884` | integration over TLS |
+/// | `dialect` | `drogue/v1`, `plain-topic`, `plain-topic-device-prefix` | `drogue/v1` | how a device's PUBLISH topic names channel and device |
+/// | `max_packet_size` | integer | 262144 | larger packets close the connection (0x95); announced in CONNACK |
+/// | `receive_maximum` | integer | 100 | QoS 1/2 publishes a client may have unacknowledged; announced in CONNACK |
+/// | `connect_timeout_ms` | integer | 10000 | time to send CONNECT after connecting |
+/// | `max_connections` | integer | 100000 | per listener |
+/// | `integration_queue` | integer | 1024 | events held per integration subscription before dropping |
+/// | `event_loops` | integer | 0 (one per core) | |
+struct MQTTConfiguration: Sendable {
+    enum Dialect: String, Sendable {
+        case drogue = "drogue/v1"
+        case plainTopic = "plain-topic"
+        case plainTopicDevicePrefix = "plain-topic-device-prefix"
+    }
+
+    var deviceAddress: String
+    var integrationAddress: String
+    var tls: TLSServerConfiguration?
+    var deviceTLSAddress: String
+    var integrationTLSAddress: String
+    var dialect: Dialect
+    var maxPacketSize: Int
+    var receiveMaximum: UInt16
+    var connectTimeoutMilliseconds: Int64
+    var maxConnections: Int
+    var integrationQueue: UInt32
+    var eventLoops: Int
+
+    init(_ config: PluginConfig) throws(PluginError) {
+        deviceAddress = try config.string("device_address", default: "0.0.0.0:1883")
+        integrationAddress = try config.string("integration_address", default: "0.0.0.0:1884")
+        switch (try config.string("tls_certificate"), try config.string("tls_key")) {
+        case let (certificate?, key?): tls = TLSServerConfiguration(certificateFile: certificate, privateKeyFile: key)
+        case (nil, nil): tls = nil
+        default: throw PluginError("\(config.file): 'tls_certificate' and 'tls_key' go together")
+        }
+        deviceTLSAddress = try config.string("device_tls_address", default: "0.0.0.0:8883")
+        integrationTLSAddress = try config.string("integration_tls_address", default: "0.0.0.0:8884")
+        let dialectName = try config.string("dialect", default: Dialect.drogue.rawValue)
+        guard let dialect = Dialect(rawValue: dialectName) else {
+            throw PluginError("\(config.file): 'dialect' must be drogue/v1, plain-topic or plain-topic-device-prefix, found '\(dialectName)'")
+        }
+        self.dialect = dialect
+        maxPacketSize = Int(try config.integer("max_packet_size", default: 256 * 1024, range: 128...(256 << 20)))
+        receiveMaximum = UInt16(try config.integer("receive_maximum", default: 100, range: 1...65535))
+        connectTimeoutMilliseconds = try config.integer("connect_timeout_ms", default: 10_000, range: 100...600_000)
+        maxConnections = Int(try config.integer("max_connections", default: 100_000, range: 1...10_000_000))
+        integrationQueue = UInt32(try config.integer("integration_queue", default: 1024, range: 1...1_000_000))
+        eventLoops = Int(try config.integer("event_loops", default: 0, range: 0...256))
+        try config.finish()
+    }
+}

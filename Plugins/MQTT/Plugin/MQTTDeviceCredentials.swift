@@ -1,0 +1,27 @@
+import MQTTCodec
+import TributarySDK
+
+/// Drogue's CONNECT authentication matrix (reference §2).
+enum MQTTDeviceCredentials {
+    /// nil when the CONNECT presents no usable credential.
+    static func request(_ connect: MQTTPacket.Connect, certificates: [[UInt8]]) -> DeviceAuthRequest? {
+        let password = connect.password.map { String(decoding: $0, as: UTF8.self) }
+        switch (connect.username, password) {
+        case (let user?, let password?) where user.contains("@"):
+            // `device@application` with a password.
+            let at = user.firstIndex(of: "@")!
+            return DeviceAuthRequest(application: String(user[user.index(after: at)...]), device: String(user[..<at]),
+                                     credential: .password(password))
+        case (let user?, let password?):
+            // A username/password credential; the client id names `device@application`.
+            guard let at = connect.clientID.firstIndex(of: "@") else { return nil }
+            return DeviceAuthRequest(application: String(connect.clientID[connect.clientID.index(after: at)...]),
+                                     device: String(connect.clientID[..<at]),
+                                     credential: .usernamePassword(username: user, password: password))
+        case (nil, nil) where !certificates.isEmpty:
+            return DeviceAuthRequest(application: "", device: "", credential: .certificate(chain: certificates))
+        default:
+            return nil
+        }
+    }
+}

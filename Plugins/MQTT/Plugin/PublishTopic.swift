@@ -1,0 +1,23 @@
+/// How a device's PUBLISH topic names its channel and, for a gateway, the device it publishes for
+/// (Drogue's dialects; here one per plugin instance, where Drogue reads it from the registry).
+enum PublishTopic {
+    /// `asDevice` is nil when the device publishes for itself. Nil overall for an invalid topic.
+    static func parse(_ topic: String, dialect: MQTTConfiguration.Dialect) -> (channel: String, asDevice: String?)? {
+        let segments = topic.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        switch dialect {
+        case .drogue:
+            switch segments.count {
+            case 1 where !segments[0].isEmpty: return (segments[0], nil)
+            case 2 where !segments[0].isEmpty && !segments[1].isEmpty: return (segments[0], segments[1])
+            default: return nil
+            }
+        case .plainTopic:
+            return topic.isEmpty ? nil : (topic, nil)
+        case .plainTopicDevicePrefix:
+            guard segments.count >= 2 else { return nil }
+            let channel = segments.dropFirst().joined(separator: "/")
+            guard !channel.isEmpty else { return nil }
+            return (channel, segments[0].isEmpty ? nil : segments[0])
+        }
+    }
+}
