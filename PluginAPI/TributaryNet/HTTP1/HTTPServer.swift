@@ -1,19 +1,14 @@
 /// An HTTP/1.1 server on an event-loop group: one listener (plain or TLS), connections spread over
 /// the loops, requests to one handler.
 public final class HTTPServer: Sendable {
-    private let listener: TCPListener
+    private let listener: StreamListener
     public var port: UInt16 { listener.port }
 
     /// Binds `address`; with `tls`, every connection is TLS. Serving starts with `start()`.
     public init(address: String, group: EventLoopGroup, tls: TLSContext? = nil, configuration: HTTPServerConfiguration,
                 handler: any HTTPRequestHandler) throws(IOError) {
-        listener = try TCPListener(address: address, group: group, maxConnections: configuration.maxConnections) { connection in
-            if let tls {
-                guard let stream = try? TLSStream(transport: connection, context: tls) else { return connection.close(immediately: true) }
-                _ = HTTPServerConnection(stream: stream, handler: handler, configuration: configuration)
-            } else {
-                _ = HTTPServerConnection(stream: connection, handler: handler, configuration: configuration)
-            }
+        listener = try StreamListener(address: address, group: group, tls: tls, maxConnections: configuration.maxConnections) { stream in
+            _ = HTTPServerConnection(stream: stream, handler: handler, configuration: configuration)
         }
     }
 
