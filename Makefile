@@ -50,3 +50,8 @@ bench: release
 
 clean:
 	rm -rf .build
+
+# libFuzzer on the MQTT decoder for FUZZ_SECONDS (default 30); fails on the first crash.
+.PHONY: fuzz-mqtt
+fuzz-mqtt:
+	bash Tests/Fuzz/run-mqtt.sh
