@@ -59,3 +59,8 @@ fuzz:
 
 clean:
 	rm -rf .build
+
+# libFuzzer on the MQTT decoder for FUZZ_SECONDS (default 30); fails on the first crash.
+.PHONY: fuzz-mqtt
+fuzz-mqtt:
+	bash Tests/Fuzz/run-mqtt.sh

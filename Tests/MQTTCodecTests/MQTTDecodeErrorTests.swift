@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import MQTTCodec
 
 /// Each protocol violation the decoder knows, with the reason code it maps to.
@@ -21,7 +22,8 @@ final class MQTTDecodeErrorTests: XCTestCase {
 
     private func assertFails(
         _ bytes: [UInt8], _ expected: MQTTDecodeError, _ reason: MQTTReasonCode,
-        versions: [MQTTProtocolVersion] = MQTTProtocolVersion.allCases, file: StaticString = #filePath, line: UInt = #line
+        versions: [MQTTProtocolVersion] = MQTTProtocolVersion.allCases, file: StaticString = #filePath,
+        line: UInt = #line
     ) {
         for version in versions {
             assertDecodeFails(
@@ -55,23 +57,29 @@ final class MQTTDecodeErrorTests: XCTestCase {
             (0x41, .pubAck), (0x58, .pubRec), (0x72, .pubComp), (0xC1, .pingReq), (0xE2, .disconnect),
         ]
         for (first, type) in cases {
-            assertFails([first, 0x02, 0x00, 0x01], .invalidFixedHeaderFlags(type, flags: first & 0x0F), .malformedPacket)
+            assertFails(
+                [first, 0x02, 0x00, 0x01], .invalidFixedHeaderFlags(type, flags: first & 0x0F), .malformedPacket)
         }
         assertFails([0xF1, 0x00], .invalidFixedHeaderFlags(.auth, flags: 1), .malformedPacket, versions: [.v5])
     }
 
     func testPublishQoS3AndDupAtQoS0AreMalformed() {
-        assertFails(packet(0x36, string("t") + [0, 1]), .invalidFixedHeaderFlags(.publish, flags: 0x06), .malformedPacket)
+        assertFails(
+            packet(0x36, string("t") + [0, 1]), .invalidFixedHeaderFlags(.publish, flags: 0x06), .malformedPacket)
         assertFails(packet(0x38, string("t")), .invalidFixedHeaderFlags(.publish, flags: 0x08), .malformedPacket)
     }
 
     func testReservedAndUnexpectedPacketTypes() {
         assertFails([0x00, 0x00], .reservedPacketType(0), .malformedPacket)
         assertFails([0xF0, 0x00], .reservedPacketType(15), .malformedPacket, versions: [.v3_1_1])
-        for (first, type) in [(UInt8(0x20), MQTTPacketType.connAck), (0x90, .subAck), (0xB0, .unsubAck), (0xD0, .pingResp)] {
+        for (first, type) in [
+            (UInt8(0x20), MQTTPacketType.connAck), (0x90, .subAck), (0xB0, .unsubAck), (0xD0, .pingResp),
+        ] {
             assertFails([first, 0x02, 0x00, 0x01], .unexpectedPacketType(type), .protocolError)
         }
-        for (first, type) in [(UInt8(0x10), MQTTPacketType.connect), (0x82, .subscribe), (0xA2, .unsubscribe), (0xC0, .pingReq)] {
+        for (first, type) in [
+            (UInt8(0x10), MQTTPacketType.connect), (0x82, .subscribe), (0xA2, .unsubscribe), (0xC0, .pingReq),
+        ] {
             assertDecodeFails(
                 [first, 0x00], .unexpectedPacketType(type), reason: .protocolError,
                 makeDecoder: { MQTTDecoder(clientVersion: .v5) })
@@ -80,13 +88,16 @@ final class MQTTDecodeErrorTests: XCTestCase {
 
     func testSecondConnect() {
         for version in MQTTProtocolVersion.allCases {
-            assertFails(MQTTEncoder(version: version).bytes([connect(version)]), .secondConnect, .protocolError, versions: [version])
+            assertFails(
+                MQTTEncoder(version: version).bytes([connect(version)]), .secondConnect, .protocolError,
+                versions: [version])
         }
     }
 
     func testImpossibleRemainingLengths() {
         assertFails([0xC0, 0x01, 0x00], .invalidRemainingLength(.pingReq, 1), .malformedPacket)
-        assertFails([0x40, 0x03, 0x00, 0x01, 0x00], .invalidRemainingLength(.pubAck, 3), .malformedPacket, versions: [.v3_1_1])
+        assertFails(
+            [0x40, 0x03, 0x00, 0x01, 0x00], .invalidRemainingLength(.pubAck, 3), .malformedPacket, versions: [.v3_1_1])
         assertFails([0x40, 0x01, 0x00], .invalidRemainingLength(.pubAck, 1), .malformedPacket)
         assertFails([0xE0, 0x01, 0x00], .invalidRemainingLength(.disconnect, 1), .malformedPacket, versions: [.v3_1_1])
         assertDecodeFails(
@@ -99,7 +110,9 @@ final class MQTTDecodeErrorTests: XCTestCase {
     func testFieldsRunningPastThePacket() {
         assertFails(packet(0x30, [0x00, 0x05, 0x61]), .unexpectedEndOfPacket, .malformedPacket)
         assertFails(packet(0x32, string("t") + [0x00]), .unexpectedEndOfPacket, .malformedPacket)
-        assertFails(packet(0x82, [0x00, 0x01] + [0x00] + string("t")), .unexpectedEndOfPacket, .malformedPacket, versions: [.v5])
+        assertFails(
+            packet(0x82, [0x00, 0x01] + [0x00] + string("t")), .unexpectedEndOfPacket, .malformedPacket, versions: [.v5]
+        )
     }
 
     func testTrailingBytes() {
@@ -114,14 +127,17 @@ final class MQTTDecodeErrorTests: XCTestCase {
     }
 
     func testStringsMustBeUTF8WithoutNull() {
-        for bad: [UInt8] in [[0xC0, 0xAF], [0xED, 0xA0, 0x80], [0x61, 0x00, 0x62], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]] {
+        for bad: [UInt8] in [
+            [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0x61, 0x00, 0x62], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82],
+        ] {
             assertFails(packet(0x30, [0x00, UInt8(bad.count)] + bad), .invalidUTF8String, .malformedPacket)
         }
         // Only MUSTs are enforced: control characters, non-characters and a byte order mark pass.
         for fine in ["\u{01}\u{1F}\u{7F}\u{9F}", "\u{FFFF}", "\u{FEFF}topic"] {
             var decoder = v5Server()
             XCTAssertEqual(
-                try decoder.decode(packet(0x30, string(fine) + [0x00])), [.publish(MQTTPacket.Publish(topic: fine, payload: []))])
+                try decoder.decode(packet(0x30, string(fine) + [0x00])),
+                [.publish(MQTTPacket.Publish(topic: fine, payload: []))])
         }
     }
 
@@ -140,26 +156,42 @@ final class MQTTDecodeErrorTests: XCTestCase {
         XCTAssertEqual(
             try decoder.decode(packet(0x30, string("") + [0x03, 0x23, 0x00, 0x0A])),
             [.publish(MQTTPacket.Publish(topic: "", payload: [], properties: .with { $0.topicAlias = 10 }))])
-        assertFails(packet(0x30, string("t") + [0x03, 0x23, 0x00, 0x00]), .invalidTopicAlias(0), .topicAliasInvalid, versions: [.v5])
-        assertFails(packet(0x30, string("t") + [0x03, 0x23, 0x00, 0x0B]), .invalidTopicAlias(11), .topicAliasInvalid, versions: [.v5])
+        assertFails(
+            packet(0x30, string("t") + [0x03, 0x23, 0x00, 0x00]), .invalidTopicAlias(0), .topicAliasInvalid,
+            versions: [.v5])
+        assertFails(
+            packet(0x30, string("t") + [0x03, 0x23, 0x00, 0x0B]), .invalidTopicAlias(11), .topicAliasInvalid,
+            versions: [.v5])
         assertDecodeFails(
             packet(0x30, string("t") + [0x03, 0x23, 0x00, 0x01]), .invalidTopicAlias(1), reason: .topicAliasInvalid,
             makeDecoder: { connectedServer(.v5) })
     }
 
     func testTopicFilters() {
-        for bad in ["", "a/#/b", "a+", "#a", "a/b#", "+a/b", "$share//a", "$share/g+/a", "$share/g#/a", "$share/g", "$share/g/"] {
-            assertFails(packet(0x82, [0x00, 0x01] + string(bad) + [0x00]).withProperties(), .invalidTopicFilter, .topicFilterInvalid, versions: [.v5])
-            assertFails(packet(0x82, [0x00, 0x01] + string(bad) + [0x00]), .invalidTopicFilter, .topicFilterInvalid, versions: [.v3_1_1])
-            assertFails(packet(0xA2, [0x00, 0x01] + string(bad)), .invalidTopicFilter, .topicFilterInvalid, versions: [.v3_1_1])
+        for bad in [
+            "", "a/#/b", "a+", "#a", "a/b#", "+a/b", "$share//a", "$share/g+/a", "$share/g#/a", "$share/g", "$share/g/",
+        ] {
+            assertFails(
+                packet(0x82, [0x00, 0x01] + string(bad) + [0x00]).withProperties(), .invalidTopicFilter,
+                .topicFilterInvalid, versions: [.v5])
+            assertFails(
+                packet(0x82, [0x00, 0x01] + string(bad) + [0x00]), .invalidTopicFilter, .topicFilterInvalid,
+                versions: [.v3_1_1])
+            assertFails(
+                packet(0xA2, [0x00, 0x01] + string(bad)), .invalidTopicFilter, .topicFilterInvalid, versions: [.v3_1_1])
         }
     }
 
     func testZeroPacketIdentifiers() {
         assertFails(packet(0x32, string("t") + [0x00, 0x00]), .zeroPacketIdentifier(.publish), .protocolError)
-        assertFails(packet(0x82, [0x00, 0x00] + string("t") + [0x00]), .zeroPacketIdentifier(.subscribe), .protocolError, versions: [.v3_1_1])
-        assertFails(packet(0xA2, [0x00, 0x00] + string("t")), .zeroPacketIdentifier(.unsubscribe), .protocolError, versions: [.v3_1_1])
-        for (first, type) in [(UInt8(0x40), MQTTPacketType.pubAck), (0x50, .pubRec), (0x62, .pubRel), (0x70, .pubComp)] {
+        assertFails(
+            packet(0x82, [0x00, 0x00] + string("t") + [0x00]), .zeroPacketIdentifier(.subscribe), .protocolError,
+            versions: [.v3_1_1])
+        assertFails(
+            packet(0xA2, [0x00, 0x00] + string("t")), .zeroPacketIdentifier(.unsubscribe), .protocolError,
+            versions: [.v3_1_1])
+        let acknowledgements = [(UInt8(0x40), MQTTPacketType.pubAck), (0x50, .pubRec), (0x62, .pubRel), (0x70, .pubComp)]
+        for (first, type) in acknowledgements {
             assertFails([first, 0x02, 0x00, 0x00], .zeroPacketIdentifier(type), .protocolError)
         }
     }
@@ -174,10 +206,13 @@ final class MQTTDecodeErrorTests: XCTestCase {
     }
 
     func testSubscriptionOptions() {
-        let v5: [(UInt8, MQTTReasonCode)] = [(0x40, .malformedPacket), (0x80, .malformedPacket), (0x03, .protocolError), (0x30, .protocolError)]
+        let v5: [(UInt8, MQTTReasonCode)] = [
+            (0x40, .malformedPacket), (0x80, .malformedPacket), (0x03, .protocolError), (0x30, .protocolError),
+        ]
         for (options, reason) in v5 {
             assertFails(
-                packet(0x82, [0x00, 0x01, 0x00] + string("a") + [options]), .invalidSubscriptionOptions(options), reason,
+                packet(0x82, [0x00, 0x01, 0x00] + string("a") + [options]), .invalidSubscriptionOptions(options),
+                reason,
                 versions: [.v5])
         }
         for options: UInt8 in [0x03, 0x04, 0x08, 0x10, 0x80] {
@@ -186,7 +221,8 @@ final class MQTTDecodeErrorTests: XCTestCase {
                 options & 0xC0 != 0 ? .malformedPacket : .protocolError, versions: [.v3_1_1])
         }
         assertFails(
-            packet(0x82, [0x00, 0x01, 0x00] + string("$share/g/a") + [0x04]), .noLocalOnSharedSubscription, .protocolError,
+            packet(0x82, [0x00, 0x01, 0x00] + string("$share/g/a") + [0x04]), .noLocalOnSharedSubscription,
+            .protocolError,
             versions: [.v5])
     }
 
@@ -223,31 +259,41 @@ final class MQTTDecodeErrorTests: XCTestCase {
     func testDuplicateProperties() {
         let twoContentTypes: [UInt8] = [0x03] + string("a") + [0x03] + string("b")
         assertFails(
-            packet(0x30, string("t") + [UInt8(twoContentTypes.count)] + twoContentTypes), .duplicateProperty(.contentType),
+            packet(0x30, string("t") + [UInt8(twoContentTypes.count)] + twoContentTypes),
+            .duplicateProperty(.contentType),
             .protocolError, versions: [.v5])
         let twoIdentifiers: [UInt8] = [0x04, 0x0B, 0x01, 0x0B, 0x02]
         assertFails(
-            packet(0x82, [0x00, 0x01] + twoIdentifiers + string("a") + [0x00]), .duplicateProperty(.subscriptionIdentifier),
+            packet(0x82, [0x00, 0x01] + twoIdentifiers + string("a") + [0x00]),
+            .duplicateProperty(.subscriptionIdentifier),
             .protocolError, versions: [.v5])
     }
 
     func testPropertiesNotAllowedInThePacketAreMalformed() {
         // Session Expiry Interval in PUBLISH, an unknown identifier, Will Delay Interval in CONNECT.
         assertFails(
-            packet(0x30, string("t") + [0x05, 0x11, 0x00, 0x00, 0x00, 0x01]), .invalidPropertyIdentifier(0x11, in: .publish),
+            packet(0x30, string("t") + [0x05, 0x11, 0x00, 0x00, 0x00, 0x01]),
+            .invalidPropertyIdentifier(0x11, in: .publish),
             .malformedPacket, versions: [.v5])
-        assertFails(packet(0x30, string("t") + [0x02, 0x05, 0x00]), .invalidPropertyIdentifier(0x05, in: .publish), .malformedPacket, versions: [.v5])
         assertFails(
-            packet(0x30, string("t") + [0x02, 0x80, 0x01]), .invalidPropertyIdentifier(0x80, in: .publish), .malformedPacket, versions: [.v5])
+            packet(0x30, string("t") + [0x02, 0x05, 0x00]), .invalidPropertyIdentifier(0x05, in: .publish),
+            .malformedPacket, versions: [.v5])
+        assertFails(
+            packet(0x30, string("t") + [0x02, 0x80, 0x01]), .invalidPropertyIdentifier(0x80, in: .publish),
+            .malformedPacket, versions: [.v5])
         assertDecodeFails(
             connectBytes(.v5, [0x02, 0x00, 0x3C, 0x05, 0x18, 0x00, 0x00, 0x00, 0x01] + string("c")),
             .invalidPropertyIdentifier(0x18, in: .connect), reason: .malformedPacket, makeDecoder: { MQTTDecoder() })
         // A property length past the packet, and a property value past the property length.
-        assertFails([0x40, 0x05, 0x00, 0x01, 0x00, 0x05, 0x1F], .unexpectedEndOfPacket, .malformedPacket, versions: [.v5])
         assertFails(
-            [0x40, 0x0A, 0x00, 0x01, 0x00, 0x03, 0x1F, 0x00, 0x05, 0x61, 0x62, 0x63], .unexpectedEndOfPacket, .malformedPacket,
+            [0x40, 0x05, 0x00, 0x01, 0x00, 0x05, 0x1F], .unexpectedEndOfPacket, .malformedPacket, versions: [.v5])
+        assertFails(
+            [0x40, 0x0A, 0x00, 0x01, 0x00, 0x03, 0x1F, 0x00, 0x05, 0x61, 0x62, 0x63], .unexpectedEndOfPacket,
+            .malformedPacket,
             versions: [.v5])
-        assertFails([0x40, 0x07, 0x00, 0x01, 0x00, 0x03, 0x01, 0x01, 0x00], .invalidPropertyIdentifier(0x01, in: .pubAck), .malformedPacket, versions: [.v5])
+        assertFails(
+            [0x40, 0x07, 0x00, 0x01, 0x00, 0x03, 0x01, 0x01, 0x00], .invalidPropertyIdentifier(0x01, in: .pubAck),
+            .malformedPacket, versions: [.v5])
     }
 
     func testPropertyValues() {
@@ -259,18 +305,22 @@ final class MQTTDecodeErrorTests: XCTestCase {
         ]
         for (property, id) in cases {
             assertFails(
-                packet(0x30, string("t") + [UInt8(property.count)] + property), .invalidPropertyValue(id), .protocolError,
+                packet(0x30, string("t") + [UInt8(property.count)] + property), .invalidPropertyValue(id),
+                .protocolError,
                 versions: [.v5])
         }
         assertFails(
-            packet(0x82, [0x00, 0x01, 0x02, 0x0B, 0x00] + string("a") + [0x00]), .invalidPropertyValue(.subscriptionIdentifier),
+            packet(0x82, [0x00, 0x01, 0x02, 0x0B, 0x00] + string("a") + [0x00]),
+            .invalidPropertyValue(.subscriptionIdentifier),
             .protocolError, versions: [.v5])
         for (property, id) in [
-            ([UInt8(0x21), 0x00, 0x00], MQTTPropertyIdentifier.receiveMaximum), ([0x27, 0x00, 0x00, 0x00, 0x00], .maximumPacketSize),
+            ([UInt8(0x21), 0x00, 0x00], MQTTPropertyIdentifier.receiveMaximum),
+            ([0x27, 0x00, 0x00, 0x00, 0x00], .maximumPacketSize),
             ([0x17, 0x02], .requestProblemInformation), ([0x19, 0x07], .requestResponseInformation),
         ] {
             assertDecodeFails(
-                connectBytes(.v5, [0x02, 0x00, 0x3C, UInt8(property.count)] + property + string("c")), .invalidPropertyValue(id),
+                connectBytes(.v5, [0x02, 0x00, 0x3C, UInt8(property.count)] + property + string("c")),
+                .invalidPropertyValue(id),
                 reason: .protocolError, makeDecoder: { MQTTDecoder() })
         }
         for (property, id) in [
@@ -279,7 +329,8 @@ final class MQTTDecodeErrorTests: XCTestCase {
             ([0x2A, 0x02], .sharedSubscriptionAvailable),
         ] {
             assertDecodeFails(
-                packet(0x20, [0x00, 0x00, UInt8(property.count)] + property), .invalidPropertyValue(id), reason: .protocolError,
+                packet(0x20, [0x00, 0x00, UInt8(property.count)] + property), .invalidPropertyValue(id),
+                reason: .protocolError,
                 makeDecoder: { MQTTDecoder(clientVersion: .v5) })
         }
     }
@@ -341,14 +392,15 @@ final class MQTTDecodeErrorTests: XCTestCase {
         XCTAssertEqual(
             MQTTDecodeError.packetTooLarge(size: 300, maximum: 200).description,
             "MQTT Packet too large: packet of 300 bytes exceeds the maximum of 200")
-        XCTAssertEqual(MQTTDecodeError.invalidTopicFilter.description, "MQTT Topic Filter invalid: invalid topic filter")
+        XCTAssertEqual(
+            MQTTDecodeError.invalidTopicFilter.description, "MQTT Topic Filter invalid: invalid topic filter")
     }
 }
 
-private extension Array where Element == UInt8 {
+extension Array where Element == UInt8 {
     /// Inserts an empty property list after the packet identifier of a SUBSCRIBE built with a
     /// one-byte remaining length, for the MQTT 5.0 form of the same packet.
-    func withProperties() -> [UInt8] {
+    fileprivate func withProperties() -> [UInt8] {
         [self[0], self[1] + 1, self[2], self[3], 0x00] + self[4...]
     }
 }

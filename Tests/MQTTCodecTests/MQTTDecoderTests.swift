@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import MQTTCodec
 
 final class MQTTDecoderTests: XCTestCase {
@@ -40,7 +41,8 @@ final class MQTTDecoderTests: XCTestCase {
                             qos: .atLeastOnce, topic: "sensors/temp", packetID: 1, payload: Array("{\"t\":21.5}".utf8))),
                     .disconnect(MQTTPacket.Disconnect()),
                 ])
-            XCTAssertEqual(MQTTEncoder(version: .v3_1_1).bytes(packets), mosquittoV311, "the encoder writes what mosquitto writes")
+            XCTAssertEqual(
+                MQTTEncoder(version: .v3_1_1).bytes(packets), mosquittoV311, "the encoder writes what mosquitto writes")
         }
     }
 
@@ -58,8 +60,11 @@ final class MQTTDecoderTests: XCTestCase {
                 [
                     .connect(
                         MQTTPacket.Connect(
-                            protocolVersion: .v5, clientID: "tributary-test", keepAlive: 30, properties: connectProperties)),
-                    .publish(MQTTPacket.Publish(topic: "sensors/temp", payload: Array("{\"t\":21.5}".utf8), properties: publishProperties)),
+                            protocolVersion: .v5, clientID: "tributary-test", keepAlive: 30,
+                            properties: connectProperties)),
+                    .publish(
+                        MQTTPacket.Publish(
+                            topic: "sensors/temp", payload: Array("{\"t\":21.5}".utf8), properties: publishProperties)),
                     .disconnect(MQTTPacket.Disconnect()),
                 ])
             XCTAssertEqual(decoder.version, .v5)
@@ -94,11 +99,14 @@ final class MQTTDecoderTests: XCTestCase {
     /// MQTT 3.1.1 figure 3.11 and MQTT 5.0 figure 3-9: a PUBLISH variable header for topic
     /// "a/b" and packet identifier 10 (5.0 adds an empty property length).
     func testPublishVariableHeaderExamples() throws {
-        for (version, header) in [(MQTTProtocolVersion.v3_1_1, "00 03 61 2F 62 00 0A"), (.v5, "00 03 61 2F 62 00 0A 00")] {
+        for (version, header) in [
+            (MQTTProtocolVersion.v3_1_1, "00 03 61 2F 62 00 0A"), (.v5, "00 03 61 2F 62 00 0A 00"),
+        ] {
             let bytes = [0x32, UInt8(hex(header).count)] + hex(header)
             var decoder = connectedServer(version)
             XCTAssertEqual(
-                try decoder.decode(bytes), [.publish(MQTTPacket.Publish(qos: .atLeastOnce, topic: "a/b", packetID: 10, payload: []))])
+                try decoder.decode(bytes),
+                [.publish(MQTTPacket.Publish(qos: .atLeastOnce, topic: "a/b", packetID: 10, payload: []))])
         }
     }
 
@@ -114,7 +122,10 @@ final class MQTTDecoderTests: XCTestCase {
                 .subscribe(
                     MQTTPacket.Subscribe(
                         packetID: 1,
-                        subscriptions: [.init(filter: "a/b", options: .init(qos: .atLeastOnce)), .init(filter: "c/d", options: .init(qos: .exactlyOnce))])),
+                        subscriptions: [
+                            .init(filter: "a/b", options: .init(qos: .atLeastOnce)),
+                            .init(filter: "c/d", options: .init(qos: .exactlyOnce)),
+                        ])),
                 .unsubscribe(MQTTPacket.Unsubscribe(packetID: 2, filters: ["a/b", "c/d"])),
             ])
         let subAck = MQTTPacket.SubAck(packetID: 1, reasonCodes: [.grantedQoS0, .grantedQoS2, .unspecifiedError])
@@ -178,10 +189,13 @@ final class MQTTDecoderTests: XCTestCase {
 
     func testIncompletePacketWaitsForMoreBytes() throws {
         var decoder = connectedServer(.v3_1_1)
-        let publish = MQTTEncoder(version: .v3_1_1).bytes([.publish(MQTTPacket.Publish(topic: "t", payload: [1, 2, 3]))])
+        let publish = MQTTEncoder(version: .v3_1_1).bytes([
+            .publish(MQTTPacket.Publish(topic: "t", payload: [1, 2, 3]))
+        ])
         XCTAssertEqual(try decoder.decode(Array(publish.dropLast())), [])
         XCTAssertEqual(decoder.bufferedByteCount, publish.count - 1)
-        XCTAssertEqual(try decoder.decode([publish.last!]), [.publish(MQTTPacket.Publish(topic: "t", payload: [1, 2, 3]))])
+        XCTAssertEqual(
+            try decoder.decode([publish.last!]), [.publish(MQTTPacket.Publish(topic: "t", payload: [1, 2, 3]))])
     }
 
     // MARK: Maximum packet size
@@ -196,7 +210,9 @@ final class MQTTDecoderTests: XCTestCase {
                 reason: .packetTooLarge, makeDecoder: { connectedServer(version) })
             XCTAssertLessThanOrEqual(decoder.bufferedByteCount, header.count)
             if version == .v5 {
-                XCTAssertEqual(decoder.reply(to: .packetTooLarge(size: 0, maximum: 0))?.packet, .disconnect(MQTTPacket.Disconnect(reasonCode: .packetTooLarge)))
+                XCTAssertEqual(
+                    decoder.reply(to: .packetTooLarge(size: 0, maximum: 0))?.packet,
+                    .disconnect(MQTTPacket.Disconnect(reasonCode: .packetTooLarge)))
             }
         }
     }
@@ -230,10 +246,12 @@ final class MQTTDecoderTests: XCTestCase {
 
     func testFirstPacketMustBeConnectAndGetsNoReply() {
         let decoder = assertDecodeFails(
-            [0xC0, 0x00], .firstPacketNotConnect(firstByte: 0xC0), reason: .protocolError, makeDecoder: { MQTTDecoder() })
+            [0xC0, 0x00], .firstPacketNotConnect(firstByte: 0xC0), reason: .protocolError,
+            makeDecoder: { MQTTDecoder() })
         XCTAssertNil(decoder.reply(to: .firstPacketNotConnect(firstByte: 0xC0)))
         // Refused from the first byte: garbage never waits for a length.
-        assertDecodeFails([0x47], .firstPacketNotConnect(firstByte: 0x47), reason: .protocolError, makeDecoder: { MQTTDecoder() })
+        assertDecodeFails(
+            [0x47], .firstPacketNotConnect(firstByte: 0x47), reason: .protocolError, makeDecoder: { MQTTDecoder() })
     }
 
     func testMQTT31IsRefusedWithReturnCode1() throws {
@@ -242,7 +260,8 @@ final class MQTTDecoderTests: XCTestCase {
         let body = hex("00 06 4D 51 49 73 64 70 03 02 00 3C 00 01 63")
         let error = MQTTDecodeError.unsupportedProtocolVersion(level: 3)
         let decoder = assertDecodeFails(
-            [0x10, UInt8(body.count)] + body, error, reason: .unsupportedProtocolVersion, makeDecoder: { MQTTDecoder() })
+            [0x10, UInt8(body.count)] + body, error, reason: .unsupportedProtocolVersion, makeDecoder: { MQTTDecoder() }
+        )
         let reply = try XCTUnwrap(decoder.reply(to: error))
         XCTAssertEqual(MQTTEncoder(version: reply.version).bytes([reply.packet]), hex("20 02 00 01"))
     }
@@ -250,7 +269,8 @@ final class MQTTDecoderTests: XCTestCase {
     func testUnknownProtocolLevelGetsReturnCode1AndUnknownNameNothing() throws {
         let level6 = hex("00 04 4D 51 54 54 06 02 00 3C 00 01 63")
         var decoder = assertDecodeFails(
-            [0x10, UInt8(level6.count)] + level6, .unsupportedProtocolVersion(level: 6), reason: .unsupportedProtocolVersion,
+            [0x10, UInt8(level6.count)] + level6, .unsupportedProtocolVersion(level: 6),
+            reason: .unsupportedProtocolVersion,
             makeDecoder: { MQTTDecoder() })
         let reply = try XCTUnwrap(decoder.reply(to: .unsupportedProtocolVersion(level: 6)))
         XCTAssertEqual(MQTTEncoder(version: reply.version).bytes([reply.packet]), hex("20 02 00 01"))
@@ -273,7 +293,8 @@ final class MQTTDecoderTests: XCTestCase {
         for (version, clean) in [(MQTTProtocolVersion.v3_1_1, true), (.v5, false), (.v5, true)] {
             let anonymous = MQTTPacket.Connect(protocolVersion: version, clientID: "", cleanStart: clean)
             var decoder = MQTTDecoder()
-            XCTAssertEqual(try decoder.decode(MQTTEncoder(version: version).bytes([.connect(anonymous)])), [.connect(anonymous)])
+            XCTAssertEqual(
+                try decoder.decode(MQTTEncoder(version: version).bytes([.connect(anonymous)])), [.connect(anonymous)])
         }
     }
 
@@ -281,7 +302,8 @@ final class MQTTDecoderTests: XCTestCase {
         // CONNECT with Receive Maximum twice.
         let body = hex("00 04 4D 51 54 54 05 02 00 3C 06 21 00 0A 21 00 0B 00 01 63")
         let error = MQTTDecodeError.duplicateProperty(.receiveMaximum)
-        let decoder = assertDecodeFails([0x10, UInt8(body.count)] + body, error, reason: .protocolError, makeDecoder: { MQTTDecoder() })
+        let decoder = assertDecodeFails(
+            [0x10, UInt8(body.count)] + body, error, reason: .protocolError, makeDecoder: { MQTTDecoder() })
         let reply = try XCTUnwrap(decoder.reply(to: error))
         XCTAssertEqual(reply.version, .v5)
         XCTAssertEqual(MQTTEncoder(version: .v5).bytes([reply.packet]), hex("20 03 00 82 00"))
@@ -295,7 +317,8 @@ final class MQTTDecoderTests: XCTestCase {
         // A 3.1.1 CONNECT whose client identifier is not UTF-8 has no return code.
         let body = hex("00 04 4D 51 54 54 04 02 00 3C 00 01 FF")
         let connecting = assertDecodeFails(
-            [0x10, UInt8(body.count)] + body, .invalidUTF8String, reason: .malformedPacket, makeDecoder: { MQTTDecoder() })
+            [0x10, UInt8(body.count)] + body, .invalidUTF8String, reason: .malformedPacket,
+            makeDecoder: { MQTTDecoder() })
         XCTAssertNil(connecting.reply(to: .invalidUTF8String))
     }
 

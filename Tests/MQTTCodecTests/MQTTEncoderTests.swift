@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import MQTTCodec
 
 /// The exact bytes of what a server sends, in both versions.
@@ -11,10 +12,12 @@ final class MQTTEncoderTests: XCTestCase {
         XCTAssertEqual(bytes(.v3_1_1, .connAck(MQTTPacket.ConnAck())), hex("20 02 00 00"))
         XCTAssertEqual(bytes(.v3_1_1, .connAck(MQTTPacket.ConnAck(sessionPresent: true))), hex("20 02 01 00"))
         XCTAssertEqual(bytes(.v3_1_1, .connAck(MQTTPacket.ConnAck(reasonCode: .notAuthorized))), hex("20 02 00 05"))
-        XCTAssertEqual(bytes(.v3_1_1, .connAck(MQTTPacket.ConnAck(reasonCode: .badUserNameOrPassword))), hex("20 02 00 04"))
+        XCTAssertEqual(
+            bytes(.v3_1_1, .connAck(MQTTPacket.ConnAck(reasonCode: .badUserNameOrPassword))), hex("20 02 00 04"))
         // Properties do not exist in 3.1.1.
         XCTAssertEqual(
-            bytes(.v3_1_1, .connAck(MQTTPacket.ConnAck(properties: .with { $0.maximumPacketSize = 1024 }))), hex("20 02 00 00"))
+            bytes(.v3_1_1, .connAck(MQTTPacket.ConnAck(properties: .with { $0.maximumPacketSize = 1024 }))),
+            hex("20 02 00 00"))
     }
 
     /// What Tributary's CONNACK announces: limits, no retain, wildcard and shared subscriptions.
@@ -32,21 +35,26 @@ final class MQTTEncoderTests: XCTestCase {
             bytes(.v5, .connAck(MQTTPacket.ConnAck(properties: properties))),
             hex("20 20 00 00 1D") + hex("12 00 06 61 75 74 6F 2D 31") + hex("13 00 3C 21 00 64 22 00 0A 25 00")
                 + hex("27 00 04 00 00 28 01 2A 01"))
-        XCTAssertEqual(bytes(.v5, .connAck(MQTTPacket.ConnAck(reasonCode: .badUserNameOrPassword))), hex("20 03 00 86 00"))
+        XCTAssertEqual(
+            bytes(.v5, .connAck(MQTTPacket.ConnAck(reasonCode: .badUserNameOrPassword))), hex("20 03 00 86 00"))
     }
 
     func testPublishResponsesLeaveOutWhatTheyCan() {
         let stored = MQTTProperties.with { $0.reasonString = "x" }
         XCTAssertEqual(bytes(.v5, .pubAck(MQTTPacket.PublishResponse(packetID: 7))), hex("40 02 00 07"))
         XCTAssertEqual(
-            bytes(.v5, .pubAck(MQTTPacket.PublishResponse(packetID: 7, reasonCode: .noMatchingSubscribers))), hex("40 03 00 07 10"))
+            bytes(.v5, .pubAck(MQTTPacket.PublishResponse(packetID: 7, reasonCode: .noMatchingSubscribers))),
+            hex("40 03 00 07 10"))
         XCTAssertEqual(
-            bytes(.v5, .pubAck(MQTTPacket.PublishResponse(packetID: 7, properties: stored))), hex("40 08 00 07 00 04 1F 00 01 78"))
+            bytes(.v5, .pubAck(MQTTPacket.PublishResponse(packetID: 7, properties: stored))),
+            hex("40 08 00 07 00 04 1F 00 01 78"))
         XCTAssertEqual(bytes(.v5, .pubRec(MQTTPacket.PublishResponse(packetID: 258))), hex("50 02 01 02"))
         XCTAssertEqual(bytes(.v5, .pubRel(MQTTPacket.PublishResponse(packetID: 7))), hex("62 02 00 07"))
         XCTAssertEqual(bytes(.v5, .pubComp(MQTTPacket.PublishResponse(packetID: 7))), hex("70 02 00 07"))
         XCTAssertEqual(
-            bytes(.v3_1_1, .pubAck(MQTTPacket.PublishResponse(packetID: 7, reasonCode: .quotaExceeded, properties: stored))),
+            bytes(
+                .v3_1_1,
+                .pubAck(MQTTPacket.PublishResponse(packetID: 7, reasonCode: .quotaExceeded, properties: stored))),
             hex("40 02 00 07"))
         XCTAssertEqual(bytes(.v3_1_1, .pubRel(MQTTPacket.PublishResponse(packetID: 7))), hex("62 02 00 07"))
     }
@@ -65,7 +73,11 @@ final class MQTTEncoderTests: XCTestCase {
         XCTAssertEqual(bytes(.v5, .disconnect(MQTTPacket.Disconnect())), hex("E0 00"))
         XCTAssertEqual(bytes(.v5, .disconnect(MQTTPacket.Disconnect(reasonCode: .sessionTakenOver))), hex("E0 01 8E"))
         XCTAssertEqual(
-            bytes(.v5, .disconnect(MQTTPacket.Disconnect(reasonCode: .useAnotherServer, properties: .with { $0.serverReference = "b" }))),
+            bytes(
+                .v5,
+                .disconnect(
+                    MQTTPacket.Disconnect(reasonCode: .useAnotherServer, properties: .with { $0.serverReference = "b" })
+                )),
             hex("E0 06 9C 04 1C 00 01 62"))
         XCTAssertEqual(bytes(.v3_1_1, .disconnect(MQTTPacket.Disconnect(reasonCode: .sessionTakenOver))), hex("E0 00"))
         XCTAssertEqual(bytes(.v5, .auth(MQTTPacket.Auth())), hex("F0 00"))
@@ -75,7 +87,11 @@ final class MQTTEncoderTests: XCTestCase {
         XCTAssertEqual(bytes(.v5, .publish(MQTTPacket.Publish(topic: "t", payload: [1]))), hex("30 05 00 01 74 00 01"))
         XCTAssertEqual(bytes(.v3_1_1, .publish(MQTTPacket.Publish(topic: "t", payload: [1]))), hex("30 04 00 01 74 01"))
         XCTAssertEqual(
-            bytes(.v3_1_1, .publish(MQTTPacket.Publish(dup: true, qos: .exactlyOnce, retain: true, topic: "t", packetID: 9, payload: []))),
+            bytes(
+                .v3_1_1,
+                .publish(
+                    MQTTPacket.Publish(dup: true, qos: .exactlyOnce, retain: true, topic: "t", packetID: 9, payload: [])
+                )),
             hex("3D 05 00 01 74 00 09"))
     }
 
@@ -83,11 +99,13 @@ final class MQTTEncoderTests: XCTestCase {
         let payload: [UInt8] = Array("hello".utf8)
         var properties = MQTTProperties()
         properties.subscriptionIdentifiers = [5]
-        let packet = MQTTPacket.Publish(qos: .atLeastOnce, topic: "a/b", packetID: 3, payload: payload, properties: properties)
+        let packet = MQTTPacket.Publish(
+            qos: .atLeastOnce, topic: "a/b", packetID: 3, payload: payload, properties: properties)
         let encoder = MQTTEncoder(version: .v5)
         var buffer: [UInt8] = [0xEE]
         payload.withUnsafeBytes {
-            encoder.encodePublish(topic: "a/b", payload: $0, qos: .atLeastOnce, packetID: 3, properties: properties, into: &buffer)
+            encoder.encodePublish(
+                topic: "a/b", payload: $0, qos: .atLeastOnce, packetID: 3, properties: properties, into: &buffer)
         }
         XCTAssertEqual(buffer, [0xEE] + encoder.bytes([.publish(packet)]))
     }

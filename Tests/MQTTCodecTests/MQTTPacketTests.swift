@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import MQTTCodec
 
 /// Every packet type, both versions, encoded and decoded back whole and byte by byte.
@@ -81,19 +82,23 @@ final class MQTTPacketTests: XCTestCase {
                         .init(
                             filter: "a/+/c",
                             options: v5
-                                ? .init(qos: .exactlyOnce, noLocal: true, retainAsPublished: true, retainHandling: .doNotSend)
+                                ? .init(
+                                    qos: .exactlyOnce, noLocal: true, retainAsPublished: true,
+                                    retainHandling: .doNotSend)
                                 : .init(qos: .exactlyOnce)),
                     ], properties: subscribeProperties)),
             .unsubscribe(
                 MQTTPacket.Unsubscribe(
                     packetID: 3, filters: ["command/inbox/#", "a/+/c"],
-                    properties: v5 ? .with { $0.userProperties = self.userProperties("unsubscribe") } : MQTTProperties())),
+                    properties: v5 ? .with { $0.userProperties = self.userProperties("unsubscribe") } : MQTTProperties()
+                )),
             .pingReq,
         ]
         if v5 {
             packets += [
                 .pubAck(MQTTPacket.PublishResponse(packetID: 9, reasonCode: .noMatchingSubscribers)),
-                .pubRec(MQTTPacket.PublishResponse(packetID: 10, reasonCode: .quotaExceeded, properties: ackProperties)),
+                .pubRec(
+                    MQTTPacket.PublishResponse(packetID: 10, reasonCode: .quotaExceeded, properties: ackProperties)),
                 .pubRel(MQTTPacket.PublishResponse(packetID: 11, reasonCode: .packetIdentifierNotFound)),
                 .pubComp(MQTTPacket.PublishResponse(packetID: 12, properties: ackProperties)),
                 .auth(MQTTPacket.Auth(reasonCode: .continueAuthentication, properties: authProperties)),
@@ -109,7 +114,8 @@ final class MQTTPacketTests: XCTestCase {
 
     func testClientPacketsRoundTripInBothVersions() {
         for version in MQTTProtocolVersion.allCases {
-            assertRoundTrip(clientPackets(version), version: version, makeDecoder: { MQTTDecoder(topicAliasMaximum: 8) })
+            assertRoundTrip(
+                clientPackets(version), version: version, makeDecoder: { MQTTDecoder(topicAliasMaximum: 8) })
         }
     }
 
@@ -156,12 +162,16 @@ final class MQTTPacketTests: XCTestCase {
             .connAck(MQTTPacket.ConnAck(sessionPresent: true, properties: connAckProperties)),
             .connAck(MQTTPacket.ConnAck(reasonCode: .badUserNameOrPassword)),
             .publish(
-                MQTTPacket.Publish(qos: .atLeastOnce, topic: "app/drogue", packetID: 4, payload: payload, properties: publishProperties)),
+                MQTTPacket.Publish(
+                    qos: .atLeastOnce, topic: "app/drogue", packetID: 4, payload: payload, properties: publishProperties
+                )),
             .pubAck(MQTTPacket.PublishResponse(packetID: 4)),
             .pubRec(MQTTPacket.PublishResponse(packetID: 5)),
             .pubRel(MQTTPacket.PublishResponse(packetID: 5)),
             .pubComp(MQTTPacket.PublishResponse(packetID: 5)),
-            .subAck(MQTTPacket.SubAck(packetID: 2, reasonCodes: [.grantedQoS0, .grantedQoS1, .grantedQoS2, .unspecifiedError])),
+            .subAck(
+                MQTTPacket.SubAck(
+                    packetID: 2, reasonCodes: [.grantedQoS0, .grantedQoS1, .grantedQoS2, .unspecifiedError])),
             .unsubAck(MQTTPacket.UnsubAck(packetID: 3, reasonCodes: v5 ? [.success] : [])),
             .pingResp,
         ]
@@ -191,7 +201,8 @@ final class MQTTPacketTests: XCTestCase {
 
     func testServerPacketsRoundTripInBothVersions() {
         for version in MQTTProtocolVersion.allCases {
-            assertRoundTrip(serverPackets(version), version: version, makeDecoder: { MQTTDecoder(clientVersion: version) })
+            assertRoundTrip(
+                serverPackets(version), version: version, makeDecoder: { MQTTDecoder(clientVersion: version) })
         }
     }
 

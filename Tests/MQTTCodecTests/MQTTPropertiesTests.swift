@@ -1,23 +1,27 @@
 import XCTest
+
 @testable import MQTTCodec
 
 final class MQTTPropertiesTests: XCTestCase {
     /// MQTT 5.0 table 2-4: identifier, value type, and the packets that carry it (W = will).
     private let table: [(UInt8, MQTTPropertyIdentifier.ValueType, String)] = [
         (0x01, .byte, "PUBLISH W"), (0x02, .fourByteInteger, "PUBLISH W"), (0x03, .utf8String, "PUBLISH W"),
-        (0x08, .utf8String, "PUBLISH W"), (0x09, .binaryData, "PUBLISH W"), (0x0B, .variableByteInteger, "PUBLISH SUBSCRIBE"),
+        (0x08, .utf8String, "PUBLISH W"), (0x09, .binaryData, "PUBLISH W"),
+        (0x0B, .variableByteInteger, "PUBLISH SUBSCRIBE"),
         (0x11, .fourByteInteger, "CONNECT CONNACK DISCONNECT"), (0x12, .utf8String, "CONNACK"),
         (0x13, .twoByteInteger, "CONNACK"), (0x15, .utf8String, "CONNECT CONNACK AUTH"),
         (0x16, .binaryData, "CONNECT CONNACK AUTH"), (0x17, .byte, "CONNECT"), (0x18, .fourByteInteger, "W"),
         (0x19, .byte, "CONNECT"), (0x1A, .utf8String, "CONNACK"), (0x1C, .utf8String, "CONNACK DISCONNECT"),
         (0x1F, .utf8String, "CONNACK PUBACK PUBREC PUBREL PUBCOMP SUBACK UNSUBACK DISCONNECT AUTH"),
-        (0x21, .twoByteInteger, "CONNECT CONNACK"), (0x22, .twoByteInteger, "CONNECT CONNACK"), (0x23, .twoByteInteger, "PUBLISH"),
+        (0x21, .twoByteInteger, "CONNECT CONNACK"), (0x22, .twoByteInteger, "CONNECT CONNACK"),
+        (0x23, .twoByteInteger, "PUBLISH"),
         (0x24, .byte, "CONNACK"), (0x25, .byte, "CONNACK"),
         (
             0x26, .utf8StringPair,
             "CONNECT CONNACK PUBLISH W PUBACK PUBREC PUBREL PUBCOMP SUBSCRIBE SUBACK UNSUBSCRIBE UNSUBACK DISCONNECT AUTH"
         ),
-        (0x27, .fourByteInteger, "CONNECT CONNACK"), (0x28, .byte, "CONNACK"), (0x29, .byte, "CONNACK"), (0x2A, .byte, "CONNACK"),
+        (0x27, .fourByteInteger, "CONNECT CONNACK"), (0x28, .byte, "CONNACK"), (0x29, .byte, "CONNACK"),
+        (0x2A, .byte, "CONNACK"),
     ]
 
     func testIdentifierTableMatchesTheSpecification() {
@@ -27,7 +31,8 @@ final class MQTTPropertiesTests: XCTestCase {
             XCTAssertEqual(id.valueType, type, "\(id)")
             let names = Set(packets.split(separator: " ").map(String.init))
             for packetType in MQTTPacketType.allCases {
-                XCTAssertEqual(id.isAllowed(in: packetType), names.contains(packetType.description), "\(id) in \(packetType)")
+                XCTAssertEqual(
+                    id.isAllowed(in: packetType), names.contains(packetType.description), "\(id) in \(packetType)")
             }
             XCTAssertEqual(id.isAllowedInWillProperties, names.contains("W"), "\(id) in will")
         }

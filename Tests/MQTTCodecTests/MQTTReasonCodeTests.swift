@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import MQTTCodec
 
 final class MQTTReasonCodeTests: XCTestCase {
@@ -7,7 +8,8 @@ final class MQTTReasonCodeTests: XCTestCase {
         let defined: [UInt8] = [0x00, 0x01, 0x02, 0x04, 0x10, 0x11, 0x18, 0x19] + Array(0x80...0xA2)
         XCTAssertEqual(defined.count, 43)
         for value in UInt8.min...UInt8.max {
-            XCTAssertEqual(MQTTReasonCode(rawValue: value).name != nil, defined.contains(value), "0x\(String(value, radix: 16))")
+            XCTAssertEqual(
+                MQTTReasonCode(rawValue: value).name != nil, defined.contains(value), "0x\(String(value, radix: 16))")
         }
         XCTAssertEqual(MQTTReasonCode.topicAliasInvalid.name, "Topic Alias invalid")
         XCTAssertEqual(MQTTReasonCode.normalDisconnection.name(in: .disconnect), "Normal disconnection")
@@ -32,7 +34,8 @@ final class MQTTReasonCodeTests: XCTestCase {
         XCTAssertFalse(MQTTReasonCode.grantedQoS2.isAllowed(in: .unsubAck))
         XCTAssertFalse(MQTTReasonCode.success.isAllowed(in: .publish))
         // Every code some packet allows is a defined one.
-        for value in UInt8.min...UInt8.max where MQTTPacketType.allCases.contains(where: { MQTTReasonCode(rawValue: value).isAllowed(in: $0) }) {
+        for value in UInt8.min...UInt8.max
+        where MQTTPacketType.allCases.contains(where: { MQTTReasonCode(rawValue: value).isAllowed(in: $0) }) {
             XCTAssertNotNil(MQTTReasonCode(rawValue: value).name)
         }
     }

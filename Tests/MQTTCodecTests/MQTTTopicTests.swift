@@ -1,11 +1,13 @@
 import XCTest
+
 @testable import MQTTCodec
 
 /// The examples of MQTT 5.0 section 4.7 (and 3.1.1 section 4.7), plus edge cases.
 final class MQTTTopicTests: XCTestCase {
     func testValidFilters() {
         for filter in [
-            "sport/tennis/player1/#", "sport/#", "#", "sport/tennis/#", "+", "+/tennis/#", "sport/+/player1", "+/+", "/+",
+            "sport/tennis/player1/#", "sport/#", "#", "sport/tennis/#", "+", "+/tennis/#", "sport/+/player1", "+/+",
+            "/+",
             "/", "//", "a//b", "$SYS/#", "$share/consumer1/sport/tennis/+", "$share/g/#", "$share/g//x", "$shared/x/#",
         ] {
             XCTAssertTrue(MQTTTopic.isValidFilter(filter), filter)
@@ -14,15 +16,19 @@ final class MQTTTopicTests: XCTestCase {
 
     func testInvalidFilters() {
         for filter in [
-            "", "sport/tennis#", "sport/tennis/#/ranking", "sport+", "a/++", "#/", "##", "$share/", "$share/g", "$share//x",
-            "$share/+/x", "$share/a#/x", "$share/g/", "$share/g/a/#/b", "a\u{0}b", String(repeating: "a", count: 65_536),
+            "", "sport/tennis#", "sport/tennis/#/ranking", "sport+", "a/++", "#/", "##", "$share/", "$share/g",
+            "$share//x",
+            "$share/+/x", "$share/a#/x", "$share/g/", "$share/g/a/#/b", "a\u{0}b",
+            String(repeating: "a", count: 65_536),
         ] {
             XCTAssertFalse(MQTTTopic.isValidFilter(filter), filter)
         }
     }
 
     func testTopicNames() {
-        for name in ["sport/tennis/player1", "/", "$SYS/broker/load", " ", "温度/🌡", String(repeating: "a", count: 65_535)] {
+        for name in [
+            "sport/tennis/player1", "/", "$SYS/broker/load", " ", "温度/🌡", String(repeating: "a", count: 65_535),
+        ] {
             XCTAssertTrue(MQTTTopic.isValidName(name), name)
         }
         for name in ["", "sport/+", "#", "a/b#", "a\u{0}", String(repeating: "a", count: 65_536)] {

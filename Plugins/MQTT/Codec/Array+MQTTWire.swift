@@ -16,7 +16,8 @@ extension Array where Element == UInt8 {
 
     /// The minimal encoding, as section 1.5.5 requires.
     mutating func appendVariableByteInteger(_ value: Int) {
-        precondition(value >= 0 && value <= MQTTWire.maximumVariableByteInteger, "MQTT variable byte integer out of range")
+        precondition(
+            value >= 0 && value <= MQTTWire.maximumVariableByteInteger, "MQTT variable byte integer out of range")
         var rest = value
         repeat {
             let digit = UInt8(truncatingIfNeeded: rest & 0x7F)

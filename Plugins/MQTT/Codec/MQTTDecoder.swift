@@ -13,9 +13,9 @@
 /// Decoding a PUBLISH allocates its payload and, when longer than 15 bytes, its topic; properties
 /// allocate only for the strings and binary data they carry.
 public struct MQTTDecoder: Sendable {
-    /// 256 KiB: far above what IoT devices publish, small enough that a thousand connections
-    /// each filling a packet cannot exhaust memory. The server announces its limit in CONNACK
-    /// (Maximum Packet Size) so MQTT 5.0 clients never exceed it.
+    /// 256 KiB: far above what devices publish, and a bound on what one connection can make the
+    /// server hold. The server announces its limit in CONNACK (Maximum Packet Size), so that
+    /// MQTT 5.0 clients do not exceed it; 3.1.1 clients learn it by being disconnected.
     public static let defaultMaximumPacketSize = 256 * 1024
 
     /// The largest packet accepted, in bytes, fixed header included (the MQTT 5.0 definition).
@@ -34,7 +34,8 @@ public struct MQTTDecoder: Sendable {
     ///   - topicAliasMaximum: the Topic Alias Maximum the server announces in CONNACK; a MQTT 5.0
     ///     PUBLISH with a topic alias of zero or above it fails. Zero (the default) refuses all.
     public init(maximumPacketSize: Int = MQTTDecoder.defaultMaximumPacketSize, topicAliasMaximum: UInt16 = 0) {
-        self.init(isServer: true, version: nil, maximumPacketSize: maximumPacketSize, topicAliasMaximum: topicAliasMaximum)
+        self.init(
+            isServer: true, version: nil, maximumPacketSize: maximumPacketSize, topicAliasMaximum: topicAliasMaximum)
     }
 
     /// A client's decoder, for a connection whose CONNECT asked for `clientVersion`.
@@ -75,7 +76,8 @@ public struct MQTTDecoder: Sendable {
             readIndex = 0
         } else if readIndex >= 4096 && readIndex >= buffer.count &- readIndex {
             // Moving the unread tail costs no more than the bytes consumed since the last move.
-            compact()
+            buffer.removeSubrange(0..<readIndex)
+            readIndex = 0
         }
         buffer.append(contentsOf: bytes)
     }
@@ -133,29 +135,28 @@ public struct MQTTDecoder: Sendable {
         let size = 1 + lengthSize + Int(remainingLength)
         guard size <= maximumPacketSize else { throw .packetTooLarge(size: size, maximum: maximumPacketSize) }
         try parser.checkRemainingLength(Int(remainingLength), of: type)
-        guard available >= size else {
-            // Make room for the whole packet once, instead of growing step by step.
-            if buffer.capacity < readIndex + size {
-                compact()
-                buffer.reserveCapacity(size)
-            }
-            return nil
-        }
+        // Nothing is reserved for the body: memory follows the bytes that actually arrive, so a
+        // peer that announces large packets and sends nothing costs nothing.
+        guard available >= size else { return nil }
 
         let bodyStart = readIndex + 1 + lengthSize
         let bodyEnd = readIndex + size
         readIndex = bodyEnd
+        // The parser works on a copy and the outcome lands in locals: a generic Result would copy
+        // the packet through value witnesses, retaining every field once more.
         var parser = self.parser
-        let result = buffer.withUnsafeBytes { raw in
+        var packet: MQTTPacket?
+        var error: MQTTDecodeError?
+        buffer.withUnsafeBytes { raw in
             var reader = MQTTByteReader(UnsafeRawBufferPointer(rebasing: raw[bodyStart..<bodyEnd]))
-            return Result { () throws(MQTTDecodeError) in try parser.parse(type, flags: firstByte & 0x0F, from: &reader) }
+            do throws(MQTTDecodeError) {
+                packet = try parser.parse(type, flags: firstByte & 0x0F, from: &reader)
+            } catch let failure {
+                error = failure
+            }
         }
         self.parser = parser
-        return try result.get()
-    }
-
-    private mutating func compact() {
-        buffer.removeSubrange(0..<readIndex)
-        readIndex = 0
+        if let error { throw error }
+        return packet
     }
 }

@@ -59,17 +59,18 @@ public struct MQTTEncoder: Sendable {
         topic: String, payload: UnsafeRawBufferPointer, qos: MQTTQoS, packetID: UInt16?, retain: Bool = false,
         dup: Bool = false, properties: MQTTProperties = MQTTProperties(), into buffer: inout [UInt8]
     ) {
-        precondition((qos == .atMostOnce) == (packetID == nil) && packetID != 0, "PUBLISH packet identifier must match its QoS")
+        precondition(
+            (qos == .atMostOnce) == (packetID == nil) && packetID != 0, "PUBLISH packet identifier must match its QoS")
         precondition(!dup || qos != .atMostOnce, "DUP is only for QoS 1 and 2")
-        let properties = MQTTPropertyBlock(isV5 ? properties : nil, of: .publish)
-        let remaining = MQTTWire.stringSize(topic) + (packetID == nil ? 0 : 2) + properties.size + payload.count
+        let block = MQTTPropertyBlock(properties, of: .publish, version: version)
+        let remaining = MQTTWire.stringSize(topic) + (packetID == nil ? 0 : 2) + block.size + payload.count
         var first: UInt8 = 0x30 | qos.rawValue << 1
         if dup { first |= 0x08 }
         if retain { first |= 0x01 }
         appendFixedHeader(first, remaining, into: &buffer)
         buffer.appendString(topic)
         if let packetID { buffer.appendUInt16(packetID) }
-        properties.write(into: &buffer)
+        block.write(properties, into: &buffer)
         buffer.append(contentsOf: payload)
     }
 
@@ -77,14 +78,18 @@ public struct MQTTEncoder: Sendable {
 
     private func encodeConnect(_ connect: MQTTPacket.Connect, into buffer: inout [UInt8]) {
         let v5 = connect.protocolVersion == .v5
-        precondition(v5 || connect.password == nil || connect.username != nil, "MQTT 3.1.1 needs a user name for a password")
-        let properties = MQTTPropertyBlock(v5 ? connect.properties : nil, of: .connect)
-        let willProperties = MQTTPropertyBlock(v5 ? connect.will?.properties : nil, allowed: MQTTPropertyIdentifier.willMask)
+        precondition(
+            v5 || connect.password == nil || connect.username != nil, "MQTT 3.1.1 needs a user name for a password")
+        let block = MQTTPropertyBlock(connect.properties, of: .connect, version: connect.protocolVersion)
         var flags: UInt8 = connect.cleanStart ? 0x02 : 0
-        var remaining = 10 + properties.size + MQTTWire.stringSize(connect.clientID)
+        var remaining = 10 + block.size + MQTTWire.stringSize(connect.clientID)
+        var willBlock: MQTTPropertyBlock?
         if let will = connect.will {
+            let block = MQTTPropertyBlock(
+                will.properties, allowed: MQTTPropertyIdentifier.willMask, version: connect.protocolVersion)
             flags |= 0x04 | will.qos.rawValue << 3 | (will.retain ? 0x20 : 0)
-            remaining += willProperties.size + MQTTWire.stringSize(will.topic) + 2 + will.payload.count
+            remaining += block.size + MQTTWire.stringSize(will.topic) + 2 + will.payload.count
+            willBlock = block
         }
         if let username = connect.username {
             flags |= 0x80
@@ -99,10 +104,10 @@ public struct MQTTEncoder: Sendable {
         buffer.append(connect.protocolVersion.level)
         buffer.append(flags)
         buffer.appendUInt16(connect.keepAlive)
-        properties.write(into: &buffer)
+        block.write(connect.properties, into: &buffer)
         buffer.appendString(connect.clientID)
-        if let will = connect.will {
-            willProperties.write(into: &buffer)
+        if let will = connect.will, let willBlock {
+            willBlock.write(will.properties, into: &buffer)
             buffer.appendString(will.topic)
             buffer.appendLengthPrefixed(will.payload)
         }
@@ -120,11 +125,11 @@ public struct MQTTEncoder: Sendable {
             }
             code = returnCode
         }
-        let properties = MQTTPropertyBlock(isV5 ? connAck.properties : nil, of: .connAck)
-        appendFixedHeader(0x20, 2 + properties.size, into: &buffer)
+        let block = MQTTPropertyBlock(connAck.properties, of: .connAck, version: version)
+        appendFixedHeader(0x20, 2 + block.size, into: &buffer)
         buffer.append(connAck.sessionPresent ? 1 : 0)
         buffer.append(code)
-        properties.write(into: &buffer)
+        block.write(connAck.properties, into: &buffer)
     }
 
     private func encodePublishResponse(
@@ -132,33 +137,33 @@ public struct MQTTEncoder: Sendable {
     ) {
         precondition(response.packetID != 0, "packet identifier 0")
         let first = type.rawValue << 4 | (type == .pubRel ? 0x02 : 0)
-        let properties = MQTTPropertyBlock(isV5 ? response.properties : nil, of: type)
+        let block = MQTTPropertyBlock(response.properties, of: type, version: version)
         // MQTT 5.0 may leave out a Success reason code without properties, and the property
         // length when there are none (section 3.4.2.1); 3.1.1 has neither.
-        if !isV5 || (properties.isEmpty && response.reasonCode == .success) {
+        if !isV5 || (block.isEmpty && response.reasonCode == .success) {
             appendFixedHeader(first, 2, into: &buffer)
             buffer.appendUInt16(response.packetID)
-        } else if properties.isEmpty {
+        } else if block.isEmpty {
             appendFixedHeader(first, 3, into: &buffer)
             buffer.appendUInt16(response.packetID)
             buffer.append(response.reasonCode.rawValue)
         } else {
-            appendFixedHeader(first, 3 + properties.size, into: &buffer)
+            appendFixedHeader(first, 3 + block.size, into: &buffer)
             buffer.appendUInt16(response.packetID)
             buffer.append(response.reasonCode.rawValue)
-            properties.write(into: &buffer)
+            block.write(response.properties, into: &buffer)
         }
     }
 
     private func encodeSubscribe(_ subscribe: MQTTPacket.Subscribe, into buffer: inout [UInt8]) {
-        let properties = MQTTPropertyBlock(isV5 ? subscribe.properties : nil, of: .subscribe)
-        var remaining = 2 + properties.size
+        let block = MQTTPropertyBlock(subscribe.properties, of: .subscribe, version: version)
+        var remaining = 2 + block.size
         for subscription in subscribe.subscriptions {
             remaining += MQTTWire.stringSize(subscription.filter) + 1
         }
         appendFixedHeader(0x82, remaining, into: &buffer)
         buffer.appendUInt16(subscribe.packetID)
-        properties.write(into: &buffer)
+        block.write(subscribe.properties, into: &buffer)
         for subscription in subscribe.subscriptions {
             let options = subscription.options
             var byte = options.qos.rawValue
@@ -173,10 +178,10 @@ public struct MQTTEncoder: Sendable {
     }
 
     private func encodeSubAck(_ subAck: MQTTPacket.SubAck, into buffer: inout [UInt8]) {
-        let properties = MQTTPropertyBlock(isV5 ? subAck.properties : nil, of: .subAck)
-        appendFixedHeader(0x90, 2 + properties.size + subAck.reasonCodes.count, into: &buffer)
+        let block = MQTTPropertyBlock(subAck.properties, of: .subAck, version: version)
+        appendFixedHeader(0x90, 2 + block.size + subAck.reasonCodes.count, into: &buffer)
         buffer.appendUInt16(subAck.packetID)
-        properties.write(into: &buffer)
+        block.write(subAck.properties, into: &buffer)
         for code in subAck.reasonCodes {
             // 3.1.1 return codes: the granted QoS, or 0x80 for any failure.
             buffer.append(isV5 || code.rawValue <= 2 ? code.rawValue : 0x80)
@@ -184,25 +189,25 @@ public struct MQTTEncoder: Sendable {
     }
 
     private func encodeUnsubscribe(_ unsubscribe: MQTTPacket.Unsubscribe, into buffer: inout [UInt8]) {
-        let properties = MQTTPropertyBlock(isV5 ? unsubscribe.properties : nil, of: .unsubscribe)
-        var remaining = 2 + properties.size
+        let block = MQTTPropertyBlock(unsubscribe.properties, of: .unsubscribe, version: version)
+        var remaining = 2 + block.size
         for filter in unsubscribe.filters {
             remaining += MQTTWire.stringSize(filter)
         }
         appendFixedHeader(0xA2, remaining, into: &buffer)
         buffer.appendUInt16(unsubscribe.packetID)
-        properties.write(into: &buffer)
+        block.write(unsubscribe.properties, into: &buffer)
         for filter in unsubscribe.filters {
             buffer.appendString(filter)
         }
     }
 
     private func encodeUnsubAck(_ unsubAck: MQTTPacket.UnsubAck, into buffer: inout [UInt8]) {
-        let properties = MQTTPropertyBlock(isV5 ? unsubAck.properties : nil, of: .unsubAck)
+        let block = MQTTPropertyBlock(unsubAck.properties, of: .unsubAck, version: version)
         let codes = isV5 ? unsubAck.reasonCodes.count : 0
-        appendFixedHeader(0xB0, 2 + properties.size + codes, into: &buffer)
+        appendFixedHeader(0xB0, 2 + block.size + codes, into: &buffer)
         buffer.appendUInt16(unsubAck.packetID)
-        properties.write(into: &buffer)
+        block.write(unsubAck.properties, into: &buffer)
         if isV5 {
             for code in unsubAck.reasonCodes {
                 buffer.append(code.rawValue)
@@ -216,21 +221,26 @@ public struct MQTTEncoder: Sendable {
         _ type: MQTTPacketType, _ reasonCode: MQTTReasonCode, _ properties: MQTTProperties, into buffer: inout [UInt8]
     ) {
         let first = type.rawValue << 4
-        let properties = MQTTPropertyBlock(isV5 ? properties : nil, of: type)
-        if !isV5 || (properties.isEmpty && reasonCode == .success) {
+        let block = MQTTPropertyBlock(properties, of: type, version: version)
+        if !isV5 || (block.isEmpty && reasonCode == .success) {
             appendFixedHeader(first, 0, into: &buffer)
-        } else if properties.isEmpty && type == .disconnect {
+        } else if block.isEmpty && type == .disconnect {
             appendFixedHeader(first, 1, into: &buffer)
             buffer.append(reasonCode.rawValue)
         } else {
-            appendFixedHeader(first, 1 + properties.size, into: &buffer)
+            appendFixedHeader(first, 1 + block.size, into: &buffer)
             buffer.append(reasonCode.rawValue)
-            properties.write(into: &buffer)
+            block.write(properties, into: &buffer)
         }
     }
 
     private func appendFixedHeader(_ first: UInt8, _ remainingLength: Int, into buffer: inout [UInt8]) {
-        buffer.reserveCapacity(buffer.count + 5 + remainingLength)
+        // One allocation for the packet; doubling, because reserveCapacity alone grows to the
+        // exact size and would copy a buffer that gathers many packets once per packet.
+        let needed = buffer.count + 5 + remainingLength
+        if needed > buffer.capacity {
+            buffer.reserveCapacity(max(needed, 2 * buffer.capacity))
+        }
         buffer.append(first)
         buffer.appendVariableByteInteger(remainingLength)
     }

@@ -9,7 +9,9 @@ extension MQTTPacket {
         /// MQTT 5.0: reason string and user properties.
         public var properties: MQTTProperties
 
-        public init(packetID: UInt16, reasonCode: MQTTReasonCode = .success, properties: MQTTProperties = MQTTProperties()) {
+        public init(
+            packetID: UInt16, reasonCode: MQTTReasonCode = .success, properties: MQTTProperties = MQTTProperties()
+        ) {
             self.packetID = packetID
             self.reasonCode = reasonCode
             self.properties = properties

@@ -8,7 +8,9 @@ extension MQTTPacket {
         /// MQTT 5.0: reason string and user properties.
         public var properties: MQTTProperties
 
-        public init(packetID: UInt16, reasonCodes: [MQTTReasonCode] = [], properties: MQTTProperties = MQTTProperties()) {
+        public init(
+            packetID: UInt16, reasonCodes: [MQTTReasonCode] = [], properties: MQTTProperties = MQTTProperties()
+        ) {
             self.packetID = packetID
             self.reasonCodes = reasonCodes
             self.properties = properties

@@ -107,7 +107,9 @@ struct MQTTPacketParser: Sendable {
         let level = try reader.readByte()
         if name.elementsEqual("MQIsdp".utf8) { throw .unsupportedProtocolVersion(level: level) }
         guard name.elementsEqual("MQTT".utf8) else { throw .invalidProtocolName }
-        guard let version = MQTTProtocolVersion(rawValue: level) else { throw .unsupportedProtocolVersion(level: level) }
+        guard let version = MQTTProtocolVersion(rawValue: level) else {
+            throw .unsupportedProtocolVersion(level: level)
+        }
         attemptedVersion = version
         let v5 = version == .v5
 
@@ -123,11 +125,17 @@ struct MQTTPacketParser: Sendable {
         else { throw .invalidConnectFlags(flags) }
 
         let keepAlive = try reader.readUInt16()
-        let properties = try v5 ? MQTTProperties(from: &reader, in: .connect, allowed: MQTTPropertyIdentifier.allowedMask(in: .connect)) : MQTTProperties()
+        let properties =
+            try v5
+            ? MQTTProperties(from: &reader, in: .connect, allowed: MQTTPropertyIdentifier.allowedMask(in: .connect))
+            : MQTTProperties()
         let clientID = try reader.readString()
         var will: MQTTPacket.Connect.Will?
         if hasWill {
-            let willProperties = try v5 ? MQTTProperties(from: &reader, in: .connect, allowed: MQTTPropertyIdentifier.willMask) : MQTTProperties()
+            let willProperties =
+                try v5
+                ? MQTTProperties(from: &reader, in: .connect, allowed: MQTTPropertyIdentifier.willMask)
+                : MQTTProperties()
             let topic = try reader.readUTF8()
             guard MQTTTopic.isValidName(topic) else { throw .invalidTopicName }
             will = MQTTPacket.Connect.Will(
@@ -149,7 +157,9 @@ struct MQTTPacketParser: Sendable {
             reasonCode = MQTTReasonCode(rawValue: code)
             guard reasonCode.isAllowed(in: .connAck) else { throw .invalidReasonCode(.connAck, code) }
         } else {
-            guard let mapped = MQTTReasonCode(v311ConnectReturnCode: code) else { throw .invalidReasonCode(.connAck, code) }
+            guard let mapped = MQTTReasonCode(v311ConnectReturnCode: code) else {
+                throw .invalidReasonCode(.connAck, code)
+            }
             reasonCode = mapped
         }
         // Only bit 0 (Session Present) is defined, and it must be 0 on a refusal [MQTT-3.2.2-6].
@@ -158,7 +168,9 @@ struct MQTTPacketParser: Sendable {
             sessionPresent: flags == 1, reasonCode: reasonCode, properties: try properties(of: .connAck, &reader))
     }
 
-    private func parsePublish(flags: UInt8, _ reader: inout MQTTByteReader) throws(MQTTDecodeError) -> MQTTPacket.Publish {
+    private func parsePublish(
+        flags: UInt8, _ reader: inout MQTTByteReader
+    ) throws(MQTTDecodeError) -> MQTTPacket.Publish {
         let qos = MQTTQoS(rawValue: (flags &>> 1) & 0x03) ?? .atMostOnce  // QoS 3 refused with the header
         let topic = try reader.readUTF8()
         guard isV5 ? MQTTTopic.isValidNameOrEmpty(topic) : MQTTTopic.isValidName(topic) else { throw .invalidTopicName }
@@ -211,7 +223,8 @@ struct MQTTPacketParser: Sendable {
                 MQTTPacket.Subscribe.Subscription(
                     filter: String(decoding: filter, as: UTF8.self),
                     options: MQTTPacket.Subscribe.Options(
-                        qos: qos, noLocal: noLocal, retainAsPublished: options & 0x08 != 0, retainHandling: retainHandling)
+                        qos: qos, noLocal: noLocal, retainAsPublished: options & 0x08 != 0,
+                        retainHandling: retainHandling)
                 ))
         }
         guard !subscriptions.isEmpty else { throw .emptyPayload(.subscribe) }
@@ -266,29 +279,36 @@ struct MQTTPacketParser: Sendable {
 
     private func parseAuth(_ reader: inout MQTTByteReader) throws(MQTTDecodeError) -> MQTTPacket.Auth {
         // An empty AUTH is Success without properties; any other carries both, and its
-        // properties name the method [MQTT-3.15.2.1, 3.15.2.2.2].
+        // properties name the method (sections 3.15.2.1 and 3.15.2.2.2).
         guard !reader.isAtEnd else { return MQTTPacket.Auth() }
-        let auth = MQTTPacket.Auth(reasonCode: try reasonCode(of: .auth, &reader), properties: try properties(of: .auth, &reader))
+        let auth = MQTTPacket.Auth(
+            reasonCode: try reasonCode(of: .auth, &reader), properties: try properties(of: .auth, &reader))
         guard auth.properties.authenticationMethod != nil else { throw .missingProperty(.authenticationMethod) }
         return auth
     }
 
     // MARK: Fields
 
-    private func packetIdentifier(of type: MQTTPacketType, _ reader: inout MQTTByteReader) throws(MQTTDecodeError) -> UInt16 {
+    private func packetIdentifier(
+        of type: MQTTPacketType, _ reader: inout MQTTByteReader
+    ) throws(MQTTDecodeError) -> UInt16 {
         let id = try reader.readUInt16()
         guard id != 0 else { throw .zeroPacketIdentifier(type) }
         return id
     }
 
-    private func reasonCode(of type: MQTTPacketType, _ reader: inout MQTTByteReader) throws(MQTTDecodeError) -> MQTTReasonCode {
+    private func reasonCode(
+        of type: MQTTPacketType, _ reader: inout MQTTByteReader
+    ) throws(MQTTDecodeError) -> MQTTReasonCode {
         let code = MQTTReasonCode(rawValue: try reader.readByte())
         guard code.isAllowed(in: type) else { throw .invalidReasonCode(type, code.rawValue) }
         return code
     }
 
     /// The properties of a MQTT 5.0 packet; none in 3.1.1.
-    private func properties(of type: MQTTPacketType, _ reader: inout MQTTByteReader) throws(MQTTDecodeError) -> MQTTProperties {
+    private func properties(
+        of type: MQTTPacketType, _ reader: inout MQTTByteReader
+    ) throws(MQTTDecodeError) -> MQTTProperties {
         guard isV5 else { return MQTTProperties() }
         return try MQTTProperties(from: &reader, in: type, allowed: MQTTPropertyIdentifier.allowedMask(in: type))
     }

@@ -155,13 +155,17 @@ public struct MQTTProperties: Hashable, Sendable {
 
     /// A byte property whose only values are 0 and 1; section 3 calls any other a protocol
     /// error for each of them.
-    private static func flag(_ id: MQTTPropertyIdentifier, _ list: inout MQTTByteReader) throws(MQTTDecodeError) -> UInt8 {
+    private static func flag(
+        _ id: MQTTPropertyIdentifier, _ list: inout MQTTByteReader
+    ) throws(MQTTDecodeError) -> UInt8 {
         let value = try list.readByte()
         guard value <= 1 else { throw .invalidPropertyValue(id) }
         return value
     }
 
-    private static func nonZero<T: FixedWidthInteger>(_ id: MQTTPropertyIdentifier, _ value: T) throws(MQTTDecodeError) -> T {
+    private static func nonZero<T: FixedWidthInteger>(
+        _ id: MQTTPropertyIdentifier, _ value: T
+    ) throws(MQTTDecodeError) -> T {
         guard value != 0 else { throw .invalidPropertyValue(id) }
         return value
     }

@@ -26,12 +26,7 @@ struct MQTTPropertyWriter {
 
     mutating func byte(_ id: MQTTPropertyIdentifier, _ value: UInt8?) {
         guard let value else { return }
-        length &+= 2
-        present |= id.bit
-        if !measuring {
-            bytes.append(id.rawValue)
-            bytes.append(value)
-        }
+        add(id, size: 1) { $0.append(value) }
     }
 
     mutating func bool(_ id: MQTTPropertyIdentifier, _ value: Bool?) {
@@ -40,60 +35,42 @@ struct MQTTPropertyWriter {
 
     mutating func uint16(_ id: MQTTPropertyIdentifier, _ value: UInt16?) {
         guard let value else { return }
-        length &+= 3
-        present |= id.bit
-        if !measuring {
-            bytes.append(id.rawValue)
-            bytes.appendUInt16(value)
-        }
+        add(id, size: 2) { $0.appendUInt16(value) }
     }
 
     mutating func uint32(_ id: MQTTPropertyIdentifier, _ value: UInt32?) {
         guard let value else { return }
-        length &+= 5
-        present |= id.bit
-        if !measuring {
-            bytes.append(id.rawValue)
-            bytes.appendUInt32(value)
-        }
+        add(id, size: 4) { $0.appendUInt32(value) }
     }
 
     mutating func variableByteInteger(_ id: MQTTPropertyIdentifier, _ value: UInt32) {
-        length &+= 1 &+ MQTTWire.variableByteIntegerSize(Int(value))
-        present |= id.bit
-        if !measuring {
-            bytes.append(id.rawValue)
-            bytes.appendVariableByteInteger(Int(value))
-        }
+        add(id, size: MQTTWire.variableByteIntegerSize(Int(value))) { $0.appendVariableByteInteger(Int(value)) }
     }
 
     mutating func string(_ id: MQTTPropertyIdentifier, _ value: String?) {
         guard let value else { return }
-        length &+= 1 &+ MQTTWire.stringSize(value)
-        present |= id.bit
-        if !measuring {
-            bytes.append(id.rawValue)
-            bytes.appendString(value)
-        }
+        add(id, size: MQTTWire.stringSize(value)) { $0.appendString(value) }
     }
 
     mutating func stringPair(_ id: MQTTPropertyIdentifier, _ name: String, _ value: String) {
-        length &+= 1 &+ MQTTWire.stringSize(name) &+ MQTTWire.stringSize(value)
-        present |= id.bit
-        if !measuring {
-            bytes.append(id.rawValue)
-            bytes.appendString(name)
-            bytes.appendString(value)
+        add(id, size: MQTTWire.stringSize(name) &+ MQTTWire.stringSize(value)) {
+            $0.appendString(name)
+            $0.appendString(value)
         }
     }
 
     mutating func binary(_ id: MQTTPropertyIdentifier, _ value: [UInt8]?) {
         guard let value else { return }
-        length &+= 3 &+ value.count
+        add(id, size: 2 &+ value.count) { $0.appendLengthPrefixed(value) }
+    }
+
+    /// Counts a property of `size` bytes after its identifier, and writes it unless measuring.
+    private mutating func add(_ id: MQTTPropertyIdentifier, size: Int, _ write: (inout [UInt8]) -> Void) {
+        length &+= 1 &+ size
         present |= id.bit
         if !measuring {
             bytes.append(id.rawValue)
-            bytes.appendLengthPrefixed(value)
+            write(&bytes)
         }
     }
 }

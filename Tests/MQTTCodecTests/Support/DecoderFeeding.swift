@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import MQTTCodec
 
 /// How a test hands bytes to a decoder: all at once, or one byte per `append` so that every
