@@ -55,6 +55,7 @@ bench: release
 # FUZZ_SECONDS (default 30) per target; fails on a crash and keeps the input.
 fuzz:
 	bash Tests/Fuzz/run.sh
+	bash Tests/Fuzz/run-mqtt.sh
 	bash Tests/Fuzz/fuzz-host.sh
 
 clean:
