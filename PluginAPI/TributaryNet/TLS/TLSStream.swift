@@ -16,6 +16,9 @@ public final class TLSStream: ByteStream, StreamHandler, @unchecked Sendable {
     private let incoming: OpaquePointer
     private let outgoing: OpaquePointer
     private var handshakeDone = false
+    /// Why the handshake failed (OpenSSL's certificate verification result when that was the
+    /// cause), for the client to report; nil while it has not failed.
+    public private(set) var handshakeFailure: String?
     private var beforeHandshake: [UInt8] = []
     private var closed = false
 
@@ -135,7 +138,16 @@ public final class TLSStream: ByteStream, StreamHandler, @unchecked Sendable {
         }
     }
 
+    /// Whether the handshake has completed (application bytes flow only after it).
+    public var isHandshakeComplete: Bool { handshakeDone }
+
     private func fail() {
+        if !handshakeDone && handshakeFailure == nil {
+            let verify = SSL_get_verify_result(ssl)
+            handshakeFailure = verify == Int(X509_V_OK)
+                ? TLSError("TLS handshake with \(remoteAddress) failed").description
+                : "certificate verification failed: \(String(cString: X509_verify_cert_error_string(verify)))"
+        }
         ERR_clear_error()
         transport.close(immediately: true)
     }

@@ -1,0 +1,423 @@
+import Dispatch
+import Glibc
+import Synchronization
+import TributaryNet
+import TributarySDK
+
+/// Moves events from where they wait (the in-memory inbox, or the spool) to the consumer: builds
+/// requests, keeps per-key order (``DeliveryQueue``), retries with backoff, dead-letters what
+/// the consumer refuses, and reports every event's outcome exactly once. All of its state lives
+/// on one event loop; other threads reach it through `loop.execute`.
+final class WebhookSender: @unchecked Sendable {
+    /// Without a spool: events handed over by `deliver`, not yet on the loop.
+    private struct Inbox {
+        var events: [OutgoingEvent] = []
+        /// Events in memory (inbox, queue, requests, backoff): the `max_pending` bound.
+        var held = 0
+        var scheduled = false
+        var closed = false
+    }
+
+    /// With a spool: the writer, the directory, and (once leased) the reader and cursor.
+    private struct SpoolState {
+        let directory: SpoolDirectory
+        let writer: SpoolWriter
+        var reader: SpoolReader?
+        var tracker = CursorTracker(cursor: nil)
+        var cursorDirty = false
+        var persistScheduled = false
+        var waitingLogged = false
+    }
+
+    let loop: EventLoop
+    private let configuration: WebhookConfiguration
+    private let binding: CloudEventHTTPBinding
+    private let client: HTTPClient
+    private let host: PluginHost
+    private let metrics: WebhookMetrics
+    private let deadLetters: DeadLetterFile
+    private let inbox = Mutex(Inbox())
+    private let refillScheduled = Atomic<Bool>(false)
+    // Loop only.
+    private var spool: SpoolState?
+    private var queue = DeliveryQueue<OutgoingEvent>()
+    private var inFlight = 0
+    private var backingOff: [UInt64: RequestAttempt] = [:]
+    private var lingerTimer: UInt64?
+    private var housekeeping: UInt64?
+    private var draining = false
+    private var drained: DispatchSemaphore?
+    private var latencyMax: Int64 = 0
+    private var stopped = false
+
+    init(loop: EventLoop, configuration: WebhookConfiguration, client: HTTPClient, host: PluginHost, metrics: WebhookMetrics,
+         spool: (SpoolDirectory, SpoolWriter)?) {
+        self.loop = loop
+        self.configuration = configuration
+        binding = CloudEventHTTPBinding(mode: configuration.mode, url: configuration.url, headers: configuration.headers)
+        self.client = client
+        self.host = host
+        self.metrics = metrics
+        deadLetters = DeadLetterFile(path: configuration.deadLetterFile)
+        if let (directory, writer) = spool { self.spool = SpoolState(directory: directory, writer: writer) }
+    }
+
+    /// Starts the loop's part: the spool lease (with a spool) and the housekeeping timer.
+    func start() {
+        loop.execute { [self] in
+            housekeeping = loop.scheduleTimer(afterMilliseconds: 1_000) { [self] in tick() }
+            if spool != nil { takeLease() }
+        }
+    }
+
+    // MARK: - Ingress (any thread)
+
+    /// Without a spool: takes a copy of the batch's events into the inbox. `.busy` when
+    /// `max_pending` events are already held (nothing taken).
+    func accept(_ batch: SinkBatch) -> Status {
+        let delivery = HostDelivery(batch)
+        let now = monotonicNanoseconds()
+        var events: [OutgoingEvent] = []
+        events.reserveCapacity(batch.count)
+        for index in 0..<batch.count {
+            events.append(OutgoingEvent(event: CloudEvent(batch[index]), acceptedNanoseconds: now, delivery: delivery))
+        }
+        enum Verdict { case busy, closed, taken(wake: Bool) }
+        let verdict: Verdict = inbox.withLock { inbox in
+            if inbox.closed { return .closed }
+            if inbox.held > 0 && inbox.held + events.count > configuration.maxPending { return .busy }
+            inbox.held += events.count
+            inbox.events += events
+            let wake = !inbox.scheduled
+            inbox.scheduled = true
+            return .taken(wake: wake)
+        }
+        switch verdict {
+        case .busy:
+            return .busy
+        case .closed:
+            // Draining: the host hands it to the instance that replaces this one.
+            batch.complete(.cancelled)
+        case .taken(let wake):
+            if wake { loop.execute { [self] in takeInbox() } }
+        }
+        return .pending
+    }
+
+    /// With a spool: the writer acknowledged new records; read them when leased.
+    func spoolCommitted() {
+        guard !refillScheduled.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        loop.execute { [self] in
+            refillScheduled.store(false, ordering: .releasing)
+            refill()
+        }
+    }
+
+    // MARK: - Loop
+
+    private func takeInbox() {
+        let events = inbox.withLock { inbox in
+            defer {
+                inbox.events.removeAll(keepingCapacity: true)
+                inbox.scheduled = false
+            }
+            return inbox.events
+        }
+        guard !draining else {
+            for event in events { finish(event, .cancelled) }
+            return
+        }
+        for event in events { queue.append(event, key: event.key) }
+        pump()
+    }
+
+    /// Sends requests while connections allow and events are ready.
+    private func pump() {
+        guard !draining, !stopped else { return }
+        while inFlight < configuration.maxConnections {
+            if configuration.mode == .batch && configuration.batchLingerMilliseconds > 0
+                && queue.readyEventCount < configuration.batchSize {
+                guard let first = queue.firstReady else { break }
+                let due = first.acceptedNanoseconds + configuration.batchLingerMilliseconds * 1_000_000
+                let now = monotonicNanoseconds()
+                if now < due {
+                    if lingerTimer == nil {
+                        lingerTimer = loop.scheduleTimer(afterMilliseconds: max(1, (due - now) / 1_000_000)) { [self] in
+                            lingerTimer = nil
+                            pump()
+                        }
+                    }
+                    break
+                }
+            }
+            guard let taken = queue.next(limit: configuration.mode == .batch ? configuration.batchSize : 1) else { break }
+            send(RequestAttempt(events: taken.map(\.element), keys: taken.map(\.key)))
+        }
+        metrics.queueDepth.set(Int64(queue.count + backingOffCount))
+    }
+
+    private var backingOffCount: Int { backingOff.values.reduce(0) { $0 + $1.events.count } }
+
+    private func send(_ attempt: RequestAttempt) {
+        inFlight += 1
+        let request = binding.request(for: attempt.events.map(\.event))
+        let pinned = configuration.eventLoops == 1
+        client.send(request, to: configuration.url.origin, timeoutMilliseconds: configuration.requestTimeoutMilliseconds,
+                    on: pinned ? loop : nil) { [self] result in
+            if pinned {
+                completed(attempt, result)
+            } else {
+                loop.execute { [self] in completed(attempt, result) }
+            }
+        }
+    }
+
+    private func completed(_ attempt: RequestAttempt, _ result: Result<HTTPClientResponse, HTTPClientError>) {
+        inFlight -= 1
+        metrics.requests.add()
+        let count = Int64(attempt.events.count)
+        switch RetryPolicy.classify(result) {
+        case .delivered:
+            let now = monotonicNanoseconds()
+            var latency: Int64 = 0
+            for event in attempt.events {
+                let micros = (now - event.acceptedNanoseconds) / 1_000
+                latency += micros
+                latencyMax = max(latencyMax, micros)
+                finish(event, .ok)
+            }
+            metrics.delivered.add(count)
+            metrics.latencyMicroseconds.add(latency)
+            queue.finished(keys: attempt.keys)
+        case .rejected(let status, let reason):
+            deadLetter(attempt, status: status, reason: reason, response: result)
+            queue.finished(keys: attempt.keys)
+        case .retry(let reason, let after):
+            var next = attempt
+            next.failures += 1
+            if configuration.retry.givesUp(afterFailures: next.failures) {
+                let status = (try? result.get())?.status ?? 0
+                deadLetter(next, status: status, reason: "gave up after \(next.failures) attempts: \(reason)", response: result)
+                queue.finished(keys: attempt.keys)
+            } else if draining {
+                handBack(attempt)
+            } else {
+                scheduleRetry(next, reason: reason, after: after)
+            }
+        case .abandoned:
+            handBack(attempt)
+        }
+        pump()
+        checkDrained()
+    }
+
+    private func scheduleRetry(_ attempt: RequestAttempt, reason: String, after: Int64?) {
+        let delay = configuration.retry.delayMilliseconds(afterFailures: attempt.failures, retryAfter: after)
+        metrics.retried.add(Int64(attempt.events.count))
+        host.log(.debug, "\(attempt.events.count) event(s) failed (\(reason)); attempt \(attempt.failures + 1) in \(delay) ms")
+        var id: UInt64 = 0
+        id = loop.scheduleTimer(afterMilliseconds: delay) { [self] in
+            guard let attempt = backingOff.removeValue(forKey: id) else { return }
+            send(attempt)
+        }
+        backingOff[id] = attempt
+    }
+
+    private func deadLetter(_ attempt: RequestAttempt, status: Int, reason: String,
+                            response: Result<HTTPClientResponse, HTTPClientError>) {
+        let body = (try? response.get())?.body ?? []
+        if !deadLetters.append(attempt.events.map(\.event), status: status, reason: reason, attempts: attempt.failures + 1, response: body) {
+            host.log(.error, "cannot write the dead-letter file \(deadLetters.path): \(String(cString: strerror(errno)))")
+        }
+        host.log(.warn, "\(attempt.events.count) event(s) dead-lettered to \(deadLetters.path): \(reason)")
+        metrics.deadLettered.add(Int64(attempt.events.count))
+        // Never reported as delivered: without a spool the device is told it failed.
+        for event in attempt.events { finish(event, .internalError) }
+    }
+
+    /// Events this instance will not deliver: without a spool they go back to the host (which
+    /// hands them to the successor); with one they stay in the spool for the next lease holder.
+    private func handBack(_ attempt: RequestAttempt) {
+        if spool == nil {
+            for event in attempt.events { finish(event, .cancelled) }
+        }
+        queue.finished(keys: attempt.keys)
+    }
+
+    /// One event's outcome reaches its owner, once.
+    private func finish(_ event: OutgoingEvent, _ status: Status) {
+        if let delivery = event.delivery {
+            inbox.withLock { $0.held -= 1 }
+            delivery.finish(status)
+        } else if spool != nil, status != .cancelled {
+            if spool!.tracker.complete(event.ticket) {
+                spool!.cursorDirty = true
+                schedulePersist()
+            }
+        }
+    }
+
+    // MARK: - Spool
+
+    private func takeLease() {
+        guard var state = spool, !draining, !stopped else { return }
+        guard state.directory.tryLease() else {
+            if !state.waitingLogged {
+                host.log(.info, "waiting for the previous instance to hand over the spool \(state.directory.path)")
+                state.waitingLogged = true
+                spool = state
+            }
+            loop.scheduleTimer(afterMilliseconds: 50) { [self] in takeLease() }
+            return
+        }
+        state.directory.usage.store(state.directory.scanUsage(), ordering: .relaxed)
+        let cursor = state.directory.readCursor()
+        let directory = state.directory
+        let log = host
+        state.reader = SpoolReader(directory: directory, generation: state.writer.generation, from: cursor) { message in
+            log.log(.warn, "spool: \(message)")
+        }
+        state.tracker = CursorTracker(cursor: cursor)
+        spool = state
+        host.log(.info, "sending from the spool \(directory.path)\(cursor.map { " at \($0)" } ?? "")")
+        refill()
+    }
+
+    /// Reads spooled records into the queue, up to `max_pending` in memory.
+    private func refill() {
+        guard !draining, !stopped, var state = spool, let reader = state.reader else { return }
+        let room = configuration.maxPending - queue.count - backingOffCount
+        guard room > 0 else { return }
+        let records = reader.read(limit: room, committed: state.writer.committed)
+        guard !records.isEmpty else { return }
+        let now = monotonicNanoseconds()
+        var skipped: [UInt64] = []
+        for record in records {
+            let ticket = state.tracker.issue(end: record.end)
+            guard let event = SpoolRecord.decode(record.payload) else {
+                skipped.append(ticket)
+                continue
+            }
+            let outgoing = OutgoingEvent(event: event, acceptedNanoseconds: now, delivery: nil, ticket: ticket)
+            queue.append(outgoing, key: outgoing.key)
+        }
+        spool = state
+        for ticket in skipped {
+            host.log(.error, "spool: a record that is not an event was skipped")
+            if spool!.tracker.complete(ticket) { spool!.cursorDirty = true }
+        }
+        pump()
+        // More may be readable than one pass took (a large backlog): continue soon, between
+        // other work on the loop.
+        if records.count == room || !skipped.isEmpty { schedulePersist() }
+    }
+
+    private func schedulePersist() {
+        guard let state = spool, !state.persistScheduled else { return }
+        spool!.persistScheduled = true
+        loop.scheduleTimer(afterMilliseconds: 100) { [self] in
+            spool?.persistScheduled = false
+            persistCursor()
+            refill()
+        }
+    }
+
+    /// Writes the cursor (after the dead-letter file is durable: the cursor must not pass an
+    /// event that is in neither place) and deletes the segments before it.
+    private func persistCursor() {
+        guard let state = spool, state.cursorDirty, let cursor = state.tracker.cursor else { return }
+        deadLetters.sync()
+        guard state.directory.writeCursor(cursor) else {
+            host.log(.error, "spool: cannot write the cursor in \(state.directory.path)")
+            return
+        }
+        spool!.cursorDirty = false
+        for segment in state.directory.segments() where segment < cursor.segment {
+            state.directory.deleteSegment(segment)
+        }
+    }
+
+    private func tick() {
+        housekeeping = loop.scheduleTimer(afterMilliseconds: 1_000) { [self] in tick() }
+        metrics.latencyMaxMicroseconds.set(latencyMax)
+        latencyMax = 0
+        if let spool { metrics.spoolBytes.set(spool.directory.usage.load(ordering: .relaxed)) }
+        metrics.queueDepth.set(Int64(queue.count + backingOffCount))
+    }
+
+    // MARK: - Drain and stop
+
+    /// Stops taking and sending new work; waits (until `deadlineUnixMilliseconds`, less a margin
+    /// for the host) for requests in flight; then gives back what is left: without a spool each
+    /// event is completed `.cancelled` (the host hands it to the successor), with one the cursor
+    /// is saved and the lease released, so the successor sends the rest from the spool.
+    func drain(deadlineUnixMilliseconds: Int64) {
+        if let spool { spool.writer.close() }
+        inbox.withLock { $0.closed = true }
+        let semaphore = DispatchSemaphore(value: 0)
+        loop.execute { [self] in
+            draining = true
+            drained = semaphore
+            if let lingerTimer { loop.cancelTimer(lingerTimer) }
+            lingerTimer = nil
+            takeInbox()
+            for event in queue.removeWaiting() { finish(event, .cancelled) }
+            for (id, attempt) in backingOff {
+                loop.cancelTimer(id)
+                handBack(attempt)
+            }
+            backingOff.removeAll()
+            checkDrained()
+        }
+        let margin: Int64 = 200
+        let wait = max(0, deadlineUnixMilliseconds - margin - wallClockMilliseconds())
+        if semaphore.wait(timeout: .now() + .milliseconds(Int(wait))) == .timedOut {
+            // Requests still out: abandon them (their events are handed back as above).
+            client.shutdown()
+            _ = semaphore.wait(timeout: .now() + .milliseconds(100))
+        }
+        let released = DispatchSemaphore(value: 0)
+        loop.execute { [self] in
+            persistCursor()
+            spool?.directory.releaseLease()
+            released.signal()
+        }
+        released.wait()
+    }
+
+    private func checkDrained() {
+        guard draining, inFlight == 0, backingOff.isEmpty, let drained else { return }
+        self.drained = nil
+        drained.signal()
+    }
+
+    /// Ends everything on the loop (after drain, or after a failed start).
+    func stop() {
+        let done = DispatchSemaphore(value: 0)
+        loop.execute { [self] in
+            stopped = true
+            if let housekeeping { loop.cancelTimer(housekeeping) }
+            housekeeping = nil
+            for id in backingOff.keys { loop.cancelTimer(id) }
+            let leftovers = backingOff.values.flatMap(\.events) + queue.removeWaiting()
+            backingOff.removeAll()
+            for event in leftovers { finish(event, .cancelled) }
+            persistCursor()
+            spool?.directory.releaseLease()
+            done.signal()
+        }
+        done.wait()
+    }
+}
+
+func monotonicNanoseconds() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+}
+
+func wallClockMilliseconds() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+}
