@@ -114,7 +114,21 @@ struct DeliveryQueue<Element> {
         }
     }
 
-    /// Takes every waiting event out (a drain); busy keys stay busy until `finished`.
+    /// Takes out the waiting events of every key that is not busy, each key's in order (a drain
+    /// hands them back in the order they must be sent).
+    mutating func removeReady() -> [Element] {
+        var removed: [Element] = []
+        while let key = ready.popFirst() {
+            guard var state = keys.removeValue(forKey: key) else { continue }
+            let events = state.waiting.removeAll()
+            removed += events
+            waitingCount -= events.count
+            readyEventCount -= events.count
+        }
+        return removed
+    }
+
+    /// Takes every waiting event out (a stop); busy keys stay busy until `finished`.
     mutating func removeWaiting() -> [Element] {
         var removed: [Element] = []
         for (key, var state) in keys {

@@ -123,12 +123,12 @@ final class WebhookSender: @unchecked Sendable {
             }
             return inbox.events
         }
-        guard !draining else {
-            for event in events { finish(event, .cancelled) }
-            return
-        }
         for event in events { queue.append(event, key: event.key) }
-        pump()
+        if draining {
+            handBackIdleKeys()
+        } else {
+            pump()
+        }
     }
 
     /// Sends requests while connections allow and events are ready.
@@ -207,7 +207,11 @@ final class WebhookSender: @unchecked Sendable {
         case .abandoned:
             handBack(attempt)
         }
-        pump()
+        if draining {
+            handBackIdleKeys()
+        } else {
+            pump()
+        }
         checkDrained()
     }
 
@@ -242,6 +246,13 @@ final class WebhookSender: @unchecked Sendable {
             for event in attempt.events { finish(event, .cancelled) }
         }
         queue.finished(keys: attempt.keys)
+    }
+
+    /// Draining: the waiting events of keys with no request out go back now, in order; a key
+    /// with a request out goes back after that request's outcome, so the host hands a key's
+    /// events to the successor in the order they must be sent.
+    private func handBackIdleKeys() {
+        for event in queue.removeReady() { finish(event, .cancelled) }
     }
 
     /// One event's outcome reaches its owner, once.
@@ -360,13 +371,14 @@ final class WebhookSender: @unchecked Sendable {
             drained = semaphore
             if let lingerTimer { loop.cancelTimer(lingerTimer) }
             lingerTimer = nil
-            takeInbox()
-            for event in queue.removeWaiting() { finish(event, .cancelled) }
-            for (id, attempt) in backingOff {
+            // A backing-off request holds the oldest events of its keys: they go back first.
+            for (id, attempt) in backingOff.sorted(by: { $0.key < $1.key }) {
                 loop.cancelTimer(id)
                 handBack(attempt)
             }
             backingOff.removeAll()
+            takeInbox()
+            handBackIdleKeys()
             checkDrained()
         }
         let margin: Int64 = 200

@@ -213,4 +213,47 @@ final class WebhookEndToEndTests: XCTestCase {
         XCTAssertTrue(second.child.output.contains("sending from the spool"), second.child.output)
         XCTAssertEqual(second.child.kill(), 0, second.child.output)
     }
+
+    /// A reload replaces the sink while events wait for a consumer answering 503: without a spool
+    /// the old instance cancels what it holds and the host hands it to the new one; with a spool
+    /// the new instance takes the spool over. Either way every event is acknowledged once and
+    /// delivered.
+    func testReloadHandsPendingEventsToTheNewInstance() throws {
+        for spooled in [false, true] {
+            let dir = WebhookHarness.temporaryDirectory(spooled ? "reload-spool" : "reload")
+            let receiver = try Receiver(directory: dir, script: """
+                {"plan": [{"status": 503, "retry_after": "1", "count": 16}]}
+                """)
+            defer { receiver.stop() }
+            let spool = spooled ? "spool_dir = \"\(dir)/spool\"\n" : ""
+            let settings = "retry_base_ms = 10\nretry_cap_ms = 100\nmax_connections = 2\n" + spool
+            try WebhookHarness.write(hook(url: receiver.url, settings + "request_timeout_ms = 1000"), to: "\(dir)/conf/10-hook.conf")
+            try WebhookHarness.write(try scriptAdapter(dir, name: "d1", device: "d1", count: 200, extra: "rate = 200"), to: "\(dir)/conf/20-d1.conf")
+            try WebhookHarness.write(try scriptAdapter(dir, name: "d2", device: "d2", count: 200, extra: "rate = 200"), to: "\(dir)/conf/21-d2.conf")
+            let host = try Host(directory: dir)
+            defer { host.child.kill() }
+            XCTAssertTrue(WebhookHarness.wait(seconds: 10) { receiver.requests.count >= 10 })
+            try WebhookHarness.write(hook(url: receiver.url, settings + "request_timeout_ms = 2000"), to: "\(dir)/conf/10-hook.conf")
+            let reload = host.admin("/reload", method: "POST")
+            XCTAssertEqual(reload?.status, 200, "\(reload?.body ?? "no answer")\n\(host.child.output)")
+            for device in ["d1", "d2"] {
+                XCTAssertTrue(WebhookHarness.wait(seconds: 40) { WebhookHarness.jsonObject("\(dir)/\(device).json") != nil }, host.child.output)
+                let summary = try XCTUnwrap(WebhookHarness.jsonObject("\(dir)/\(device).json"))
+                XCTAssertEqual(summary["ok"] as? Int, 200, "spool \(spooled), \(device): \(summary)")
+                XCTAssertEqual(summary["duplicates"] as? Int, 0)
+            }
+            let acknowledged = acked("\(dir)/d1.acked", key: "app/d1").union(acked("\(dir)/d2.acked", key: "app/d2"))
+            let arrived = WebhookHarness.wait(seconds: 30) {
+                acknowledged.isSubset(of: Set(receiver.delivered.map { "\($0.key)#\($0.seq)" }))
+            }
+            let missing = acknowledged.subtracting(receiver.delivered.map { "\($0.key)#\($0.seq)" })
+            XCTAssertTrue(arrived, "spool \(spooled): never delivered: \(missing.sorted().prefix(10))\n\(host.child.output)")
+            let duplicates = checkOrder(receiver.delivered)
+            print("webhook-push reload (spool \(spooled)): \(acknowledged.count) acknowledged, \(duplicates) duplicates")
+            if spooled {
+                XCTAssertTrue(host.child.output.contains("sending from the spool"), host.child.output)
+            }
+            XCTAssertEqual(host.child.kill(), 0, host.child.output)
+        }
+    }
 }
