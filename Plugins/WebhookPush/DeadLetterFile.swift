@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 import TributarySDK
 
 /// The events the consumer refused (a 4xx other than 408 and 429) or that ran out of retries,
@@ -8,10 +9,11 @@ import TributarySDK
 ///      "response":"<the start of the response body>","event":{<the CloudEvent, structured JSON>}}
 ///
 /// `status` is 0 when no response decided (the retry limit after timeouts, an unencodable
-/// event). Opened on first use (its directory made then) and kept open; used by the sender
-/// only, on its loop.
-final class DeadLetterFile {
+/// event). Opened on first use (its directory made then) and kept open; shared by the
+/// sender's shards, so a lock keeps each append whole.
+final class DeadLetterFile: @unchecked Sendable {
     let path: String
+    private let lock = Mutex(())
     private var fd: Int32 = -1
     private var unsynced = false
 
@@ -21,6 +23,10 @@ final class DeadLetterFile {
 
     /// Appends one line per event; false when the file cannot be written (the caller logs).
     func append(_ events: [CloudEvent], status: Int, reason: String, attempts: Int, response: [UInt8]) -> Bool {
+        lock.withLock { _ in appendLocked(events, status: status, reason: reason, attempts: attempts, response: response) }
+    }
+
+    private func appendLocked(_ events: [CloudEvent], status: Int, reason: String, attempts: Int, response: [UInt8]) -> Bool {
         if fd < 0 {
             try? FileSystem.makeDirectories(FileSystem.parent(of: path))
             fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
@@ -44,8 +50,10 @@ final class DeadLetterFile {
 
     /// Makes what was appended durable (before the spool's cursor moves past those events).
     func sync() {
-        guard unsynced, fd >= 0 else { return }
-        fsync(fd)
-        unsynced = false
+        lock.withLock { _ in
+            guard unsynced, fd >= 0 else { return }
+            fsync(fd)
+            unsynced = false
+        }
     }
 }

@@ -1,37 +1,4 @@
-/// A first-in, first-out queue over an array with a moving head: O(1) amortized at both ends,
-/// storage reclaimed once the consumed prefix is the larger part.
-struct FIFO<Element> {
-    private var storage: [Element] = []
-    private var head = 0
-
-    var count: Int { storage.count - head }
-    var isEmpty: Bool { head == storage.count }
-    var first: Element? { isEmpty ? nil : storage[head] }
-
-    mutating func append(_ element: Element) { storage.append(element) }
-
-    mutating func popFirst() -> Element? {
-        guard head < storage.count else { return nil }
-        let element = storage[head]
-        head += 1
-        if head == storage.count {
-            storage.removeAll(keepingCapacity: storage.count <= 4096)
-            head = 0
-        } else if head > 1024 && head * 2 > storage.count {
-            storage.removeFirst(head)
-            head = 0
-        }
-        return element
-    }
-
-    /// Empties the queue, returning what it held in order.
-    mutating func removeAll() -> [Element] {
-        let rest = Array(storage[head...])
-        storage.removeAll()
-        head = 0
-        return rest
-    }
-}
+import TributaryNet
 
 /// The events waiting to be sent, with the order rule: events of one partition key go out one
 /// request at a time, in the order they arrived, and the next one leaves only when the previous
@@ -43,7 +10,9 @@ struct FIFO<Element> {
 /// modes; for batches, events of several ready keys (a key's events stay in their order and a key
 /// is never in two requests at once). Not thread-safe: the sender uses it on its loop.
 struct DeliveryQueue<Element> {
-    private struct KeyState {
+    /// A class, so that appending to a key's queue never copies it (a struct in a dictionary
+    /// is easy to copy by accident, and the copy would be O(n) per event).
+    private final class KeyState {
         var waiting = FIFO<Element>()
         var busy = false
     }
@@ -67,10 +36,15 @@ struct DeliveryQueue<Element> {
     }
 
     mutating func append(_ element: Element, key: String) {
-        var state = keys[key] ?? KeyState()
+        let state: KeyState
+        if let existing = keys[key] {
+            state = existing
+        } else {
+            state = KeyState()
+            keys[key] = state
+        }
         let becomesReady = state.waiting.isEmpty && !state.busy
         state.waiting.append(element)
-        keys[key] = state
         waitingCount += 1
         if !state.busy { readyEventCount += 1 }
         if becomesReady { ready.append(key) }
@@ -81,15 +55,13 @@ struct DeliveryQueue<Element> {
     mutating func next(limit: Int) -> [(element: Element, key: String)]? {
         var taken: [(element: Element, key: String)] = []
         while taken.count < limit, let key = ready.popFirst() {
-            guard var state = keys[key] else { continue }
-            keys[key] = nil  // keep the state uniquely referenced while it changes
+            guard let state = keys[key] else { continue }
             while taken.count < limit, let element = state.waiting.popFirst() {
                 taken.append((element, key))
                 readyEventCount -= 1
             }
             readyEventCount -= state.waiting.count  // they wait for this request now
             state.busy = true
-            keys[key] = state
         }
         waitingCount -= taken.count
         busyCount += taken.count
@@ -102,12 +74,11 @@ struct DeliveryQueue<Element> {
         busyCount -= finishedKeys.count
         var seen: Set<String> = []
         for key in finishedKeys where seen.insert(key).inserted {
-            guard var state = keys[key] else { continue }
+            guard let state = keys[key] else { continue }
             state.busy = false
             if state.waiting.isEmpty {
                 keys[key] = nil
             } else {
-                keys[key] = state
                 ready.append(key)
                 readyEventCount += state.waiting.count
             }
@@ -119,7 +90,7 @@ struct DeliveryQueue<Element> {
     mutating func removeReady() -> [Element] {
         var removed: [Element] = []
         while let key = ready.popFirst() {
-            guard var state = keys.removeValue(forKey: key) else { continue }
+            guard let state = keys.removeValue(forKey: key) else { continue }
             let events = state.waiting.removeAll()
             removed += events
             waitingCount -= events.count
@@ -131,9 +102,9 @@ struct DeliveryQueue<Element> {
     /// Takes every waiting event out (a stop); busy keys stay busy until `finished`.
     mutating func removeWaiting() -> [Element] {
         var removed: [Element] = []
-        for (key, var state) in keys {
+        for (key, state) in keys {
             removed += state.waiting.removeAll()
-            if state.busy { keys[key] = state } else { keys[key] = nil }
+            if !state.busy { keys[key] = nil }
         }
         _ = ready.removeAll()
         waitingCount = 0

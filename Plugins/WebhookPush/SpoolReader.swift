@@ -1,4 +1,5 @@
 import Glibc
+import TributaryNet
 
 /// Reads the spool in order from a position, for the lease holder: segments of older
 /// generations to their end (their writers have stopped), this instance's own generation up to

@@ -18,6 +18,8 @@ final class SpoolWriter: @unchecked Sendable {
     private struct State {
         var frames: [UInt8] = []
         var completions: [Completion] = []
+        /// Bytes of the group being written: not in `frames` any more, not yet in the usage.
+        var writing = 0
         var flushing = false
         var closed = false
     }
@@ -62,7 +64,8 @@ final class SpoolWriter: @unchecked Sendable {
         let frameSize = Int64(SpoolRecord.headerSize + payload.count)
         let step: Step = state.withLock { state in
             guard !state.closed else { return .closed }
-            if directory.usage.load(ordering: .relaxed) + Int64(state.frames.count) + frameSize > maxBytes { return .full }
+            let held = directory.usage.load(ordering: .relaxed) + Int64(state.frames.count + state.writing)
+            if held + frameSize > maxBytes { return .full }
             SpoolRecord.appendFrame(payload, to: &state.frames)
             state.completions.append(completion)
             let start = !state.flushing
@@ -97,6 +100,7 @@ final class SpoolWriter: @unchecked Sendable {
                     return nil
                 }
                 defer {
+                    state.writing = state.frames.count
                     state.frames = []
                     state.completions = []
                 }
@@ -104,6 +108,7 @@ final class SpoolWriter: @unchecked Sendable {
             }
             guard let group else { return }
             let durable = commit(group.frames)
+            state.withLock { $0.writing = 0 }
             for completion in group.completions { completion(durable) }
             if durable { onCommit(committed) }
         }

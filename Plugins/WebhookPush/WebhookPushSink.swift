@@ -18,7 +18,9 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
     private let tls: TLSContext?
     private var group: EventLoopGroup?
     private var client: HTTPClient?
-    private var sender: WebhookSender?
+    /// One per event loop; a partition key always goes to the same one (with a spool: one).
+    private var senders: [WebhookSender] = []
+    private var shared: SenderShared?
     private var writer: SpoolWriter?
 
     init(host: PluginHost, config: PluginConfig) throws(PluginError) {
@@ -34,14 +36,16 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
     }
 
     func start() throws(PluginError) {
+        // The spool has one reader and one cursor, so with a spool one loop sends.
+        let shards = configuration.spoolDirectory == nil ? configuration.eventLoops : 1
         let group: EventLoopGroup
         do {
-            group = try EventLoopGroup(name: "webhook-push", count: configuration.eventLoops)
+            group = try EventLoopGroup(name: "webhook-push", count: shards)
         } catch {
             throw PluginError("cannot start event loops: \(error)", status: .internalError)
         }
         self.group = group
-        let perLoop = (configuration.maxConnections + configuration.eventLoops - 1) / configuration.eventLoops
+        let perLoop = (configuration.maxConnections + shards - 1) / shards
         let client = HTTPClient(group: group,
                                 configuration: HTTPClientConfiguration(maxConnectionsPerOrigin: perLoop,
                                                                        connectTimeoutMilliseconds: configuration.requestTimeoutMilliseconds),
@@ -63,18 +67,22 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
                 throw PluginError("spool \(path): \(error)", status: .unavailable)
             }
         }
-        let sender = WebhookSender(loop: group.loops[0], configuration: configuration, client: client, host: host,
-                                   metrics: metrics, spool: spool)
-        relay.sender.withLock { $0 = sender }
-        self.sender = sender
-        sender.start()
+        let shared = SenderShared(metrics: metrics, deadLetters: DeadLetterFile(path: configuration.deadLetterFile),
+                                  maxPending: configuration.maxPending)
+        self.shared = shared
+        senders = (0..<shards).map { index in
+            WebhookSender(shard: index, of: shards, loop: group.loops[index], configuration: configuration, client: client, host: host,
+                          shared: shared, spool: spool)
+        }
+        relay.sender.withLock { $0 = senders[0] }
+        for sender in senders { sender.start() }
         host.log(.info, "pushing \(configuration.mode.rawValue) CloudEvents to \(configuration.url)"
                  + (configuration.spoolDirectory.map { " through the spool \($0)" } ?? ""))
     }
 
     func deliver(_ batch: SinkBatch) -> Status {
-        guard let sender else { return .unavailable }
-        guard let writer else { return sender.accept(batch) }
+        guard let shared, !senders.isEmpty else { return .unavailable }
+        guard let writer else { return accept(batch, shared) }
         let delivery = HostDelivery(batch)
         // Encode every event before the first append: the batch may be completed (and so must
         // not be read) as soon as its last record is durable.
@@ -98,17 +106,42 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
         return .pending
     }
 
+    /// Without a spool: copies the events to the senders of their keys; `.busy` (nothing taken)
+    /// when `max_pending` events are held.
+    private func accept(_ batch: SinkBatch, _ shared: SenderShared) -> Status {
+        switch shared.admit(batch.count) {
+        case .busy:
+            return .busy
+        case .closed:
+            // Draining: the host hands it to the instance that replaces this one.
+            batch.complete(.cancelled)
+            return .pending
+        case .admitted:
+            let delivery = HostDelivery(batch)
+            let now = SystemClock.monotonicNanoseconds()
+            let events = (0..<batch.count).map { OutgoingEvent(event: CloudEvent(batch[$0]), acceptedNanoseconds: now, delivery: delivery) }
+            for event in events {
+                let shard = senders.count == 1 ? 0 : Int(UInt(bitPattern: event.key.hashValue) % UInt(senders.count))
+                senders[shard].enqueue(event)
+            }
+            return .pending
+        }
+    }
+
     func drain(deadlineUnixMilliseconds: Int64) {
-        sender?.drain(deadlineUnixMilliseconds: deadlineUnixMilliseconds)
+        let waits = senders.map { $0.beginDrain() }
+        for (sender, wait) in zip(senders, waits) {
+            sender.finishDrain(wait, deadlineUnixMilliseconds: deadlineUnixMilliseconds)
+        }
     }
 
     func stop() {
         writer?.close()
-        sender?.stop()
+        for sender in senders { sender.stop() }
         client?.shutdown()
         group?.stop()
         group = nil
-        sender = nil
+        senders = []
         client = nil
         writer = nil
     }

@@ -9,15 +9,6 @@ import TributarySDK
 /// the consumer refuses, and reports every event's outcome exactly once. All of its state lives
 /// on one event loop; other threads reach it through `loop.execute`.
 final class WebhookSender: @unchecked Sendable {
-    /// Without a spool: events handed over by `deliver`, not yet on the loop.
-    private struct Inbox {
-        var events: [OutgoingEvent] = []
-        /// Events in memory (inbox, queue, requests, backoff): the `max_pending` bound.
-        var held = 0
-        var scheduled = false
-        var closed = false
-    }
-
     /// With a spool: the writer, the directory, and (once leased) the reader and cursor.
     private struct SpoolState {
         let directory: SpoolDirectory
@@ -30,13 +21,19 @@ final class WebhookSender: @unchecked Sendable {
     }
 
     let loop: EventLoop
+    /// 0 for the first shard, which also reports the shared gauges.
+    private let shard: Int
+    /// Requests this shard may have in flight (its share of `max_connections`).
+    private let connections: Int
     private let configuration: WebhookConfiguration
     private let binding: CloudEventHTTPBinding
     private let client: HTTPClient
     private let host: PluginHost
-    private let metrics: WebhookMetrics
-    private let deadLetters: DeadLetterFile
-    private let inbox = Mutex(Inbox())
+    private let shared: SenderShared
+    private var metrics: WebhookMetrics { shared.metrics }
+    private var deadLetters: DeadLetterFile { shared.deadLetters }
+    /// Without a spool: events handed over by `deliver`, not yet on the loop.
+    private let inbox = Inbox<OutgoingEvent>()
     private let refillScheduled = Atomic<Bool>(false)
     // Loop only.
     private var spool: SpoolState?
@@ -47,18 +44,18 @@ final class WebhookSender: @unchecked Sendable {
     private var housekeeping: UInt64?
     private var draining = false
     private var drained: DispatchSemaphore?
-    private var latencyMax: Int64 = 0
     private var stopped = false
 
-    init(loop: EventLoop, configuration: WebhookConfiguration, client: HTTPClient, host: PluginHost, metrics: WebhookMetrics,
-         spool: (SpoolDirectory, SpoolWriter)?) {
+    init(shard: Int, of shards: Int, loop: EventLoop, configuration: WebhookConfiguration, client: HTTPClient, host: PluginHost,
+         shared: SenderShared, spool: (SpoolDirectory, SpoolWriter)?) {
+        self.shard = shard
         self.loop = loop
+        connections = max(1, (configuration.maxConnections + shards - 1 - shard) / shards)
         self.configuration = configuration
         binding = CloudEventHTTPBinding(mode: configuration.mode, url: configuration.url, headers: configuration.headers)
         self.client = client
         self.host = host
-        self.metrics = metrics
-        deadLetters = DeadLetterFile(path: configuration.deadLetterFile)
+        self.shared = shared
         if let (directory, writer) = spool { self.spool = SpoolState(directory: directory, writer: writer) }
     }
 
@@ -72,36 +69,10 @@ final class WebhookSender: @unchecked Sendable {
 
     // MARK: - Ingress (any thread)
 
-    /// Without a spool: takes a copy of the batch's events into the inbox. `.busy` when
-    /// `max_pending` events are already held (nothing taken).
-    func accept(_ batch: SinkBatch) -> Status {
-        let delivery = HostDelivery(batch)
-        let now = monotonicNanoseconds()
-        var events: [OutgoingEvent] = []
-        events.reserveCapacity(batch.count)
-        for index in 0..<batch.count {
-            events.append(OutgoingEvent(event: CloudEvent(batch[index]), acceptedNanoseconds: now, delivery: delivery))
-        }
-        enum Verdict { case busy, closed, taken(wake: Bool) }
-        let verdict: Verdict = inbox.withLock { inbox in
-            if inbox.closed { return .closed }
-            if inbox.held > 0 && inbox.held + events.count > configuration.maxPending { return .busy }
-            inbox.held += events.count
-            inbox.events += events
-            let wake = !inbox.scheduled
-            inbox.scheduled = true
-            return .taken(wake: wake)
-        }
-        switch verdict {
-        case .busy:
-            return .busy
-        case .closed:
-            // Draining: the host hands it to the instance that replaces this one.
-            batch.complete(.cancelled)
-        case .taken(let wake):
-            if wake { loop.execute { [self] in takeInbox() } }
-        }
-        return .pending
+    /// Without a spool: events `deliver` admitted (see ``SenderShared/admit(_:)``) for this
+    /// shard's keys; the loop takes them from the inbox.
+    func enqueue(_ event: OutgoingEvent) {
+        if inbox.push(event) { loop.execute { [self] in takeInbox() } }
     }
 
     /// With a spool: the writer acknowledged new records; read them when leased.
@@ -116,13 +87,7 @@ final class WebhookSender: @unchecked Sendable {
     // MARK: - Loop
 
     private func takeInbox() {
-        let events = inbox.withLock { inbox in
-            defer {
-                inbox.events.removeAll(keepingCapacity: true)
-                inbox.scheduled = false
-            }
-            return inbox.events
-        }
+        let events = inbox.takeAll()
         for event in events { queue.append(event, key: event.key) }
         if draining {
             handBackIdleKeys()
@@ -134,12 +99,12 @@ final class WebhookSender: @unchecked Sendable {
     /// Sends requests while connections allow and events are ready.
     private func pump() {
         guard !draining, !stopped else { return }
-        while inFlight < configuration.maxConnections {
+        while inFlight < connections {
             if configuration.mode == .batch && configuration.batchLingerMilliseconds > 0
                 && queue.readyEventCount < configuration.batchSize {
                 guard let first = queue.firstReady else { break }
                 let due = first.acceptedNanoseconds + configuration.batchLingerMilliseconds * 1_000_000
-                let now = monotonicNanoseconds()
+                let now = SystemClock.monotonicNanoseconds()
                 if now < due {
                     if lingerTimer == nil {
                         lingerTimer = loop.scheduleTimer(afterMilliseconds: max(1, (due - now) / 1_000_000)) { [self] in
@@ -153,17 +118,16 @@ final class WebhookSender: @unchecked Sendable {
             guard let taken = queue.next(limit: configuration.mode == .batch ? configuration.batchSize : 1) else { break }
             send(RequestAttempt(events: taken.map(\.element), keys: taken.map(\.key)))
         }
-        metrics.queueDepth.set(Int64(queue.count + backingOffCount))
     }
 
     private var backingOffCount: Int { backingOff.values.reduce(0) { $0 + $1.events.count } }
 
     private func send(_ attempt: RequestAttempt) {
         inFlight += 1
-        let request = binding.request(for: attempt.events.map(\.event))
+        let request = binding.encode(attempt.events.map(\.event))
         let pinned = configuration.eventLoops == 1
-        client.send(request, to: configuration.url.origin, timeoutMilliseconds: configuration.requestTimeoutMilliseconds,
-                    on: pinned ? loop : nil) { [self] result in
+        client.send(encoded: request, method: "POST", to: configuration.url.origin,
+                    timeoutMilliseconds: configuration.requestTimeoutMilliseconds, on: pinned ? loop : nil) { [self] result in
             if pinned {
                 completed(attempt, result)
             } else {
@@ -178,12 +142,12 @@ final class WebhookSender: @unchecked Sendable {
         let count = Int64(attempt.events.count)
         switch RetryPolicy.classify(result) {
         case .delivered:
-            let now = monotonicNanoseconds()
+            let now = SystemClock.monotonicNanoseconds()
             var latency: Int64 = 0
             for event in attempt.events {
                 let micros = (now - event.acceptedNanoseconds) / 1_000
                 latency += micros
-                latencyMax = max(latencyMax, micros)
+                shared.observeLatency(micros)
                 finish(event, .ok)
             }
             metrics.delivered.add(count)
@@ -258,7 +222,7 @@ final class WebhookSender: @unchecked Sendable {
     /// One event's outcome reaches its owner, once.
     private func finish(_ event: OutgoingEvent, _ status: Status) {
         if let delivery = event.delivery {
-            inbox.withLock { $0.held -= 1 }
+            shared.release(1)
             delivery.finish(status)
         } else if spool != nil, status != .cancelled {
             if spool!.tracker.complete(event.ticket) {
@@ -301,7 +265,7 @@ final class WebhookSender: @unchecked Sendable {
         guard room > 0 else { return }
         let records = reader.read(limit: room, committed: state.writer.committed)
         guard !records.isEmpty else { return }
-        let now = monotonicNanoseconds()
+        let now = SystemClock.monotonicNanoseconds()
         var skipped: [UInt64] = []
         for record in records {
             let ticket = state.tracker.issue(end: record.end)
@@ -350,21 +314,26 @@ final class WebhookSender: @unchecked Sendable {
 
     private func tick() {
         housekeeping = loop.scheduleTimer(afterMilliseconds: 1_000) { [self] in tick() }
-        metrics.latencyMaxMicroseconds.set(latencyMax)
-        latencyMax = 0
-        if let spool { metrics.spoolBytes.set(spool.directory.usage.load(ordering: .relaxed)) }
-        metrics.queueDepth.set(Int64(queue.count + backingOffCount))
+        guard shard == 0 else { return }
+        metrics.latencyMaxMicroseconds.set(shared.takeLatencyMax())
+        if let spool {
+            metrics.spoolBytes.set(spool.directory.usage.load(ordering: .relaxed))
+            metrics.queueDepth.set(Int64(queue.count + backingOffCount))
+        } else {
+            metrics.queueDepth.set(Int64(shared.held))
+        }
     }
 
     // MARK: - Drain and stop
 
-    /// Stops taking and sending new work; waits (until `deadlineUnixMilliseconds`, less a margin
-    /// for the host) for requests in flight; then gives back what is left: without a spool each
-    /// event is completed `.cancelled` (the host hands it to the successor), with one the cursor
-    /// is saved and the lease released, so the successor sends the rest from the spool.
-    func drain(deadlineUnixMilliseconds: Int64) {
+    /// The drain, in two halves so that every shard starts draining at once: this one stops
+    /// taking and sending new work and gives back what waits (without a spool each event is
+    /// completed `.cancelled`, key by key in order, and the host hands it to the successor);
+    /// requests in flight finish first (see `finishDrain`). With a spool nothing is given back:
+    /// the cursor is saved and the lease released, and the successor sends the rest.
+    func beginDrain() -> DispatchSemaphore {
         if let spool { spool.writer.close() }
-        inbox.withLock { $0.closed = true }
+        shared.close()
         let semaphore = DispatchSemaphore(value: 0)
         loop.execute { [self] in
             draining = true
@@ -381,8 +350,14 @@ final class WebhookSender: @unchecked Sendable {
             handBackIdleKeys()
             checkDrained()
         }
+        return semaphore
+    }
+
+    /// The second half of the drain: waits for `beginDrain`'s semaphore until the deadline
+    /// (less a margin for the host), abandons what is still out, saves the cursor.
+    func finishDrain(_ semaphore: DispatchSemaphore, deadlineUnixMilliseconds: Int64) {
         let margin: Int64 = 200
-        let wait = max(0, deadlineUnixMilliseconds - margin - wallClockMilliseconds())
+        let wait = max(0, deadlineUnixMilliseconds - margin - SystemClock.wallClockMilliseconds())
         if semaphore.wait(timeout: .now() + .milliseconds(Int(wait))) == .timedOut {
             // Requests still out: abandon them (their events are handed back as above).
             client.shutdown()
@@ -420,16 +395,4 @@ final class WebhookSender: @unchecked Sendable {
         }
         done.wait()
     }
-}
-
-func monotonicNanoseconds() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-}
-
-func wallClockMilliseconds() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
 }

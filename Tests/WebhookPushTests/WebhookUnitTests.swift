@@ -16,14 +16,24 @@ private func event(_ seq: Int, key: String = "app/d1", contentType: String? = "a
 final class CloudEventHTTPBindingTests: XCTestCase {
     private let url = try! HTTPURL("http://consumer.example:8080/hooks/in?x=1")
 
-    func testBinaryModePutsAttributesInPercentEncodedHeadersAndDataInTheBody() {
+    /// What the runtime's server-side decoder reads from the encoded bytes: one whole request.
+    private func decoded(_ binding: CloudEventHTTPBinding, _ events: [CloudEvent]) throws -> HTTPRequest {
+        var decoder = HTTPRequestDecoder()
+        binding.encode(events).withUnsafeBytes { decoder.append($0) }
+        let request = try XCTUnwrap(try decoder.next())
+        XCTAssertTrue(decoder.isIdle, "exactly one request")
+        return request
+    }
+
+    func testBinaryModePutsAttributesInPercentEncodedHeadersAndDataInTheBody() throws {
         var headers = HTTPHeaders()
         try! headers.add(name: "Authorization", value: "Bearer t")
         let binding = CloudEventHTTPBinding(mode: .binary, url: url, headers: headers)
         var sample = event(1)
         sample.extensions.append(CloudEventAttribute(name: "note", value: "50% \"off\" ü"))
         sample.extensions.append(CloudEventAttribute(name: "id", value: "clash"))
-        let request = binding.request(for: [sample])
+        let decoded = try decoded(binding, [sample])
+        let request = decoded.head
         XCTAssertEqual(request.method, "POST")
         XCTAssertEqual(request.target, "/hooks/in?x=1")
         XCTAssertEqual(request.headers["Host"], "consumer.example:8080")
@@ -37,19 +47,19 @@ final class CloudEventHTTPBindingTests: XCTestCase {
         XCTAssertEqual(request.headers["ce-partitionkey"], "app/d1")
         XCTAssertEqual(request.headers["ce-note"], "50%25%20%22off%22%20%C3%BC")
         XCTAssertEqual(request.headers["Content-Type"], "application/json")
-        XCTAssertEqual(request.body, Array("{\"seq\":1}".utf8))
+        XCTAssertEqual(decoded.body, Array("{\"seq\":1}".utf8))
     }
 
     func testStructuredAndBatchModes() throws {
-        let structured = CloudEventHTTPBinding(mode: .structured, url: url, headers: [:]).request(for: [event(1)])
-        XCTAssertEqual(structured.headers["Content-Type"], "application/cloudevents+json; charset=UTF-8")
-        XCTAssertNil(structured.headers["ce-id"])
+        let structured = try decoded(CloudEventHTTPBinding(mode: .structured, url: url, headers: [:]), [event(1)])
+        XCTAssertEqual(structured.head.headers["Content-Type"], "application/cloudevents+json; charset=UTF-8")
+        XCTAssertNil(structured.head.headers["ce-id"])
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(structured.body)) as? [String: Any])
         XCTAssertEqual(object["id"] as? String, "id-1")
         XCTAssertEqual((object["data"] as? [String: Any])?["seq"] as? Int, 1)
 
-        let batch = CloudEventHTTPBinding(mode: .batch, url: url, headers: [:]).request(for: [event(1), event(2, data: "x"), event(3)])
-        XCTAssertEqual(batch.headers["Content-Type"], "application/cloudevents-batch+json; charset=UTF-8")
+        let batch = try decoded(CloudEventHTTPBinding(mode: .batch, url: url, headers: [:]), [event(1), event(2, data: "x"), event(3)])
+        XCTAssertEqual(batch.head.headers["Content-Type"], "application/cloudevents-batch+json; charset=UTF-8")
         let array = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(batch.body)) as? [[String: Any]])
         XCTAssertEqual(array.map { $0["seq"] as? String }, ["1", "2", "3"])
         XCTAssertEqual(array[1]["data_base64"] as? String, "eA==", "JSON-labelled data that is not JSON travels as base64")

@@ -58,10 +58,6 @@ public final class HTTPClient: Sendable {
     /// caller that lives on a loop passes its own, so the completion needs no hop.
     public func send(_ request: HTTPClientRequest, to origin: HTTPOrigin, timeoutMilliseconds: Int64,
                      on loop: EventLoop? = nil, completion: @escaping Completion) {
-        let loop = loop ?? group.next()
-        guard let pools = pools.first(where: { $0.loop === loop }) else {
-            preconditionFailure("HTTPClient.send on a loop outside the client's group")
-        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(request.body.count + 512)
         do {
@@ -73,10 +69,25 @@ public final class HTTPClient: Sendable {
                 try HTTPRequestEncoder.encode(withHost, into: &bytes)
             }
         } catch {
+            let loop = loop ?? group.next()
             loop.execute { completion(.failure(.invalidRequest(error.description))) }
             return
         }
-        let pending = PendingHTTPRequest(bytes: bytes, method: request.method, timeoutMilliseconds: max(1, timeoutMilliseconds),
+        send(encoded: bytes, method: request.method, to: origin, timeoutMilliseconds: timeoutMilliseconds, on: loop,
+             completion: completion)
+    }
+
+    /// Sends a request its caller encoded (request line, `Host`, framing and body, exactly as
+    /// ``HTTPRequestEncoder`` writes them): for callers that send many requests of one shape and
+    /// build them in one pass, such as a webhook sink. `method` tells the response decoder
+    /// whether a body follows (HEAD). Nothing is checked: the bytes go out as they are.
+    public func send(encoded bytes: [UInt8], method: String, to origin: HTTPOrigin, timeoutMilliseconds: Int64,
+                     on loop: EventLoop? = nil, completion: @escaping Completion) {
+        let loop = loop ?? group.next()
+        guard let pools = pools.first(where: { $0.loop === loop }) else {
+            preconditionFailure("HTTPClient.send on a loop outside the client's group")
+        }
+        let pending = PendingHTTPRequest(bytes: bytes, method: method, timeoutMilliseconds: max(1, timeoutMilliseconds),
                                          completion: completion)
         if loop.inEventLoop {
             pools.submit(pending, to: origin)
@@ -181,6 +192,8 @@ final class PendingHTTPRequest: @unchecked Sendable {
     let timeoutMilliseconds: Int64
     private var completion: HTTPClient.Completion?
     var timer: UInt64?
+    /// When it times out (monotonic nanoseconds).
+    var deadline: Int64 = 0
     /// The connection carrying it, once it has one.
     var connection: HTTPClientConnection?
     /// Already sent once on a keep-alive connection the server had closed.

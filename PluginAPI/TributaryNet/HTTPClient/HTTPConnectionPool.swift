@@ -13,12 +13,14 @@ final class HTTPConnectionPool {
     private let tls: HTTPClientTLS
     private var idle: [HTTPClientConnection] = []
     private var busy: [ObjectIdentifier: HTTPClientConnection] = [:]
-    private var waiting: [PendingHTTPRequest] = []
-    private var waitingHead = 0
+    private var waiting = FIFO<PendingHTTPRequest>()
     /// Waiting requests not yet finished (timed-out ones stay in `waiting` until they reach the head).
     private var liveWaiting = 0
     private var connecting = 0
     private var isShutdown = false
+    /// Requests by deadline (see `armDeadlineTimer`).
+    private var deadlines = FIFO<PendingHTTPRequest>()
+    private var deadlineTimer: UInt64?
 
     init(origin: HTTPOrigin, loop: EventLoop, configuration: HTTPClientConfiguration, tls: HTTPClientTLS) {
         self.origin = origin
@@ -30,16 +32,46 @@ final class HTTPConnectionPool {
     private var openCount: Int { idle.count + busy.count + connecting }
 
     func submit(_ request: PendingHTTPRequest) {
-        request.timer = loop.scheduleTimer(afterMilliseconds: request.timeoutMilliseconds) { [self] in
-            request.timer = nil
-            if let connection = request.connection {
-                connection.abandon(request)
-            } else {
-                liveWaiting -= 1
+        let now = EventLoop.now()
+        request.deadline = now + request.timeoutMilliseconds * 1_000_000
+        while let first = deadlines.first, first.isFinished { _ = deadlines.popFirst() }
+        if let last = deadlines.last, request.deadline < last.deadline {
+            // Shorter than a request before it: a timer of its own.
+            request.timer = loop.scheduleTimer(afterMilliseconds: request.timeoutMilliseconds) { [self] in
+                request.timer = nil
+                expire(request)
             }
-            request.finish(.failure(.timedOut), on: loop)
+        } else {
+            deadlines.append(request)
+            if deadlineTimer == nil { armDeadlineTimer(now: now) }
         }
         enqueue(request)
+    }
+
+    /// One timer for the earliest deadline of the requests in `deadlines` (deadlines grow in
+    /// submission order when callers use one timeout, the usual case): a request costs an array
+    /// append, not a timer of its own that lingers in the loop's heap after it completes.
+    private func armDeadlineTimer(now: Int64) {
+        guard let first = deadlines.first else { return }
+        let milliseconds = max(0, (first.deadline - now + 999_999) / 1_000_000)
+        deadlineTimer = loop.scheduleTimer(afterMilliseconds: milliseconds) { [self] in
+            deadlineTimer = nil
+            let now = EventLoop.now()
+            while let first = deadlines.first, first.isFinished || first.deadline <= now {
+                _ = deadlines.popFirst()
+                if !first.isFinished { expire(first) }
+            }
+            armDeadlineTimer(now: now)
+        }
+    }
+
+    private func expire(_ request: PendingHTTPRequest) {
+        if let connection = request.connection {
+            connection.abandon(request)
+        } else {
+            liveWaiting -= 1
+        }
+        request.finish(.failure(.timedOut), on: loop)
     }
 
     /// Puts a request at the back of the queue and serves what can be served.
@@ -51,20 +83,12 @@ final class HTTPConnectionPool {
 
     /// The oldest waiting request still unfinished, removed from the queue.
     private func takeWaiting() -> PendingHTTPRequest? {
-        while waitingHead < waiting.count {
-            let request = waiting[waitingHead]
-            waitingHead += 1
-            if waitingHead > 64 && waitingHead * 2 > waiting.count {
-                waiting.removeFirst(waitingHead)
-                waitingHead = 0
-            }
+        while let request = waiting.popFirst() {
             if !request.isFinished {
                 liveWaiting -= 1
                 return request
             }
         }
-        waiting.removeAll(keepingCapacity: true)
-        waitingHead = 0
         return nil
     }
 
@@ -136,7 +160,7 @@ final class HTTPConnectionPool {
         busy[ObjectIdentifier(connection)] = nil
         idle.removeAll { $0 === connection }
         if let resend, !isShutdown {
-            waiting.insert(resend, at: waitingHead)
+            waiting.prepend(resend)
             liveWaiting += 1
         }
         dispatch()
@@ -144,6 +168,9 @@ final class HTTPConnectionPool {
 
     func shutdown() {
         isShutdown = true
+        if let deadlineTimer { loop.cancelTimer(deadlineTimer) }
+        deadlineTimer = nil
+        deadlines = FIFO()
         while let request = takeWaiting() { request.finish(.failure(.shutdown), on: loop) }
         for connection in Array(busy.values) + idle { connection.shutdown() }
         busy.removeAll()
