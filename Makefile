@@ -4,7 +4,8 @@
 SWIFT ?= swift
 CC ?= cc
 # What the build, the tests and the benchmarks use from Debian.
-PACKAGES := gcc libc6-dev curl openssl libssl-dev libcrypt-dev pkg-config python3 python3-prometheus-client python3-websocket util-linux wrk nginx-light
+PACKAGES := gcc libc6-dev curl openssl libssl-dev libcrypt-dev pkg-config python3 python3-prometheus-client python3-websocket \
+	util-linux python3-pip wrk nginx-light
 PLUGIN_BUILD := .build/plugins
 CFLAGS_PLUGIN := -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -pthread -I PluginAPI/CTributary/include
 
@@ -23,6 +24,11 @@ deps:
 			echo "missing Debian packages:$$missing (run as root, or install them)"; exit 1; \
 		fi; \
 	fi
+	@# The webhook-push tests' receiver decodes with the CloudEvents Python SDK (PyPI: cloudevents).
+	@# Without it those tests are skipped, loudly.
+	@/usr/bin/python3 -c 'import cloudevents.core.bindings.http' 2>/dev/null || \
+		/usr/bin/python3 -m pip install --quiet --break-system-packages 'cloudevents>=2,<3' || \
+		echo "warning: cannot install the cloudevents package; the webhook-push end-to-end tests will be skipped"
 
 build: deps
 	$(SWIFT) build
@@ -50,6 +56,7 @@ bench: release
 	bash Tests/Benchmarks/http-device.sh
 	$(SWIFT) build -c release --product registry-bench
 	taskset -c 0 .build/release/registry-bench .build/release/libtributary-registry-file.so
+	bash Tests/Benchmarks/webhook-push.sh
 
 # libFuzzer with AddressSanitizer over every parser (HTTP/1.1, WebSocket, drop-in TOML, JSON),
 # FUZZ_SECONDS (default 30) per target; fails on a crash and keeps the input.

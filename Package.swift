@@ -21,6 +21,8 @@ let shipped: [(Product, Target)] = [
     plugin("mqtt", folder: "MQTT/Plugin", target: "MQTTPlugin", dependencies: ["TributarySDK", "TributaryNet", "MQTTCodec", "CTributary"]),
     plugin("registry-file", folder: "RegistryFile", target: "RegistryFilePlugin",
            dependencies: ["TributarySDK", "TributaryCrypto", "CTributary", "CCrypt"]),
+    plugin("webhook-push", folder: "WebhookPush", target: "WebhookPushPlugin",
+           dependencies: ["TributarySDK", "TributaryNet", "TributaryCrypto", "CTributary"]),
 ]
 
 let package = Package(
@@ -85,6 +87,17 @@ let package = Package(
         // Warm-cache and cold-bcrypt authentication rates of the built registry-file library,
         // driven through its C entry point (`make bench`).
         .executableTarget(name: "registry-bench", dependencies: ["TestSupport", "TributaryCrypto", "CTributary"], path: "Tests/Benchmarks/RegistryBench"),
+        // webhook-push: encoder, queue, retry and spool units, and end-to-end runs of the real
+        // binary against a Python CloudEvents receiver that misbehaves on cue.
+        .testTarget(
+            name: "WebhookPushTests",
+            dependencies: ["WebhookPushPlugin", "TributaryNet", "TributarySDK", "TestSupport"],
+            path: "Tests/WebhookPushTests",
+            exclude: ["receiver.py"],
+            // Every test target links into one test bundle, and each shipped plugin exports the
+            // same C entry symbol; the tests call the Swift functions, never that symbol.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--allow-multiple-definition"])]
+        ),
         .testTarget(
             name: "TributaryHostTests",
             dependencies: ["TributaryHost", "TributarySDK", "CTributary", "TestSupport"],

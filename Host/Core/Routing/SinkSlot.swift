@@ -153,14 +153,6 @@ final class SinkSlot: @unchecked Sendable {
     }
 }
 
-func monotonicNanoseconds() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-}
+func monotonicNanoseconds() -> Int64 { SystemClock.monotonicNanoseconds() }
 
-func wallClockMilliseconds() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-}
+func wallClockMilliseconds() -> Int64 { SystemClock.wallClockMilliseconds() }

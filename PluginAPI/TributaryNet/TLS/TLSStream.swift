@@ -1,4 +1,5 @@
 import COpenSSL
+import Glibc
 import CTributarySSL
 
 /// TLS over a TCP connection, on the connection's loop. OpenSSL works on memory BIOs: ciphertext
@@ -16,6 +17,9 @@ public final class TLSStream: ByteStream, StreamHandler, @unchecked Sendable {
     private let incoming: OpaquePointer
     private let outgoing: OpaquePointer
     private var handshakeDone = false
+    /// Why the handshake failed (OpenSSL's certificate verification result when that was the
+    /// cause), for the client to report; nil while it has not failed.
+    public private(set) var handshakeFailure: String?
     private var beforeHandshake: [UInt8] = []
     private var closed = false
 
@@ -35,7 +39,12 @@ public final class TLSStream: ByteStream, StreamHandler, @unchecked Sendable {
         } else {
             SSL_set_connect_state(ssl)
             if let serverName {
-                guard CTributarySSL_set_tlsext_host_name(ssl, serverName) == 1, SSL_set1_host(ssl, serverName) == 1 else {
+                // An IP literal is verified against the certificate's IP entries and is never
+                // sent as SNI (RFC 6066 allows host names only).
+                let verified = TLSStream.isIPAddress(serverName)
+                    ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), serverName) == 1
+                    : CTributarySSL_set_tlsext_host_name(ssl, serverName) == 1 && SSL_set1_host(ssl, serverName) == 1
+                guard verified else {
                     SSL_free(ssl)
                     throw TLSError("cannot set the server name \(serverName)")
                 }
@@ -46,6 +55,11 @@ public final class TLSStream: ByteStream, StreamHandler, @unchecked Sendable {
     }
 
     deinit { SSL_free(ssl) }
+
+    static func isIPAddress(_ name: String) -> Bool {
+        var storage = in6_addr()
+        return inet_pton(AF_INET, name, &storage) == 1 || inet_pton(AF_INET6, name, &storage) == 1
+    }
 
     public func streamReceived(_ stream: any ByteStream, _ bytes: UnsafeRawBufferPointer) {
         guard !closed else { return }
@@ -135,7 +149,16 @@ public final class TLSStream: ByteStream, StreamHandler, @unchecked Sendable {
         }
     }
 
+    /// Whether the handshake has completed (application bytes flow only after it).
+    public var isHandshakeComplete: Bool { handshakeDone }
+
     private func fail() {
+        if !handshakeDone && handshakeFailure == nil {
+            let verify = SSL_get_verify_result(ssl)
+            handshakeFailure = verify == Int(X509_V_OK)
+                ? TLSError("TLS handshake with \(remoteAddress) failed").description
+                : "certificate verification failed: \(String(cString: X509_verify_cert_error_string(verify)))"
+        }
         ERR_clear_error()
         transport.close(immediately: true)
     }

@@ -42,6 +42,9 @@
  *   acked = ""                       # a path: with each summary, the seq of every message
  *                                    # completed with TRIB_OK, one per line (what the device
  *                                    # saw acknowledged)
+ *   acked_log = ""                   # a path: each seq appended (one write per line) the moment
+ *                                    # its message is completed with TRIB_OK, so the file is
+ *                                    # right even when the process is killed (kill -9 tests)
  *   rate = 0                         # messages per second; 0 = as fast as possible
  */
 #include "fixture_support.h"
@@ -76,7 +79,8 @@ struct script {
     const trib_type_host_api *host;
     trib_type_instance_host_ptr ih;
 
-    struct text record, record_tmp, application, device, sender, channel, content_type, payload, acked;
+    struct text record, record_tmp, application, device, sender, channel, content_type, payload, acked, acked_log;
+    int acked_log_fd;
     int64_t count, payload_size, window, rate;
     int fire_and_forget;
 
@@ -199,7 +203,15 @@ static void on_published(void *done_ctx, trib_type_status status) {
         sc->inflight--;
         slot->status = status;
         switch (status) {
-        case TRIB_OK: sc->ok++; break;
+        case TRIB_OK:
+            sc->ok++;
+            if (sc->acked_log_fd >= 0) {
+                char line[24];
+                size_t n = format_decimal((uint64_t)(slot - sc->slots), line);
+                line[n++] = '\n';
+                (void)write_all(sc->acked_log_fd, line, n);
+            }
+            break;
         case TRIB_BUSY: sc->busy++; break;
         case TRIB_ERR_UNAVAILABLE: sc->unavailable++; break;
         case TRIB_ERR_CANCELLED: sc->cancelled++; break;
@@ -209,7 +221,9 @@ static void on_published(void *done_ctx, trib_type_status status) {
             sc->last_done_ns = now;
         if (slot->state == SLOT_PUBLISHED)
             sc->finished++; /* else the publisher counts it when publish returns */
-        if (sc->publisher_waiting)
+        /* Wake the publisher once a quarter of the window is free, not for every completion:
+         * at high rates a wake-up per message costs more than the message. */
+        if (sc->publisher_waiting && sc->inflight <= sc->window - (sc->window + 3) / 4)
             pthread_cond_signal(&sc->wake);
         if (sc->drain_waiting && sc->inflight == 0)
             pthread_cond_signal(&sc->drained);
@@ -329,9 +343,11 @@ static void *publisher_main(void *arg) {
 static void free_script(struct script *sc) {
     struct text *texts[] = {&sc->record,  &sc->record_tmp,   &sc->application, &sc->device,
                             &sc->sender,  &sc->channel,      &sc->content_type, &sc->payload,
-                            &sc->acked};
+                            &sc->acked, &sc->acked_log};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         free(texts[i]->ptr);
+    if (sc->acked_log_fd >= 0)
+        close(sc->acked_log_fd);
     free(sc->segments);
     free(sc->payload_buffer);
     free(sc->slots);
@@ -341,9 +357,9 @@ static void free_script(struct script *sc) {
 static trib_type_status parse_config(struct script *sc, const trib_type_config *config, char *error,
                                      size_t capacity) {
     static const char *const string_keys[] = {"record", "application", "device", "sender",
-                                              "channel", "content_type", "payload", "acked"};
+                                              "channel", "content_type", "payload", "acked", "acked_log"};
     struct text *string_fields[] = {&sc->record,  &sc->application,  &sc->device, &sc->sender,
-                                    &sc->channel, &sc->content_type, &sc->payload, &sc->acked};
+                                    &sc->channel, &sc->content_type, &sc->payload, &sc->acked, &sc->acked_log};
     static const char *const integer_keys[] = {"count", "payload_size", "window", "rate"};
     int64_t *integer_fields[] = {&sc->count, &sc->payload_size, &sc->window, &sc->rate};
     static const int64_t integer_min[] = {0, 0, 1, 0};
@@ -397,6 +413,7 @@ static trib_type_status sa_new(const trib_type_host_api *host, trib_type_instanc
     sc->host = host;
     sc->ih = ih;
     sc->window = 64;
+    sc->acked_log_fd = -1;
     trib_type_status status = parse_config(sc, config, error, capacity);
     if (status != TRIB_OK) {
         free_script(sc);
@@ -452,6 +469,15 @@ static trib_type_status sa_new(const trib_type_host_api *host, trib_type_instanc
         sc->payload_buffer = malloc(sc->payload.len + markers * 20);
         if (sc->payload_buffer == NULL)
             goto nomem;
+    }
+
+    if (sc->acked_log.len > 0) {
+        sc->acked_log_fd = open(sc->acked_log.ptr, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (sc->acked_log_fd < 0) {
+            int err = errno;
+            free_script(sc);
+            return refuse(error, capacity, "cannot open 'acked_log' (errno %d)", err);
+        }
     }
 
     if (!sc->fire_and_forget && sc->count > 0) {
