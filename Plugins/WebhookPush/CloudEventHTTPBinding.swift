@@ -104,8 +104,13 @@ struct CloudEventHTTPBinding: Sendable {
     /// Appends a header value as the binding's percent-encoding rule writes it: every byte that
     /// is printable ASCII other than `"` and `%` as is, the others as `%XX`.
     static func appendHeaderValue(_ value: String, to out: inout [UInt8]) {
+        let utf8 = value.utf8
+        if utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x25 }) {
+            out += utf8  // the usual case: nothing to encode, one copy
+            return
+        }
         let hex: StaticString = "0123456789ABCDEF"
-        for byte in value.utf8 {
+        for byte in utf8 {
             if byte >= 0x21 && byte <= 0x7E && byte != 0x22 && byte != 0x25 {
                 out.append(byte)
             } else {

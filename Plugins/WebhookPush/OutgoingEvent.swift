@@ -36,20 +36,23 @@ final class OutgoingEvent: @unchecked Sendable {
     let acceptedNanoseconds: Int64
     let delivery: HostDelivery?
     let ticket: UInt64
+    /// The single-event request, when `deliver` already encoded it (on the host's thread, so
+    /// the sender's loop only sends).
+    let request: [UInt8]?
 
-    init(event: CloudEvent, acceptedNanoseconds: Int64, delivery: HostDelivery?, ticket: UInt64 = 0) {
+    init(event: CloudEvent, acceptedNanoseconds: Int64, delivery: HostDelivery?, ticket: UInt64 = 0, request: [UInt8]? = nil) {
         self.event = event
         key = event.extension("partitionkey") ?? ""
         self.acceptedNanoseconds = acceptedNanoseconds
         self.delivery = delivery
         self.ticket = ticket
+        self.request = request
     }
 }
 
 /// The events of one request and how often it has failed.
 struct RequestAttempt: @unchecked Sendable {
     var events: [OutgoingEvent]
-    var keys: [String]
     var failures = 0
 }
 

@@ -16,6 +16,7 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
     private let configuration: WebhookConfiguration
     private let metrics: WebhookMetrics
     private let tls: TLSContext?
+    private let binding: CloudEventHTTPBinding
     private var group: EventLoopGroup?
     private var client: HTTPClient?
     /// One per event loop; a partition key always goes to the same one (with a spool: one).
@@ -26,6 +27,7 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
     init(host: PluginHost, config: PluginConfig) throws(PluginError) {
         self.host = host
         configuration = try WebhookConfiguration(config)
+        binding = CloudEventHTTPBinding(mode: configuration.mode, url: configuration.url, headers: configuration.headers)
         metrics = WebhookMetrics(host: host)
         if configuration.url.origin.scheme == .https {
             // Loaded now, so a missing CA bundle or key fails `tributary check`, not the first event.
@@ -119,7 +121,12 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
         case .admitted:
             let delivery = HostDelivery(batch)
             let now = SystemClock.monotonicNanoseconds()
-            let events = (0..<batch.count).map { OutgoingEvent(event: CloudEvent(batch[$0]), acceptedNanoseconds: now, delivery: delivery) }
+            let single = configuration.mode != .batch
+            let events = (0..<batch.count).map { index -> OutgoingEvent in
+                let event = CloudEvent(batch[index])
+                return OutgoingEvent(event: event, acceptedNanoseconds: now, delivery: delivery,
+                                     request: single ? binding.encode([event]) : nil)
+            }
             for event in events {
                 let shard = senders.count == 1 ? 0 : Int(UInt(bitPattern: event.key.hashValue) % UInt(senders.count))
                 senders[shard].enqueue(event)

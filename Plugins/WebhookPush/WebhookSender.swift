@@ -116,7 +116,7 @@ final class WebhookSender: @unchecked Sendable {
                 }
             }
             guard let taken = queue.next(limit: configuration.mode == .batch ? configuration.batchSize : 1) else { break }
-            send(RequestAttempt(events: taken.map(\.element), keys: taken.map(\.key)))
+            send(RequestAttempt(events: taken))
         }
     }
 
@@ -124,7 +124,8 @@ final class WebhookSender: @unchecked Sendable {
 
     private func send(_ attempt: RequestAttempt) {
         inFlight += 1
-        let request = binding.encode(attempt.events.map(\.event))
+        let request = attempt.events.count == 1 ? attempt.events[0].request ?? binding.encode([attempt.events[0].event])
+                                                : binding.encode(attempt.events.map(\.event))
         let pinned = configuration.eventLoops == 1
         client.send(encoded: request, method: "POST", to: configuration.url.origin,
                     timeoutMilliseconds: configuration.requestTimeoutMilliseconds, on: pinned ? loop : nil) { [self] result in
@@ -142,6 +143,10 @@ final class WebhookSender: @unchecked Sendable {
         let count = Int64(attempt.events.count)
         switch RetryPolicy.classify(result) {
         case .delivered:
+            // The keys' next requests leave first; telling the host (and so the devices) comes
+            // after, while those requests are on the wire.
+            finished(attempt)
+            if !draining { pump() }
             let now = SystemClock.monotonicNanoseconds()
             var latency: Int64 = 0
             for event in attempt.events {
@@ -152,17 +157,16 @@ final class WebhookSender: @unchecked Sendable {
             }
             metrics.delivered.add(count)
             metrics.latencyMicroseconds.add(latency)
-            queue.finished(keys: attempt.keys)
         case .rejected(let status, let reason):
             deadLetter(attempt, status: status, reason: reason, response: result)
-            queue.finished(keys: attempt.keys)
+            finished(attempt)
         case .retry(let reason, let after):
             var next = attempt
             next.failures += 1
             if configuration.retry.givesUp(afterFailures: next.failures) {
                 let status = (try? result.get())?.status ?? 0
                 deadLetter(next, status: status, reason: "gave up after \(next.failures) attempts: \(reason)", response: result)
-                queue.finished(keys: attempt.keys)
+                finished(attempt)
             } else if draining {
                 handBack(attempt)
             } else {
@@ -209,7 +213,16 @@ final class WebhookSender: @unchecked Sendable {
         if spool == nil {
             for event in attempt.events { finish(event, .cancelled) }
         }
-        queue.finished(keys: attempt.keys)
+        finished(attempt)
+    }
+
+    /// The request is over for its events' keys.
+    private func finished(_ attempt: RequestAttempt) {
+        if attempt.events.count == 1 {
+            queue.finished(key: attempt.events[0].key)
+        } else {
+            queue.finished(keys: attempt.events.map(\.key))
+        }
     }
 
     /// Draining: the waiting events of keys with no request out go back now, in order; a key
