@@ -71,14 +71,7 @@ struct DeliveryQueue<Element> {
     /// A request of one event is over: its key takes its next event.
     mutating func finished(key: String) {
         busyCount -= 1
-        guard let state = keys[key] else { return }
-        state.busy = false
-        if state.waiting.isEmpty {
-            keys[key] = nil
-        } else {
-            ready.append(key)
-            readyEventCount += state.waiting.count
-        }
+        release(key)
     }
 
     /// A request is over for `keys` (each listed once per event it carried): those keys take
@@ -86,15 +79,18 @@ struct DeliveryQueue<Element> {
     mutating func finished(keys finishedKeys: [String]) {
         busyCount -= finishedKeys.count
         var seen: Set<String> = []
-        for key in finishedKeys where seen.insert(key).inserted {
-            guard let state = keys[key] else { continue }
-            state.busy = false
-            if state.waiting.isEmpty {
-                keys[key] = nil
-            } else {
-                ready.append(key)
-                readyEventCount += state.waiting.count
-            }
+        for key in finishedKeys where seen.insert(key).inserted { release(key) }
+    }
+
+    /// A key is no longer busy: ready again if events wait for it, else forgotten.
+    private mutating func release(_ key: String) {
+        guard let state = keys[key] else { return }
+        state.busy = false
+        if state.waiting.isEmpty {
+            keys[key] = nil
+        } else {
+            ready.append(key)
+            readyEventCount += state.waiting.count
         }
     }
 
