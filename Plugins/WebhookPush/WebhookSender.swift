@@ -179,6 +179,8 @@ final class WebhookSender: @unchecked Sendable {
             handBackIdleKeys()
         } else {
             pump()
+            // A spool backlog: read more as soon as half of the room is free.
+            if spool != nil && queue.count + backingOffCount < configuration.maxPending / 2 { refill() }
         }
         checkDrained()
     }
@@ -380,6 +382,8 @@ final class WebhookSender: @unchecked Sendable {
         loop.execute { [self] in
             persistCursor()
             spool?.directory.releaseLease()
+            // The successor owns the spool now: no later completion may move the cursor.
+            spool = nil
             released.signal()
         }
         released.wait()
