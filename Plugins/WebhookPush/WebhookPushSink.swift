@@ -88,7 +88,7 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
         let delivery = HostDelivery(batch)
         // Encode every event before the first append: the batch may be completed (and so must
         // not be read) as soon as its last record is durable.
-        let payloads = (0..<batch.count).map { SpoolRecord.encode(CloudEvent(batch[$0])) }
+        let payloads = (0..<batch.count).map { SpoolRecord.encode(batch[$0]) }
         if payloads.count == 1 {
             switch writer.append(payloads[0], completion: { durable in delivery.finish(durable ? .ok : .unavailable) }) {
             case .accepted: return .pending
@@ -121,11 +121,8 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
         case .admitted:
             let delivery = HostDelivery(batch)
             let now = SystemClock.monotonicNanoseconds()
-            let single = configuration.mode != .batch
-            let events = (0..<batch.count).map { index -> OutgoingEvent in
-                let event = CloudEvent(batch[index])
-                return OutgoingEvent(event: event, acceptedNanoseconds: now, delivery: delivery,
-                                     request: single ? binding.encode([event]) : nil)
+            let events = (0..<batch.count).map { index in
+                OutgoingEvent(batch[index], binding: binding, acceptedNanoseconds: now, delivery: delivery)
             }
             for event in events {
                 let shard = senders.count == 1 ? 0 : Int(UInt(bitPattern: event.key.hashValue) % UInt(senders.count))

@@ -124,8 +124,8 @@ final class WebhookSender: @unchecked Sendable {
 
     private func send(_ attempt: RequestAttempt) {
         inFlight += 1
-        let request = attempt.events.count == 1 ? attempt.events[0].request ?? binding.encode([attempt.events[0].event])
-                                                : binding.encode(attempt.events.map(\.event))
+        let request = attempt.events.count == 1 && attempt.events[0].request != nil
+            ? attempt.events[0].request! : binding.encodeBatch(jsons: attempt.events.map { $0.json ?? [] })
         let pinned = configuration.eventLoops == 1
         client.send(encoded: request, method: "POST", to: configuration.url.origin,
                     timeoutMilliseconds: configuration.requestTimeoutMilliseconds, on: pinned ? loop : nil) { [self] result in
@@ -200,7 +200,7 @@ final class WebhookSender: @unchecked Sendable {
     private func deadLetter(_ attempt: RequestAttempt, status: Int, reason: String,
                             response: Result<HTTPClientResponse, HTTPClientError>) {
         let body = (try? response.get())?.body ?? []
-        if !deadLetters.append(attempt.events.map(\.event), status: status, reason: reason, attempts: attempt.failures + 1, response: body) {
+        if !deadLetters.append(attempt.events.compactMap(\.cloudEvent), status: status, reason: reason, attempts: attempt.failures + 1, response: body) {
             host.log(.error, "cannot write the dead-letter file \(deadLetters.path): \(String(cString: strerror(errno)))")
         }
         host.log(.warn, "\(attempt.events.count) event(s) dead-lettered to \(deadLetters.path): \(reason)")
@@ -284,11 +284,13 @@ final class WebhookSender: @unchecked Sendable {
         var skipped: [UInt64] = []
         for record in records {
             let ticket = state.tracker.issue(end: record.end)
-            guard let event = SpoolRecord.decode(record.payload) else {
+            let outgoing = SpoolRecord.withEvent(record.payload) { event in
+                OutgoingEvent(event, record: Array(record.payload), binding: binding, acceptedNanoseconds: now, delivery: nil, ticket: ticket)
+            }
+            guard let outgoing else {
                 skipped.append(ticket)
                 continue
             }
-            let outgoing = OutgoingEvent(event: event, acceptedNanoseconds: now, delivery: nil, ticket: ticket)
             queue.append(outgoing, key: outgoing.key)
         }
         spool = state

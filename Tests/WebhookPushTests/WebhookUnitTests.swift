@@ -18,8 +18,16 @@ final class CloudEventHTTPBindingTests: XCTestCase {
 
     /// What the runtime's server-side decoder reads from the encoded bytes: one whole request.
     private func decoded(_ binding: CloudEventHTTPBinding, _ events: [CloudEvent]) throws -> HTTPRequest {
+        // Each event as the sender holds it: its record, viewed as a host event, encoded.
+        let outgoing = events.map { event in
+            SpoolRecord.withEvent(SpoolRecord.encode(event)[...]) {
+                OutgoingEvent($0, binding: binding, acceptedNanoseconds: 0, delivery: nil)
+            }!
+        }
+        let bytes = binding.mode == .batch ? binding.encodeBatch(jsons: outgoing.map { $0.json! }) : outgoing[0].request!
+        XCTAssertEqual(outgoing.map { $0.cloudEvent }, events, "the record keeps the event for the dead-letter file")
         var decoder = HTTPRequestDecoder()
-        binding.encode(events).withUnsafeBytes { decoder.append($0) }
+        bytes.withUnsafeBytes { decoder.append($0) }
         let request = try XCTUnwrap(try decoder.next())
         XCTAssertTrue(decoder.isIdle, "exactly one request")
         return request
