@@ -52,12 +52,12 @@ struct DeliveryQueue<Element> {
 
     /// The events of the next request, at most `limit`, with their keys now busy; nil when no key
     /// is ready.
-    mutating func next(limit: Int) -> [(element: Element, key: String)]? {
-        var taken: [(element: Element, key: String)] = []
+    mutating func next(limit: Int) -> [Element]? {
+        var taken: [Element] = []
         while taken.count < limit, let key = ready.popFirst() {
             guard let state = keys[key] else { continue }
             while taken.count < limit, let element = state.waiting.popFirst() {
-                taken.append((element, key))
+                taken.append(element)
                 readyEventCount -= 1
             }
             readyEventCount -= state.waiting.count  // they wait for this request now
@@ -68,20 +68,29 @@ struct DeliveryQueue<Element> {
         return taken.isEmpty ? nil : taken
     }
 
+    /// A request of one event is over: its key takes its next event.
+    mutating func finished(key: String) {
+        busyCount -= 1
+        release(key)
+    }
+
     /// A request is over for `keys` (each listed once per event it carried): those keys take
     /// their next events.
     mutating func finished(keys finishedKeys: [String]) {
         busyCount -= finishedKeys.count
         var seen: Set<String> = []
-        for key in finishedKeys where seen.insert(key).inserted {
-            guard let state = keys[key] else { continue }
-            state.busy = false
-            if state.waiting.isEmpty {
-                keys[key] = nil
-            } else {
-                ready.append(key)
-                readyEventCount += state.waiting.count
-            }
+        for key in finishedKeys where seen.insert(key).inserted { release(key) }
+    }
+
+    /// A key is no longer busy: ready again if events wait for it, else forgotten.
+    private mutating func release(_ key: String) {
+        guard let state = keys[key] else { return }
+        state.busy = false
+        if state.waiting.isEmpty {
+            keys[key] = nil
+        } else {
+            ready.append(key)
+            readyEventCount += state.waiting.count
         }
     }
 

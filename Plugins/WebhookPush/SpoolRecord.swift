@@ -1,3 +1,4 @@
+import CTributary
 import TributarySDK
 
 /// How one event is stored in a spool segment.
@@ -68,6 +69,74 @@ enum SpoolRecord {
         return out
     }
 
+    /// The same record straight from the host's event (no intermediate strings): what
+    /// `deliver` stores, for the spool and for the dead-letter file.
+    static func encode(_ event: UnsafePointer<trib_type_event>) -> [UInt8] {
+        let e = event.pointee
+        let extensions = UnsafeBufferPointer(start: e.extensions, count: e.extensions == nil ? 0 : e.extension_count)
+        var size = 1 + 4 * 9 + e.id.len + e.type.len + e.source.len + e.subject.len + e.time.len + e.datacontenttype.len + e.data.len + 3
+        for ext in extensions { size += 8 + ext.name.len + ext.value.len }
+        var out: [UInt8] = [format]
+        out.reserveCapacity(size)
+        if e.specversion.len == 0 { appendText("1.0", to: &out) } else { appendBytes(e.specversion.rawBuffer, to: &out) }
+        for field in [e.id, e.type, e.source] { appendBytes(field.rawBuffer, to: &out) }
+        for field in [e.subject, e.time, e.datacontenttype] {
+            if field.len == 0 { appendUInt32(absent, to: &out) } else { appendBytes(field.rawBuffer, to: &out) }
+        }
+        appendUInt32(UInt32(extensions.count), to: &out)
+        for ext in extensions {
+            appendBytes(ext.name.rawBuffer, to: &out)
+            appendBytes(ext.value.rawBuffer, to: &out)
+        }
+        appendBytes(e.data.rawBuffer, to: &out)
+        return out
+    }
+
+    /// Calls `body` with the record as a host event whose buffers point into `payload` (valid
+    /// during the call only), so the code that reads host events reads spooled ones too. Nil
+    /// when the payload is not a record.
+    static func withEvent<R>(_ payload: ArraySlice<UInt8>, _ body: (UnsafePointer<trib_type_event>) -> R) -> R? {
+        payload.withUnsafeBytes { raw -> R? in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+            var index = 0
+            func field() -> trib_type_host_buffer?? {
+                guard raw.count - index >= 4 else { return nil }
+                let length = UInt32(base[index]) | UInt32(base[index + 1]) << 8 | UInt32(base[index + 2]) << 16 | UInt32(base[index + 3]) << 24
+                index += 4
+                if length == absent { return .some(nil) }
+                guard raw.count - index >= Int(length) else { return nil }
+                defer { index += Int(length) }
+                return trib_type_host_buffer(ptr: base + index, len: Int(length))
+            }
+            guard raw.count > 0, base[0] == format else { return nil }
+            index = 1
+            guard let specversion = field() ?? nil, let id = field() ?? nil, let type = field() ?? nil, let source = field() ?? nil,
+                  let subject = field(), let time = field(), let contentType = field(), raw.count - index >= 4 else { return nil }
+            let count = Int(UInt32(base[index]) | UInt32(base[index + 1]) << 8 | UInt32(base[index + 2]) << 16 | UInt32(base[index + 3]) << 24)
+            index += 4
+            guard count <= 4096 else { return nil }
+            var attributes: [trib_type_host_attribute] = []
+            attributes.reserveCapacity(count)
+            for _ in 0..<count {
+                guard let name = field() ?? nil, let value = field() ?? nil else { return nil }
+                attributes.append(trib_type_host_attribute(name: name, value: value))
+            }
+            guard let data = field() ?? nil, index == raw.count else { return nil }
+            func find(_ wanted: String) -> trib_type_host_buffer {
+                attributes.first { $0.name.equals(wanted) }?.value ?? trib_type_host_buffer(ptr: nil, len: 0)
+            }
+            let empty = trib_type_host_buffer(ptr: nil, len: 0)
+            return attributes.withUnsafeBufferPointer { extensions in
+                var event = trib_type_event(
+                    struct_size: UInt32(MemoryLayout<trib_type_event>.size), specversion: specversion, id: id, type: type, source: source,
+                    subject: subject ?? empty, time: time ?? empty, datacontenttype: contentType ?? empty, data: data,
+                    application: find("application"), device: find("device"), sender: find("sender"), partitionkey: find("partitionkey"),
+                    extensions: extensions.baseAddress, extension_count: extensions.count)
+                return withUnsafePointer(to: &event) { body($0) }
+            }
+        }
+    }
+
     /// The event in `payload`, or nil when it is not one this format wrote.
     static func decode(_ payload: ArraySlice<UInt8>) -> CloudEvent? {
         var reader = Reader(bytes: payload)
@@ -128,6 +197,11 @@ enum SpoolRecord {
             }
             return text().map { .some($0) }
         }
+    }
+
+    private static func appendBytes(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        appendUInt32(UInt32(bytes.count), to: &out)
+        out += bytes
     }
 
     private static func appendText(_ text: String, to out: inout [UInt8]) {

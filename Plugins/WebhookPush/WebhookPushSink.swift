@@ -16,6 +16,7 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
     private let configuration: WebhookConfiguration
     private let metrics: WebhookMetrics
     private let tls: TLSContext?
+    private let binding: CloudEventHTTPBinding
     private var group: EventLoopGroup?
     private var client: HTTPClient?
     /// One per event loop; a partition key always goes to the same one (with a spool: one).
@@ -26,6 +27,7 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
     init(host: PluginHost, config: PluginConfig) throws(PluginError) {
         self.host = host
         configuration = try WebhookConfiguration(config)
+        binding = CloudEventHTTPBinding(mode: configuration.mode, url: configuration.url, headers: configuration.headers)
         metrics = WebhookMetrics(host: host)
         if configuration.url.origin.scheme == .https {
             // Loaded now, so a missing CA bundle or key fails `tributary check`, not the first event.
@@ -86,7 +88,7 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
         let delivery = HostDelivery(batch)
         // Encode every event before the first append: the batch may be completed (and so must
         // not be read) as soon as its last record is durable.
-        let payloads = (0..<batch.count).map { SpoolRecord.encode(CloudEvent(batch[$0])) }
+        let payloads = (0..<batch.count).map { SpoolRecord.encode(batch[$0]) }
         if payloads.count == 1 {
             switch writer.append(payloads[0], completion: { durable in delivery.finish(durable ? .ok : .unavailable) }) {
             case .accepted: return .pending
@@ -119,7 +121,9 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
         case .admitted:
             let delivery = HostDelivery(batch)
             let now = SystemClock.monotonicNanoseconds()
-            let events = (0..<batch.count).map { OutgoingEvent(event: CloudEvent(batch[$0]), acceptedNanoseconds: now, delivery: delivery) }
+            let events = (0..<batch.count).map { index in
+                OutgoingEvent(batch[index], binding: binding, acceptedNanoseconds: now, delivery: delivery)
+            }
             for event in events {
                 let shard = senders.count == 1 ? 0 : Int(UInt(bitPattern: event.key.hashValue) % UInt(senders.count))
                 senders[shard].enqueue(event)

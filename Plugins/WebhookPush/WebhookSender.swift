@@ -116,7 +116,7 @@ final class WebhookSender: @unchecked Sendable {
                 }
             }
             guard let taken = queue.next(limit: configuration.mode == .batch ? configuration.batchSize : 1) else { break }
-            send(RequestAttempt(events: taken.map(\.element), keys: taken.map(\.key)))
+            send(RequestAttempt(events: taken))
         }
     }
 
@@ -124,7 +124,8 @@ final class WebhookSender: @unchecked Sendable {
 
     private func send(_ attempt: RequestAttempt) {
         inFlight += 1
-        let request = binding.encode(attempt.events.map(\.event))
+        let request = attempt.events.count == 1 && attempt.events[0].request != nil
+            ? attempt.events[0].request! : binding.encodeBatch(jsons: attempt.events.map { $0.json ?? [] })
         let pinned = configuration.eventLoops == 1
         client.send(encoded: request, method: "POST", to: configuration.url.origin,
                     timeoutMilliseconds: configuration.requestTimeoutMilliseconds, on: pinned ? loop : nil) { [self] result in
@@ -142,6 +143,10 @@ final class WebhookSender: @unchecked Sendable {
         let count = Int64(attempt.events.count)
         switch RetryPolicy.classify(result) {
         case .delivered:
+            // The keys' next requests leave first; telling the host (and so the devices) comes
+            // after, while those requests are on the wire.
+            finished(attempt)
+            if !draining { pump() }
             let now = SystemClock.monotonicNanoseconds()
             var latency: Int64 = 0
             for event in attempt.events {
@@ -152,17 +157,16 @@ final class WebhookSender: @unchecked Sendable {
             }
             metrics.delivered.add(count)
             metrics.latencyMicroseconds.add(latency)
-            queue.finished(keys: attempt.keys)
         case .rejected(let status, let reason):
             deadLetter(attempt, status: status, reason: reason, response: result)
-            queue.finished(keys: attempt.keys)
+            finished(attempt)
         case .retry(let reason, let after):
             var next = attempt
             next.failures += 1
             if configuration.retry.givesUp(afterFailures: next.failures) {
                 let status = (try? result.get())?.status ?? 0
                 deadLetter(next, status: status, reason: "gave up after \(next.failures) attempts: \(reason)", response: result)
-                queue.finished(keys: attempt.keys)
+                finished(attempt)
             } else if draining {
                 handBack(attempt)
             } else {
@@ -175,6 +179,8 @@ final class WebhookSender: @unchecked Sendable {
             handBackIdleKeys()
         } else {
             pump()
+            // A spool backlog: read more as soon as half of the room is free.
+            if spool != nil && queue.count + backingOffCount < configuration.maxPending / 2 { refill() }
         }
         checkDrained()
     }
@@ -194,7 +200,7 @@ final class WebhookSender: @unchecked Sendable {
     private func deadLetter(_ attempt: RequestAttempt, status: Int, reason: String,
                             response: Result<HTTPClientResponse, HTTPClientError>) {
         let body = (try? response.get())?.body ?? []
-        if !deadLetters.append(attempt.events.map(\.event), status: status, reason: reason, attempts: attempt.failures + 1, response: body) {
+        if !deadLetters.append(attempt.events.compactMap(\.cloudEvent), status: status, reason: reason, attempts: attempt.failures + 1, response: body) {
             host.log(.error, "cannot write the dead-letter file \(deadLetters.path): \(String(cString: strerror(errno)))")
         }
         host.log(.warn, "\(attempt.events.count) event(s) dead-lettered to \(deadLetters.path): \(reason)")
@@ -209,7 +215,16 @@ final class WebhookSender: @unchecked Sendable {
         if spool == nil {
             for event in attempt.events { finish(event, .cancelled) }
         }
-        queue.finished(keys: attempt.keys)
+        finished(attempt)
+    }
+
+    /// The request is over for its events' keys.
+    private func finished(_ attempt: RequestAttempt) {
+        if attempt.events.count == 1 {
+            queue.finished(key: attempt.events[0].key)
+        } else {
+            queue.finished(keys: attempt.events.map(\.key))
+        }
     }
 
     /// Draining: the waiting events of keys with no request out go back now, in order; a key
@@ -269,11 +284,13 @@ final class WebhookSender: @unchecked Sendable {
         var skipped: [UInt64] = []
         for record in records {
             let ticket = state.tracker.issue(end: record.end)
-            guard let event = SpoolRecord.decode(record.payload) else {
+            let outgoing = SpoolRecord.withEvent(record.payload) { event in
+                OutgoingEvent(event, record: Array(record.payload), binding: binding, acceptedNanoseconds: now, delivery: nil, ticket: ticket)
+            }
+            guard let outgoing else {
                 skipped.append(ticket)
                 continue
             }
-            let outgoing = OutgoingEvent(event: event, acceptedNanoseconds: now, delivery: nil, ticket: ticket)
             queue.append(outgoing, key: outgoing.key)
         }
         spool = state
@@ -367,6 +384,8 @@ final class WebhookSender: @unchecked Sendable {
         loop.execute { [self] in
             persistCursor()
             spool?.directory.releaseLease()
+            // The successor owns the spool now: no later completion may move the cursor.
+            spool = nil
             released.signal()
         }
         released.wait()

@@ -11,7 +11,8 @@
 # Target: single-event delivery at least 0.5x the wrk rate.
 #
 #   BENCH_DEVICES (8)  BENCH_SINGLE_COUNT (events per device, 25000)  BENCH_BATCH_COUNT (100000)
-#   BENCH_SECONDS (wrk duration, 10)  TRIBUTARY_BIN (.build/release/tributary)
+#   BENCH_SECONDS (wrk duration, 10)  BENCH_LOOPS (the sink's event_loops, 1)
+#   TRIBUTARY_BIN (.build/release/tributary)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${TRIBUTARY_BIN:-$root/.build/release/tributary}
@@ -96,9 +97,11 @@ wrk.headers["ce-seq"] = "123456"
 LUA
 
 echo "webhook-push benchmark: nginx 204 on 127.0.0.1:$port, $devices keep-alive connections, 100-byte events"
-wrk_out=$(wrk -t 2 -c "$devices" -d "${seconds}s" -s "$work/post.lua" "http://127.0.0.1:$port/events")
-wrk_rate=$(echo "$wrk_out" | awk '/Requests\/sec/ {print $2}')
-printf '%-22s %12.0f requests/s (wrk -t2 -c%s, %ss)\n' "wrk" "$wrk_rate" "$devices" "$seconds"
+# wrk runs right before each host run, so a machine shared with other work is compared with itself.
+measure_wrk() {
+    wrk_rate=$(wrk -t 2 -c "$devices" -d "${seconds}s" -s "$work/post.lua" "http://127.0.0.1:$port/events" | awk '/Requests\/sec/ {print $2}')
+    printf '%-22s %12.0f requests/s (wrk -t2 -c%s, %ss)\n' "wrk" "$wrk_rate" "$devices" "$seconds"
+}
 
 run() {
     local label=$1 count=$2 settings=$3
@@ -115,6 +118,7 @@ plugin = "webhook-push"
 url = "http://127.0.0.1:$port/events"
 max_connections = $devices
 max_pending = 100000
+event_loops = ${BENCH_LOOPS:-1}
 $settings
 CONF
     for d in $(seq 1 "$devices"); do
@@ -137,8 +141,11 @@ CONF
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
+    # CPU the host used (all its threads), for a per-event cost that other load disturbs less.
+    local ticks
+    ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
     kill -TERM "$pid"; wait "$pid" || true
-    python3 - "$dir" "$devices" "$label" "$wrk_rate" <<'PY'
+    python3 - "$dir" "$devices" "$label" "$wrk_rate" "$ticks" "$(getconf CLK_TCK)" <<'PY'
 import json, sys
 directory, devices, label, wrk = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
 summaries = [json.load(open(f"{directory}/summary-{d}.json")) for d in range(1, devices + 1)]
@@ -146,9 +153,12 @@ ok = sum(s["ok"] for s in summaries)
 assert all(s["ok"] == s["published"] for s in summaries), summaries
 elapsed = max(s["elapsed_ns"] for s in summaries) / 1e9
 rate = ok / elapsed
-print(f"{label:<22} {rate:12.0f} events/s ({ok} events in {elapsed:.2f} s; {rate / wrk:.2f}x wrk)")
+cpu = int(sys.argv[5]) / int(sys.argv[6]) / ok * 1e6
+print(f"{label:<22} {rate:12.0f} events/s ({ok} events in {elapsed:.2f} s; {rate / wrk:.2f}x wrk; host CPU {cpu:.1f} us/event)")
 PY
 }
 
+measure_wrk
 run "webhook-push single" "$single_count" 'mode = "binary"'
+measure_wrk
 run "webhook-push batch" "$batch_count" $'mode = "batch"\nbatch_size = 100\nbatch_linger_ms = 5'

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The real binary pushing to a receiver that misbehaves on cue, decoded by the CloudEvents
@@ -255,5 +256,50 @@ final class WebhookEndToEndTests: XCTestCase {
             }
             XCTAssertEqual(host.child.kill(), 0, host.child.output)
         }
+    }
+
+    /// An https consumer that requires a client certificate: the sink verifies the consumer
+    /// against `ca_file`, presents its certificate, and sends the bearer token read by the host
+    /// from a file; a consumer with a certificate from another CA gets nothing.
+    func testHTTPSWithClientCertificateAndBearerToken() throws {
+        let dir = WebhookHarness.temporaryDirectory("tls")
+        let pki = try TestPKI()
+        let ca = try pki.authority("ca", subject: "/CN=Test CA")
+        let server = try pki.server("server", issuer: ca)
+        let client = try pki.client("client", subject: "/CN=tributary", issuer: ca)
+        let rogueCA = try pki.authority("rogue", subject: "/CN=Rogue CA")
+        let rogue = try pki.server("rogue-server", issuer: rogueCA)
+        let tls = ["--tls-cert", server.certificatePath, "--tls-key", server.keyPath, "--client-ca", ca.certificatePath]
+        let receiver = try Receiver(directory: dir, tls: tls)
+        defer { receiver.stop() }
+        let impostor = try Receiver(directory: dir, name: "impostor", tls: ["--tls-cert", rogue.certificatePath, "--tls-key", rogue.keyPath])
+        defer { impostor.stop() }
+        try WebhookHarness.write("s3cret-token\n", to: "\(dir)/token")
+        let secure = """
+            ca_file = "\(ca.certificatePath)"
+            client_certificate = "\(client.certificatePath)"
+            client_key = "\(client.keyPath)"
+            bearer_token = "${file:\(dir)/token}"
+            headers = ["X-Tenant: blue"]
+            """
+        try WebhookHarness.write(hook(url: "https://localhost:\(receiver.port)/events", secure), to: "\(dir)/conf/10-hook.conf")
+        try WebhookHarness.write(hook(url: "https://localhost:\(impostor.port)/events", secure + "\nretry_limit = 2\nretry_base_ms = 10"),
+                                 to: "\(dir)/conf/11-impostor.conf")
+        try WebhookHarness.write(try scriptAdapter(dir, name: "d1", device: "d1", count: 20), to: "\(dir)/conf/20-d1.conf")
+        let host = try Host(directory: dir)
+        defer { host.child.kill() }
+        XCTAssertTrue(WebhookHarness.wait(seconds: 30) { WebhookHarness.jsonObject("\(dir)/d1.json") != nil }, host.child.output)
+        let requests = receiver.requests
+        XCTAssertEqual(receiver.delivered.count, 20, "\(requests.prefix(2))\n\(host.child.output)")
+        XCTAssertTrue(requests.allSatisfy { $0["authorization"] as? String == "Bearer s3cret-token" && $0["client"] as? String == "tributary" },
+                      "\(requests.first ?? [:])")
+        XCTAssertTrue(impostor.requests.isEmpty, "the handshake with the impostor failed before any request")
+        let summary = try XCTUnwrap(WebhookHarness.jsonObject("\(dir)/d1.json"))
+        XCTAssertEqual(summary["ok"] as? Int, 0, "an event is acknowledged only when every matching sink took it")
+        XCTAssertEqual(summary["other_error"] as? Int, 20, "the impostor's events ran out of retries")
+        let dead = WebhookHarness.jsonLines("\(dir)/state/impostor/dead-letter.jsonl")
+        XCTAssertEqual(dead.count, 20)
+        XCTAssertTrue((dead.first?["reason"] as? String)?.contains("certificate verification failed") ?? false, "\(dead.first ?? [:])")
+        XCTAssertEqual(host.child.kill(), 0, host.child.output)
     }
 }

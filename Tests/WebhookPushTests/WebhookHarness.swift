@@ -135,14 +135,14 @@ final class Receiver {
     let record: String
 
     /// `port` 0 picks a free one; `script` is the misbehaviour plan (see receiver.py).
-    init(directory: String, name: String = "receiver", port: Int = 0, script: String = "{}") throws {
+    init(directory: String, name: String = "receiver", port: Int = 0, script: String = "{}", tls: [String] = []) throws {
         record = "\(directory)/\(name).jsonl"
         let scriptPath = "\(directory)/\(name)-script.json"
         let portFile = "\(directory)/\(name).port"
         try? FileManager.default.removeItem(atPath: portFile)
         try WebhookHarness.write(script, to: scriptPath)
         let child = try ChildProcess(WebhookHarness.python, [WebhookHarness.root + "/Tests/WebhookPushTests/receiver.py", "--port", "\(port)",
-                                                             "--port-file", portFile, "--record", record, "--script", scriptPath],
+                                                             "--port-file", portFile, "--record", record, "--script", scriptPath] + tls,
                                      log: "\(directory)/\(name).log")
         self.child = child
         guard WebhookHarness.wait(seconds: 15, { FileManager.default.fileExists(atPath: portFile) || !child.isRunning }),

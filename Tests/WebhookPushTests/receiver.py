@@ -23,8 +23,10 @@ The script (--script, JSON) says how to misbehave, step by step, then answers `o
      "reject_seqs": [5, 17],                            400 for a request carrying one of these
      "ok_status": 204}
 
-It listens on 127.0.0.1 (--port, 0 = any) and writes the port to --port-file once ready. It
-runs until killed.
+It listens on 127.0.0.1 (--port, 0 = any) and writes the port to --port-file once ready; with
+--tls-cert and --tls-key it speaks TLS, and with --client-ca it requires a client certificate
+signed by that CA (the subject's CN is recorded as "client"). The Authorization header is
+recorded as "authorization". It runs until killed.
 """
 import argparse
 import asyncio
@@ -74,9 +76,18 @@ class Receiver:
         self.server = None
         self.port = args.port
         self.writers = set()
+        self.tls = None
+        if args.tls_cert:
+            import ssl
+            self.tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            self.tls.load_cert_chain(args.tls_cert, args.tls_key)
+            if args.client_ca:
+                self.tls.load_verify_locations(args.client_ca)
+                self.tls.verify_mode = ssl.CERT_REQUIRED
 
     async def listen(self):
-        self.server = await asyncio.start_server(self.connection, "127.0.0.1", self.port, reuse_address=True)
+        self.server = await asyncio.start_server(self.connection, "127.0.0.1", self.port, reuse_address=True,
+                                                 ssl=self.tls)
         self.port = self.server.sockets[0].getsockname()[1]
 
     def write(self, entry):
@@ -117,6 +128,11 @@ class Receiver:
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
                 self.count += 1
                 entry = {"n": self.count}
+                if "authorization" in headers:
+                    entry["authorization"] = headers["authorization"]
+                peer = writer.get_extra_info("peercert")
+                if peer:
+                    entry["client"] = dict(pair[0] for pair in peer["subject"]).get("commonName")
                 try:
                     mode, events = decode(headers, body)
                     entry["mode"] = mode
@@ -169,6 +185,9 @@ async def main():
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--record", required=True)
     parser.add_argument("--script", default="")
+    parser.add_argument("--tls-cert", default="")
+    parser.add_argument("--tls-key", default="")
+    parser.add_argument("--client-ca", default="")
     args = parser.parse_args()
     script = json.load(open(args.script)) if args.script else {}
     receiver = Receiver(args, script)

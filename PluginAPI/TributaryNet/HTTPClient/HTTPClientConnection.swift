@@ -9,7 +9,8 @@ final class HTTPClientConnection: StreamHandler {
     /// server while idle.
     private var served = 0
     private var receivedResponseBytes = false
-    private var idleTimer: UInt64?
+    /// When it last went idle (monotonic nanoseconds); the pool closes it after the idle timeout.
+    private(set) var idleSince: Int64 = 0
 
     init(stream: any ByteStream, pool: HTTPConnectionPool, limits: HTTPDecoderLimits) {
         self.stream = stream
@@ -21,7 +22,6 @@ final class HTTPClientConnection: StreamHandler {
     private var loop: EventLoop { stream.loop }
 
     func run(_ request: PendingHTTPRequest) {
-        cancelIdleTimer()
         current = request
         request.connection = self
         receivedResponseBytes = false
@@ -29,13 +29,10 @@ final class HTTPClientConnection: StreamHandler {
         request.bytes.withUnsafeBytes { stream.write($0) }
     }
 
-    func becameIdle(timeoutMilliseconds: Int64) {
-        cancelIdleTimer()
-        idleTimer = loop.scheduleTimer(afterMilliseconds: timeoutMilliseconds) { [self] in
-            idleTimer = nil
-            stream.close(immediately: true)
-        }
-    }
+    func becameIdle(at now: Int64) { idleSince = now }
+
+    /// Closes an idle connection (the pool's idle sweep).
+    func close() { stream.close(immediately: true) }
 
     /// The request timed out: this connection's state is unknown now, so it closes.
     func abandon(_ request: PendingHTTPRequest) {
@@ -81,7 +78,6 @@ final class HTTPClientConnection: StreamHandler {
     }
 
     func streamClosed(_ stream: any ByteStream) {
-        cancelIdleTimer()
         guard let request = current else {
             pool.closed(self)
             return
@@ -112,10 +108,5 @@ final class HTTPClientConnection: StreamHandler {
             return .tlsFailed(tls.handshakeFailure ?? "the server closed the connection during the handshake")
         }
         return .connectionClosed
-    }
-
-    private func cancelIdleTimer() {
-        if let idleTimer { loop.cancelTimer(idleTimer) }
-        idleTimer = nil
     }
 }

@@ -21,6 +21,7 @@ final class HTTPConnectionPool {
     /// Requests by deadline (see `armDeadlineTimer`).
     private var deadlines = FIFO<PendingHTTPRequest>()
     private var deadlineTimer: UInt64?
+    private var idleSweep: UInt64?
 
     init(origin: HTTPOrigin, loop: EventLoop, configuration: HTTPClientConfiguration, tls: HTTPClientTLS) {
         self.origin = origin
@@ -150,7 +151,19 @@ final class HTTPConnectionPool {
             run(request, on: connection)
         } else {
             idle.append(connection)
-            connection.becameIdle(timeoutMilliseconds: configuration.idleTimeoutMilliseconds)
+            connection.becameIdle(at: EventLoop.now())
+            if idleSweep == nil { armIdleSweep() }
+        }
+    }
+
+    /// One timer per pool closes connections idle past the timeout (a timer per idle period
+    /// would be armed and cancelled for every request on a busy connection).
+    private func armIdleSweep() {
+        idleSweep = loop.scheduleTimer(afterMilliseconds: configuration.idleTimeoutMilliseconds / 2 + 1) { [self] in
+            idleSweep = nil
+            let cutoff = EventLoop.now() - configuration.idleTimeoutMilliseconds * 1_000_000
+            for connection in idle where connection.idleSince <= cutoff { connection.close() }
+            if !idle.isEmpty { armIdleSweep() }
         }
     }
 
@@ -170,6 +183,8 @@ final class HTTPConnectionPool {
         isShutdown = true
         if let deadlineTimer { loop.cancelTimer(deadlineTimer) }
         deadlineTimer = nil
+        if let idleSweep { loop.cancelTimer(idleSweep) }
+        idleSweep = nil
         deadlines = FIFO()
         while let request = takeWaiting() { request.finish(.failure(.shutdown), on: loop) }
         for connection in Array(busy.values) + idle { connection.shutdown() }
