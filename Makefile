@@ -5,7 +5,7 @@ SWIFT ?= swift
 CC ?= cc
 # What the build, the tests and the benchmarks use from Debian.
 PACKAGES := gcc libc6-dev curl openssl libssl-dev libcrypt-dev pkg-config python3 python3-prometheus-client python3-websocket \
-	util-linux python3-pip wrk nginx-light
+	util-linux python3-pip wrk nginx-light mosquitto mosquitto-clients python3-paho-mqtt
 PLUGIN_BUILD := .build/plugins
 CFLAGS_PLUGIN := -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -pthread -I PluginAPI/CTributary/include
 
@@ -54,6 +54,7 @@ test: deps
 bench: release
 	bash Tests/Benchmarks/host-pipeline.sh
 	bash Tests/Benchmarks/http-device.sh
+	bash Tests/Benchmarks/mqtt.sh
 	$(SWIFT) build -c release --product registry-bench
 	taskset -c 0 .build/release/registry-bench .build/release/libtributary-registry-file.so
 	bash Tests/Benchmarks/webhook-push.sh

@@ -79,6 +79,8 @@ let package = Package(
         // Test helpers: certificates from the openssl CLI, libcrypt hashes, a recording host table.
         .target(name: "TestSupport", dependencies: ["CTributary", "CCrypt"], path: "Tests/Support/TestSupport"),
         .testTarget(name: "HTTPPluginTests", dependencies: ["TestSupport"], path: "Tests/HTTPPluginTests"),
+        // The mqtt plugin end to end: mosquitto clients, paho and raw MQTT from python3 (Scripts/).
+        .testTarget(name: "MQTTPluginTests", dependencies: ["TestSupport"], path: "Tests/MQTTPluginTests", exclude: ["Scripts"]),
         .testTarget(
             name: "RegistryFileTests",
             dependencies: ["RegistryFilePlugin", "TestSupport", "TributarySDK", "TributaryCrypto", "CTributary"],

@@ -19,6 +19,8 @@ public final class EventLoop: @unchecked Sendable {
     private var handlers: [Int32: any Selectable] = [:]
     private var timers = TimerHeap()
     private var nextTimerID: UInt64 = 1
+    /// The tasks being run, swapped out of `tasks`.
+    private var running: [@Sendable () -> Void] = []
 
     /// One shared read buffer per loop: reads happen one at a time on this thread, and protocol
     /// decoders copy what they keep.
@@ -56,8 +58,8 @@ public final class EventLoop: @unchecked Sendable {
         while threadID.load(ordering: .acquiring) == 0 { usleep(100) }
     }
 
-    /// Stops the loop after the tasks already queued, and waits for its thread to end. Handlers
-    /// still registered are dropped (their owners closed them before, on the loop).
+    /// Stops the loop after the tasks already queued, and waits for its thread to end. TCP
+    /// connections still registered are closed (their handlers told), other handlers dropped.
     public func stop() {
         guard !inEventLoop else { preconditionFailure("an event loop cannot stop itself from its own thread") }
         stopped.store(true, ordering: .releasing)
@@ -69,9 +71,15 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Runs `task` on the loop's thread, soon; safe from any thread. From the loop itself it still
     /// runs later, never re-entrantly.
+    ///
+    /// Only the task that finds the queue empty wakes the loop (one eventfd write per burst, not
+    /// per task), and the loop's own tasks need no wake: it looks at the queue before it waits.
     public func execute(_ task: @escaping @Sendable () -> Void) {
-        tasks.withLock { $0.append(task) }
-        wake()
+        let first = tasks.withLock { queue in
+            queue.append(task)
+            return queue.count == 1
+        }
+        if first && !inEventLoop { wake() }
     }
 
     private func wake() {
@@ -131,6 +139,11 @@ public final class EventLoop: @unchecked Sendable {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         defer {
             events.deallocate()
+            // Connections still open are closed, so their handlers see the end (a protocol
+            // session cleans up, an MQTT device's will goes out) and no client is left connected
+            // to a socket nobody serves. Dropping them would not even close the descriptor: a
+            // stream and its handler hold each other until the stream closes.
+            for case let connection as TCPConnection in Array(handlers.values) { connection.close(immediately: true) }
             handlers.removeAll()
             finished.store(true, ordering: .releasing)
         }
@@ -139,6 +152,8 @@ public final class EventLoop: @unchecked Sendable {
             if let deadline = timers.nextDeadline() {
                 timeout = Int32(clamping: max(0, (deadline - EventLoop.now() + 999_999) / 1_000_000))
             }
+            // Tasks queued by the loop itself (or while it ran tasks) did not wake it.
+            if tasks.withLock({ !$0.isEmpty }) { timeout = 0 }
             let count = epoll_wait(epoll, events, Int32(capacity), timeout)
             if count > 0 {
                 for index in 0..<Int(count) {
@@ -152,11 +167,10 @@ public final class EventLoop: @unchecked Sendable {
                 }
             }
             for timer in timers.popDue(now: EventLoop.now()) { timer.action() }
-            let queued = tasks.withLock { queued in
-                defer { queued.removeAll(keepingCapacity: true) }
-                return queued
-            }
-            for task in queued { task() }
+            // Swapped with the spare array, so neither side reallocates per iteration.
+            tasks.withLock { swap(&$0, &running) }
+            for task in running { task() }
+            running.removeAll(keepingCapacity: true)
         }
     }
 }

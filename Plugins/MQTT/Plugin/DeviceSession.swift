@@ -127,8 +127,8 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
             properties.assignedClientIdentifier = assignedID
         }
         connection.send(.connAck(.init(reasonCode: .success, properties: properties)))
-        connection.established(keepAliveSeconds: keepAlive)
         publishConnectionEvent(connected: true)
+        connection.established(keepAliveSeconds: keepAlive)
     }
 
     private func refuseConnect(_ reason: MQTTReasonCode) {
@@ -154,8 +154,11 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
                 if awaitingRelease.contains(id) { return connection.send(.pubRec(.init(packetID: id))) }
                 if publishing.contains(id) { return }
             }
-            guard inFlight < Int(context.configuration.receiveMaximum) else { return connection.disconnect(.receiveMaximumExceeded) }
+            let maximum = Int(context.configuration.receiveMaximum)
+            guard inFlight < maximum else { return connection.disconnect(.receiveMaximumExceeded) }
             inFlight += 1
+            // MQTT 3.1.1 has no Receive Maximum to announce: its clients are held back instead.
+            if inFlight == maximum && connection.version == .v3_1_1 { connection.hold() }
             acknowledgements.expect(id)
             if publish.qos == .exactlyOnce { publishing.insert(id) }
         }
@@ -234,6 +237,7 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
         if publish.qos == .exactlyOnce && reason == .success { awaitingRelease.insert(id) }
         let packet: MQTTPacket = publish.qos == .exactlyOnce ? .pubRec(response) : .pubAck(response)
         for ready in acknowledgements.complete(id, with: packet) { connection.send(ready) }
+        connection.resume()
     }
 
     // MARK: SUBSCRIBE (commands)
@@ -294,12 +298,10 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
         guard !connection.isClosing else { return .notFound }
         let metrics = context.metrics
         loop.execute { [self] in
-            var bytes: [UInt8] = []
-            command.payload.withUnsafeBytes { payload in
-                connection.encoder.encodePublish(topic: topic, payload: payload, qos: .atMostOnce, packetID: nil, into: &bytes)
+            let sent = command.payload.withUnsafeBytes { payload in
+                connection.sendPublish(topic: topic, payload: payload, qos: .atMostOnce, packetID: nil)
             }
-            connection.send(encoded: bytes)
-            metrics.commandsDelivered.add()
+            if sent { metrics.commandsDelivered.add() }
         }
         return .ok
     }

@@ -29,6 +29,16 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
     private var clientReceiveMaximum = 100
     private var nextPacketID: UInt16 = 1
     private var backlog: [Queued] = []
+    /// Events encoded on the bus's threads, waiting for the loop, which takes them in batches (one
+    /// hand-off per burst, not per event). Bounded by `integration_queue`: past it the bus drops
+    /// (and counts) what this subscriber cannot take.
+    private let inbox = Mutex<[Queued]>([])
+    /// The batch being delivered, swapped out of `inbox`. Loop thread only.
+    private var taken: [Queued] = []
+    /// QoS 2 commands being authorized and sent, and those answered with PUBREC that wait for
+    /// PUBREL: a resent PUBLISH with one of these identifiers is not sent again.
+    private var commandsInFlight: Set<UInt16> = []
+    private var awaitingRelease: Set<UInt16> = []
 
     init(context: MQTTContext, connection: MQTTConnection) {
         self.context = context
@@ -51,6 +61,9 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         case .publish(let publish) where connected: handleCommand(publish)
         case .pubAck(let ack) where connected:
             if unacknowledged.remove(ack.packetID) != nil { drainBacklog() }
+        case .pubRel(let release) where connected:
+            let found = awaitingRelease.remove(release.packetID) != nil
+            connection.send(.pubComp(.init(packetID: release.packetID, reasonCode: found ? .success : .packetIdentifierNotFound)))
         case .pingReq: connection.send(.pingResp)
         case .disconnect: connection.closeNow()
         default: connection.disconnect(.protocolError)
@@ -106,7 +119,6 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
             properties.wildcardSubscriptionAvailable = false
             properties.sharedSubscriptionAvailable = true
             properties.subscriptionIdentifiersAvailable = false
-            properties.maximumQoS = .atLeastOnce
         }
         connection.send(.connAck(.init(reasonCode: .success, properties: properties)))
         connection.established(keepAliveSeconds: keepAlive)
@@ -155,19 +167,39 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         if let existing = subscriptions.removeValue(forKey: filter) { host.unsubscribe(existing) }
         let topic = target.deliveryTopic
         let version = connection.version
+        let capacity = Int(context.configuration.integrationQueue)
         let session = UncheckedBox(self)
         guard let id = host.subscribe(application: target.application, group: target.group ?? "",
                                       capacity: context.configuration.integrationQueue, handler: { event in
             let (payload, properties) = IntegrationEventEncoding.encode(event, binary: binary && version == .v5, version: version)
-            session.value.loop.execute { session.value.deliver(Queued(topic: topic, payload: payload, properties: properties, qos: qos)) }
+            let item = Queued(topic: topic, payload: payload, properties: properties, qos: qos)
+            let first = session.value.inbox.withLock { inbox -> Bool? in
+                guard inbox.count < capacity else { return nil }
+                inbox.append(item)
+                return inbox.count == 1
+            }
+            guard let first else { return .busy }
+            if first { session.value.loop.execute { session.value.deliverInbox() } }
             return .ok
         }) else { return false }
         subscriptions[filter] = id
         return true
     }
 
+    private func deliverInbox() {
+        inbox.withLock { swap(&$0, &taken) }
+        for item in taken { deliver(item) }
+        taken.removeAll(keepingCapacity: taken.capacity <= 4096)
+    }
+
     private func deliver(_ item: Queued) {
         guard !connection.isClosing else { return }
+        // QoS 0 events wait in the socket's buffer; past `integration_buffer_bytes` a consumer too
+        // slow to read them loses events (counted) instead of growing the buffer without bound.
+        if item.qos == .atMostOnce && connection.pendingBytes >= context.configuration.integrationBufferBytes {
+            context.metrics.eventsDropped.add()
+            return
+        }
         if item.qos == .atLeastOnce && unacknowledged.count >= clientReceiveMaximum {
             guard backlog.count < Int(context.configuration.integrationQueue) else {
                 context.metrics.eventsDropped.add()
@@ -194,17 +226,25 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
             packetID = nextPacketID
             unacknowledged.insert(nextPacketID)
         }
-        var bytes: [UInt8] = []
-        item.payload.withUnsafeBytes { payload in
-            connection.encoder.encodePublish(topic: item.topic, payload: payload, qos: item.qos, packetID: packetID,
-                                             properties: item.properties, into: &bytes)
+        let sent = item.payload.withUnsafeBytes { payload in
+            connection.sendPublish(topic: item.topic, payload: payload, qos: item.qos, packetID: packetID, properties: item.properties)
         }
-        connection.send(encoded: bytes)
+        guard sent else {
+            // Larger than the client's Maximum Packet Size: dropped, as if delivered.
+            if let packetID { unacknowledged.remove(packetID) }
+            context.metrics.eventsDropped.add()
+            return
+        }
     }
 
     // MARK: PUBLISH (commands)
 
     private func handleCommand(_ publish: MQTTPacket.Publish) {
+        if publish.qos == .exactlyOnce, let id = publish.packetID {
+            // A resent QoS 2 command is answered again, never sent twice.
+            if awaitingRelease.contains(id) { return connection.send(.pubRec(.init(packetID: id))) }
+            guard commandsInFlight.insert(id).inserted else { return }
+        }
         let segments = publish.topic.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard segments.count == 4, segments[0].lowercased() == "command", !segments[1].isEmpty, !segments[2].isEmpty,
               !segments[3].isEmpty else {
@@ -225,10 +265,16 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         }
     }
 
+    /// PUBACK (QoS 1) or PUBREC (QoS 2) with the outcome; 3.1.1, without negative
+    /// acknowledgements, closes the connection on a failure.
     private func answer(_ publish: MQTTPacket.Publish, _ reason: MQTTReasonCode) {
         guard let id = publish.packetID else { return }
         if reason.isFailure && connection.version == .v3_1_1 { return connection.disconnect(reason) }
-        connection.send(.pubAck(.init(packetID: id, reasonCode: reason)))
+        let response = MQTTPacket.PublishResponse(packetID: id, reasonCode: reason)
+        guard publish.qos == .exactlyOnce else { return connection.send(.pubAck(response)) }
+        commandsInFlight.remove(id)
+        if !reason.isFailure { awaitingRelease.insert(id) }
+        connection.send(.pubRec(response))
     }
 }
 

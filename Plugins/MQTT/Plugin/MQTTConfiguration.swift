@@ -17,6 +17,7 @@ import TributarySDK
 /// | `connect_timeout_ms` | integer | 10000 | time to send CONNECT after connecting |
 /// | `max_connections` | integer | 100000 | per listener |
 /// | `integration_queue` | integer | 1024 | events held per integration subscription before dropping |
+/// | `integration_buffer_bytes` | integer | 1048576 | QoS 0 events waiting to be written to one integration client, in bytes, before dropping |
 /// | `event_loops` | integer | 0 (one per core) | |
 struct MQTTConfiguration: Sendable {
     enum Dialect: String, Sendable {
@@ -36,6 +37,7 @@ struct MQTTConfiguration: Sendable {
     var connectTimeoutMilliseconds: Int64
     var maxConnections: Int
     var integrationQueue: UInt32
+    var integrationBufferBytes: Int
     var eventLoops: Int
 
     init(_ config: PluginConfig) throws(PluginError) {
@@ -58,6 +60,7 @@ struct MQTTConfiguration: Sendable {
         connectTimeoutMilliseconds = try config.integer("connect_timeout_ms", default: 10_000, range: 100...600_000)
         maxConnections = Int(try config.integer("max_connections", default: 100_000, range: 1...10_000_000))
         integrationQueue = UInt32(try config.integer("integration_queue", default: 1024, range: 1...1_000_000))
+        integrationBufferBytes = Int(try config.integer("integration_buffer_bytes", default: 1 << 20, range: (64 << 10)...(1 << 30)))
         eventLoops = Int(try config.integer("event_loops", default: 0, range: 0...256))
         try config.finish()
     }

@@ -20,12 +20,23 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     private(set) var version: MQTTProtocolVersion = .v3_1_1
     private var decoder: MQTTDecoder
     private var connected = false
+    /// CONNECT was handed to the session, which has not accepted it yet.
+    private var authenticating = false
+    /// The session asked for no more packets for now (`hold`).
+    private var held = false
+    private var decoding = false
+    /// The largest packet the client accepts (its MQTT 5.0 Maximum Packet Size).
+    private var peerMaximumPacketSize = Int.max
     private var closing = false
     private var graceful = false
     private var keepAliveNanoseconds: Int64 = 0
     private var lastPacket: Int64 = 0
     private var timer: UInt64?
+    /// Packets queued in this loop pass, written by `flush`.
     private var output: [UInt8] = []
+    /// Where one packet is encoded before it joins `output`.
+    private var scratch: [UInt8] = []
+    private var flushScheduled = false
     /// Retains the session for as long as the connection lives.
     var owner: AnyObject?
 
@@ -44,15 +55,46 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     func streamReceived(_ stream: any ByteStream, _ bytes: UnsafeRawBufferPointer) {
         decoder.append(bytes)
         lastPacket = MQTTConnection.now()
+        decodeBuffered()
+    }
+
+    /// Hands the session every complete packet. After CONNECT it stops (and stops reading) until
+    /// the session accepts the connection: a client may send packets right behind CONNECT
+    /// [MQTT-3.1.4], and they wait in the decoder until authentication has answered. `hold`
+    /// stops it the same way.
+    private func decodeBuffered() {
+        guard !decoding else { return }
+        decoding = true
+        defer { decoding = false }
         do {
-            while !closing, let packet = try decoder.next() {
-                if case .connect(let connect) = packet { version = connect.protocolVersion }
+            while !closing, !authenticating, !held, let packet = try decoder.next() {
+                if case .connect(let connect) = packet {
+                    version = connect.protocolVersion
+                    peerMaximumPacketSize = connect.properties.maximumPacketSize.map { Int($0) } ?? Int.max
+                    authenticating = true
+                    stream.pauseReading()
+                }
                 if case .disconnect = packet { graceful = true }
                 logic?.received(packet, on: self)
             }
         } catch {
             violated(error)
         }
+    }
+
+    /// Stops handing packets to the session, and reading, until `resume` (flow control for
+    /// clients that have no Receive Maximum: TCP pushes back instead).
+    func hold() {
+        guard !held, !closing else { return }
+        held = true
+        stream.pauseReading()
+    }
+
+    func resume() {
+        guard held, !closing else { return }
+        held = false
+        if !authenticating { stream.resumeReading() }
+        decodeBuffered()
     }
 
     func streamClosed(_ stream: any ByteStream) {
@@ -64,14 +106,19 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         owner = nil
     }
 
-    /// The session accepted CONNECT: arm the keep-alive watchdog.
+    /// The session accepted CONNECT (and sent CONNACK): arm the keep-alive watchdog, then handle
+    /// what the client sent behind CONNECT.
     func established(keepAliveSeconds: UInt16) {
         connected = true
         if let timer { loop.cancelTimer(timer) }
         timer = nil
-        guard keepAliveSeconds > 0 else { return }
-        keepAliveNanoseconds = Int64(keepAliveSeconds) * 1_500_000_000
-        armKeepAlive(afterNanoseconds: keepAliveNanoseconds)
+        if keepAliveSeconds > 0 {
+            keepAliveNanoseconds = Int64(keepAliveSeconds) * 1_500_000_000
+            armKeepAlive(afterNanoseconds: keepAliveNanoseconds)
+        }
+        authenticating = false
+        if !held { stream.resumeReading() }
+        decodeBuffered()
     }
 
     private func armKeepAlive(afterNanoseconds: Int64) {
@@ -87,17 +134,56 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         }
     }
 
+    /// Queues a packet. What a loop pass sends goes out in one write at its end (a burst of
+    /// PUBACKs or events costs one system call, and over TLS one record, not one each).
     func send(_ packet: MQTTPacket) {
         guard !closing else { return }
-        output.removeAll(keepingCapacity: true)
-        encoder.encode(packet, into: &output)
-        stream.write(output)
+        _ = queue { encoder, scratch in encoder.encode(packet, into: &scratch) }
     }
 
-    /// Writes an already encoded packet.
-    func send(encoded bytes: [UInt8]) {
-        guard !closing else { return }
-        stream.write(bytes)
+    /// Queues a PUBLISH with a borrowed payload, unless it is larger than the client accepts
+    /// (MQTT 5.0 then asks the server to drop it as if it had been sent [MQTT-3.1.2-25]).
+    /// False when dropped.
+    @discardableResult
+    func sendPublish(topic: String, payload: UnsafeRawBufferPointer, qos: MQTTQoS, packetID: UInt16?,
+                     properties: MQTTProperties = MQTTProperties()) -> Bool {
+        guard !closing else { return false }
+        return queue { encoder, scratch in
+            encoder.encodePublish(topic: topic, payload: payload, qos: qos, packetID: packetID, properties: properties, into: &scratch)
+        }
+    }
+
+    /// Encodes one packet into `scratch` and appends it to `output` (if the client accepts its
+    /// size). The encoder reserves exactly what each packet needs, which for a buffer that
+    /// gathers many packets would copy it whole on every one; `output` grows geometrically.
+    private func queue(_ encode: (MQTTEncoder, inout [UInt8]) -> Void) -> Bool {
+        scratch.removeAll(keepingCapacity: true)
+        encode(encoder, &scratch)
+        guard scratch.count <= peerMaximumPacketSize else { return false }
+        output.append(contentsOf: scratch)
+        if scratch.capacity > 64 * 1024 { scratch = [] }
+        scheduleFlush()
+        return true
+    }
+
+    /// Bytes queued or written and not yet taken by the kernel: what a producer checks before
+    /// adding more.
+    var pendingBytes: Int { output.count + stream.pendingWriteBytes }
+
+    private func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        loop.execute { [self] in
+            flushScheduled = false
+            flush()
+        }
+    }
+
+    private func flush() {
+        guard !output.isEmpty else { return }
+        stream.write(output)
+        // A burst may have grown the buffer: keep a modest one, not the peak.
+        output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
     }
 
     /// Ends the connection with a server DISCONNECT (v5) carrying `reason`; v3.1.1 just closes.
@@ -106,15 +192,15 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         if connected && version == .v5 {
             send(.disconnect(.init(reasonCode: reason)))
         }
+        flush()
         closing = true
         stream.close()
     }
 
     private func violated(_ error: MQTTDecodeError) {
         if !connected, let (packet, replyVersion) = decoder.reply(to: error) {
-            output.removeAll(keepingCapacity: true)
             MQTTEncoder(version: replyVersion).encode(packet, into: &output)
-            stream.write(output)
+            flush()
             closing = true
             stream.close()
             return
@@ -122,7 +208,9 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         disconnect(error.reasonCode)
     }
 
+    /// Closes at once, after what was queued (a refusing CONNACK).
     func closeNow() {
+        flush()
         closing = true
         stream.close(immediately: true)
     }

@@ -3,6 +3,10 @@
 enum PublishTopic {
     /// `asDevice` is nil when the device publishes for itself. Nil overall for an invalid topic.
     static func parse(_ topic: String, dialect: MQTTConfiguration.Dialect) -> (channel: String, asDevice: String?)? {
+        // The common case, a device publishing on a channel, without splitting.
+        if dialect != .plainTopicDevicePrefix && !topic.utf8.contains(UInt8(ascii: "/")) {
+            return topic.isEmpty ? nil : (topic, nil)
+        }
         let segments = topic.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         switch dialect {
         case .drogue:

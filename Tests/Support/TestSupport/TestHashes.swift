@@ -13,6 +13,12 @@ public enum TestHashes {
         hash(password, prefix: "$6$", count: 0)
     }
 
+    /// Lowercase hex SHA-256 of `text` (sha256sum), as the registry's `sha256:` API-key hashes.
+    public static func sha256Hex(_ text: String) -> String {
+        let output = try? Fixtures.run("/bin/sh", ["-c", "printf %s \"$1\" | sha256sum", "sh", text])
+        return String(output?.output.prefix(64) ?? "")
+    }
+
     private static func hash(_ password: String, prefix: String, count: UInt) -> String {
         var setting = [CChar](repeating: 0, count: Int(CRYPT_GENSALT_OUTPUT_SIZE))
         guard crypt_gensalt_rn(prefix, count, nil, 0, &setting, Int32(setting.count)) != nil else {

@@ -1,0 +1,75 @@
+import Foundation
+
+/// The real `tributary` as an adapter's end-to-end tests start it: the registry below, the
+/// adapter's drop-in and a recording sink, with certificates from `TestPKI`.
+///
+/// The registry: application `app` (owner `owner`; `reader` a reader, `manager` a manager; the
+/// devices CA as trust anchor) and the disabled `off-app`; devices `device-1`, `device-2`
+/// (password `secret`), `user-device` (user `u` / `upass`), the certificate device
+/// `CN=cert-device,O=Example`, the gateway `gw` (`gwpass`), `sensor` (whose gatewaySelector names
+/// `gw`), `lonely` (no gateway), `disabled` (disabled, `secret`) and `d` of `off-app`; users
+/// `owner`, `reader`, `manager` and `stranger`, each with the API key `<name>-key`.
+public final class AdapterTestHost {
+    public let directory: String
+    public let pki: TestPKI
+    /// The devices CA, `app`'s trust anchor, which also signed `server`.
+    public let ca: TestPKI.Issued
+    /// A client certificate for `CN=cert-device,O=Example`, signed by `ca`.
+    public let deviceCertificate: TestPKI.Issued
+    /// The server certificate for `localhost` and 127.0.0.1.
+    public let server: TestPKI.Issued
+    public let process: HostProcess
+
+    public var eventsPath: String { directory + "/events.jsonl" }
+    /// What the recording sink took so far, one JSON object per event.
+    public var events: [[String: Any]] { Fixtures.jsonLines(eventsPath) }
+
+    /// - Parameters:
+    ///   - label: names the temporary directory and the adapter's drop-in.
+    ///   - sink: extra drop-in text for the recording sink (an outcome, a delay, a filter).
+    ///   - adapter: the adapter's drop-in, given the server certificate.
+    public init(label: String, sink: String = "", adapter: (TestPKI.Issued) -> String) throws {
+        directory = Fixtures.temporaryDirectory(label)
+        pki = try TestPKI()
+        ca = try pki.authority("devices-ca", subject: "/O=Example/CN=Devices CA")
+        deviceCertificate = try pki.client("device-cert", subject: "/O=Example/CN=cert-device", issuer: ca)
+        server = try pki.server("server", issuer: ca)
+        try AdapterTestHost.registry(anchor: ca).write(toFile: directory + "/registry.json", atomically: true, encoding: .utf8)
+        try writeDropIns(directory, [
+            "10-registry.conf": "plugin = \"registry-file\"\npath = \"\(directory)/registry.json\"\n",
+            "20-\(label).conf": adapter(server),
+            "30-sink.conf": "plugin = \"\(try Fixtures.fixture("recording_sink"))\"\npath = \"\(directory)/events.jsonl\"\n\(sink)",
+        ])
+        process = try HostProcess(directory: directory, adminPort: HostProcess.freePort(), extraArguments: ["--plugin-path", Fixtures.products])
+        try process.waitUntilReady()
+    }
+
+    deinit { _ = process.terminate() }
+
+    private static func registry(anchor: TestPKI.Issued) -> String {
+        let users = ["owner", "reader", "manager", "stranger"].map { user in
+            "{\"metadata\": {\"name\": \"\(user)\"}, \"spec\": {\"apiKeys\": [{\"hash\": \"sha256:\(TestHashes.sha256Hex("\(user)-key"))\"}]}}"
+        }
+        return """
+            {"applications": [
+              {"metadata": {"name": "app", "owner": "owner", "members": {"reader": {"role": "reader"}, "manager": {"role": "manager"}}},
+               "spec": {"trustAnchors": {"anchors": [{"certificate": "\(Data(anchor.pem.utf8).base64EncodedString())"}]}}},
+              {"metadata": {"name": "off-app"}, "spec": {"core": {"disabled": true}}}
+            ],
+            "devices": [
+              {"metadata": {"name": "device-1", "application": "app"}, "spec": {"authentication": {"credentials": [{"pass": "secret"}]}}},
+              {"metadata": {"name": "device-2", "application": "app"}, "spec": {"authentication": {"credentials": [{"pass": "secret"}]}}},
+              {"metadata": {"name": "user-device", "application": "app"},
+               "spec": {"authentication": {"credentials": [{"user": {"username": "u", "password": "upass"}}]}}},
+              {"metadata": {"name": "gw", "application": "app"}, "spec": {"authentication": {"credentials": [{"pass": "gwpass"}]}}},
+              {"metadata": {"name": "sensor", "application": "app"}, "spec": {"gatewaySelector": {"matchNames": ["gw"]}}},
+              {"metadata": {"name": "lonely", "application": "app"}, "spec": {}},
+              {"metadata": {"name": "disabled", "application": "app"},
+               "spec": {"core": {"disabled": true}, "authentication": {"credentials": [{"pass": "secret"}]}}},
+              {"metadata": {"name": "d", "application": "off-app"}, "spec": {"authentication": {"credentials": [{"pass": "secret"}]}}},
+              {"metadata": {"name": "CN=cert-device,O=Example", "application": "app"}, "spec": {}}
+            ],
+            "users": [\(users.joined(separator: ",\n"))]}
+            """
+    }
+}
