@@ -8,7 +8,7 @@ import TributarySDK
 final class MQTTAdapter: AdapterInstance, @unchecked Sendable {
     private let context: MQTTContext
     private var group: EventLoopGroup?
-    private var listeners: [TCPListener] = []
+    private var listeners: [StreamListener] = []
 
     init(host: PluginHost, config: PluginConfig) throws(PluginError) {
         let configuration = try MQTTConfiguration(config)
@@ -32,14 +32,8 @@ final class MQTTAdapter: AdapterInstance, @unchecked Sendable {
             }
             for (address, tls, devices) in endpoints {
                 let context = context
-                let listener = try TCPListener(address: address, group: group, maxConnections: configuration.maxConnections) { tcp in
-                    let stream: any ByteStream
-                    if let tls {
-                        guard let secured = try? TLSStream(transport: tcp, context: tls) else { return tcp.close(immediately: true) }
-                        stream = secured
-                    } else {
-                        stream = tcp
-                    }
+                let listener = try StreamListener(address: address, group: group, tls: tls,
+                                                  maxConnections: configuration.maxConnections) { stream in
                     let connection = MQTTConnection(stream: stream, maxPacketSize: configuration.maxPacketSize,
                                                     connectTimeoutMilliseconds: configuration.connectTimeoutMilliseconds)
                     if devices {
