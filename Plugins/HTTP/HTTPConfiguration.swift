@@ -31,13 +31,7 @@ struct HTTPConfiguration: Sendable {
     init(_ config: PluginConfig) throws(PluginError) {
         deviceAddress = try config.string("device_address", default: "0.0.0.0:8080")
         applicationAddress = try config.string("application_address", default: "0.0.0.0:8081")
-        let certificate = try config.string("tls_certificate")
-        let key = try config.string("tls_key")
-        switch (certificate, key) {
-        case let (certificate?, key?): tls = TLSServerConfiguration(certificateFile: certificate, privateKeyFile: key)
-        case (nil, nil): tls = nil
-        default: throw PluginError("\(config.file): 'tls_certificate' and 'tls_key' go together")
-        }
+        tls = try TLSServerConfiguration.fromKeys(of: config)
         deviceTLSAddress = try config.string("device_tls_address", default: "0.0.0.0:8443")
         applicationTLSAddress = try config.string("application_tls_address", default: "0.0.0.0:8444")
         eventLoops = Int(try config.integer("event_loops", default: 0, range: 0...256))

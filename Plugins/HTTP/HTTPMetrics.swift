@@ -18,7 +18,3 @@ struct HTTPMetrics: Sendable {
         websocketConsumers = host.registerMetric(.gauge, name: "http_websocket_consumers", help: "Open WebSocket consumers.")
     }
 }
-
-extension Optional where Wrapped == Metric {
-    func add(_ delta: Int64 = 1) { self?.add(delta) }
-}

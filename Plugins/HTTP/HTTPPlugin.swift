@@ -8,8 +8,7 @@ final class HTTPAdapter: AdapterInstance, @unchecked Sendable {
     private let host: PluginHost
     private let configuration: HTTPConfiguration
     private let metrics: HTTPMetrics
-    private var group: EventLoopGroup?
-    private var servers: [HTTPServer] = []
+    private let endpoints = ServerEndpoints()
 
     init(host: PluginHost, config: PluginConfig) throws(PluginError) {
         self.host = host
@@ -22,48 +21,31 @@ final class HTTPAdapter: AdapterInstance, @unchecked Sendable {
     }
 
     func start() throws(PluginError) {
-        do {
-            let group = try EventLoopGroup(name: "http", count: configuration.eventLoops)
-            self.group = group
-            let devices = DeviceAPI(host: host, configuration: configuration, metrics: metrics)
-            let applications = ApplicationAPI(host: host, configuration: configuration, metrics: metrics)
-            var listeners: [(String, TLSContext?, any HTTPRequestHandler)] = [
-                (configuration.deviceAddress, nil, devices), (configuration.applicationAddress, nil, applications),
-            ]
-            if let tls = configuration.tls {
-                var deviceTLS = tls
-                deviceTLS.requestClientCertificate = true
-                listeners.append((configuration.deviceTLSAddress, try TLSContext(server: deviceTLS), devices))
-                listeners.append((configuration.applicationTLSAddress, try TLSContext(server: tls), applications))
-            }
-            for (address, tls, handler) in listeners {
-                let server = try HTTPServer(address: address, group: group, tls: tls, configuration: configuration.server, handler: handler)
-                servers.append(server)
-                server.start()
-                host.log(.info, "listening on \(address)\(tls == nil ? "" : " (TLS)")")
-            }
-        } catch let error as IOError {
-            stop()
-            throw PluginError("cannot listen: \(error)", status: .unavailable)
-        } catch {
-            stop()
-            throw PluginError("cannot start: \(error)", status: .internalError)
+        let server = configuration.server
+        let devices = DeviceAPI(host: host, configuration: configuration, metrics: metrics)
+        let applications = ApplicationAPI(host: host, configuration: configuration, metrics: metrics)
+        let serveDevices: @Sendable (any ByteStream) -> Void = { HTTPServer.serve($0, handler: devices, configuration: server) }
+        let serveApplications: @Sendable (any ByteStream) -> Void = { HTTPServer.serve($0, handler: applications, configuration: server) }
+        var list = [
+            ServerEndpoints.Endpoint(address: configuration.deviceAddress, label: "device API", onStream: serveDevices),
+            ServerEndpoints.Endpoint(address: configuration.applicationAddress, label: "application API", onStream: serveApplications),
+        ]
+        if let tls = configuration.tls {
+            var deviceTLS = tls
+            deviceTLS.requestClientCertificate = true
+            list.append(.init(address: configuration.deviceTLSAddress, tls: deviceTLS, label: "device API", onStream: serveDevices))
+            list.append(.init(address: configuration.applicationTLSAddress, tls: tls, label: "application API", onStream: serveApplications))
+        }
+        try endpoints.start(name: "http", eventLoops: configuration.eventLoops, maxConnections: server.maxConnections, list) {
+            host.log(.info, $0)
         }
     }
 
     /// Stops accepting; requests in progress finish as their completions arrive (the host fails
     /// what is still pending at the deadline).
-    func drain(deadlineUnixMilliseconds: Int64) {
-        for server in servers { server.stop() }
-        servers.removeAll()
-    }
+    func drain(deadlineUnixMilliseconds: Int64) { endpoints.stopAccepting() }
 
-    func stop() {
-        for server in servers { server.stop() }
-        servers.removeAll()
-        group?.stop()
-        group = nil
-    }
+    func stop() { endpoints.stop() }
 }
 
 @c(trib_plugin_entry)

@@ -28,8 +28,3 @@ struct WebhookMetrics: Sendable {
                                                      help: "The longest acceptance-to-2xx time of the last second's deliveries.")
     }
 }
-
-extension Optional where Wrapped == Metric {
-    func add(_ delta: Int64 = 1) { self?.add(delta) }
-    func set(_ value: Int64) { self?.set(value) }
-}

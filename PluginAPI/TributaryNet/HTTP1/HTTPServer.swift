@@ -8,8 +8,13 @@ public final class HTTPServer: Sendable {
     public init(address: String, group: EventLoopGroup, tls: TLSContext? = nil, configuration: HTTPServerConfiguration,
                 handler: any HTTPRequestHandler) throws(IOError) {
         listener = try StreamListener(address: address, group: group, tls: tls, maxConnections: configuration.maxConnections) { stream in
-            _ = HTTPServerConnection(stream: stream, handler: handler, configuration: configuration)
+            HTTPServer.serve(stream, handler: handler, configuration: configuration)
         }
+    }
+
+    /// Serves HTTP/1.1 on an accepted stream (for adapters whose listeners are `ServerEndpoints`).
+    public static func serve(_ stream: any ByteStream, handler: any HTTPRequestHandler, configuration: HTTPServerConfiguration) {
+        _ = HTTPServerConnection(stream: stream, handler: handler, configuration: configuration)
     }
 
     public func start() { listener.start() }

@@ -62,3 +62,10 @@ public struct Metric: Sendable {
     public func add(_ delta: Int64 = 1) { host.api.pointee.metric_add(host.instance, id, delta) }
     public func set(_ value: Int64) { host.api.pointee.metric_set(host.instance, id, value) }
 }
+
+/// A metric the host may have refused to register (`registerMetric` returns nil) is simply not
+/// counted; these let plugins keep one call site either way.
+extension Optional where Wrapped == Metric {
+    public func add(_ delta: Int64 = 1) { self?.add(delta) }
+    public func set(_ value: Int64) { self?.set(value) }
+}

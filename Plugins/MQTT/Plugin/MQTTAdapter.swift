@@ -7,8 +7,7 @@ import TributarySDK
 /// event loops.
 final class MQTTAdapter: AdapterInstance, @unchecked Sendable {
     private let context: MQTTContext
-    private var group: EventLoopGroup?
-    private var listeners: [StreamListener] = []
+    private let endpoints = ServerEndpoints()
 
     init(host: PluginHost, config: PluginConfig) throws(PluginError) {
         let configuration = try MQTTConfiguration(config)
@@ -19,54 +18,33 @@ final class MQTTAdapter: AdapterInstance, @unchecked Sendable {
     }
 
     func start() throws(PluginError) {
+        let context = context
         let configuration = context.configuration
-        do {
-            let group = try EventLoopGroup(name: "mqtt", count: configuration.eventLoops)
-            self.group = group
-            var endpoints: [(String, TLSContext?, Bool)] = [(configuration.deviceAddress, nil, true), (configuration.integrationAddress, nil, false)]
-            if let tls = configuration.tls {
-                var deviceTLS = tls
-                deviceTLS.requestClientCertificate = true
-                endpoints.append((configuration.deviceTLSAddress, try TLSContext(server: deviceTLS), true))
-                endpoints.append((configuration.integrationTLSAddress, try TLSContext(server: tls), false))
-            }
-            for (address, tls, devices) in endpoints {
-                let context = context
-                let listener = try StreamListener(address: address, group: group, tls: tls,
-                                                  maxConnections: configuration.maxConnections) { stream in
-                    let connection = MQTTConnection(stream: stream, maxPacketSize: configuration.maxPacketSize,
-                                                    connectTimeoutMilliseconds: configuration.connectTimeoutMilliseconds)
-                    if devices {
-                        _ = DeviceSession(context: context, connection: connection)
-                    } else {
-                        _ = IntegrationSession(context: context, connection: connection)
-                    }
-                }
-                listeners.append(listener)
-                listener.start()
-                context.host.log(.info, "\(devices ? "devices" : "integration") on \(address)\(tls == nil ? "" : " (TLS)")")
-            }
-        } catch let error as IOError {
-            stop()
-            throw PluginError("cannot listen: \(error)", status: .unavailable)
-        } catch {
-            stop()
-            throw PluginError("cannot start: \(error)", status: .internalError)
+        let connect: @Sendable (any ByteStream) -> MQTTConnection = { stream in
+            MQTTConnection(stream: stream, maxPacketSize: configuration.maxPacketSize,
+                           connectTimeoutMilliseconds: configuration.connectTimeoutMilliseconds)
+        }
+        let serveDevices: @Sendable (any ByteStream) -> Void = { _ = DeviceSession(context: context, connection: connect($0)) }
+        let serveIntegration: @Sendable (any ByteStream) -> Void = { _ = IntegrationSession(context: context, connection: connect($0)) }
+        var list = [
+            ServerEndpoints.Endpoint(address: configuration.deviceAddress, label: "devices", onStream: serveDevices),
+            ServerEndpoints.Endpoint(address: configuration.integrationAddress, label: "integration", onStream: serveIntegration),
+        ]
+        if let tls = configuration.tls {
+            var deviceTLS = tls
+            deviceTLS.requestClientCertificate = true
+            list.append(.init(address: configuration.deviceTLSAddress, tls: deviceTLS, label: "devices", onStream: serveDevices))
+            list.append(.init(address: configuration.integrationTLSAddress, tls: tls, label: "integration", onStream: serveIntegration))
+        }
+        try endpoints.start(name: "mqtt", eventLoops: configuration.eventLoops, maxConnections: configuration.maxConnections, list) {
+            context.host.log(.info, $0)
         }
     }
 
     /// Stops accepting; connected clients stay until stop (their publishes complete or fail).
-    func drain(deadlineUnixMilliseconds: Int64) {
-        for listener in listeners { listener.stop() }
-        listeners.removeAll()
-    }
+    func drain(deadlineUnixMilliseconds: Int64) { endpoints.stopAccepting() }
 
-    func stop() {
-        for listener in listeners { listener.stop() }
-        listeners.removeAll()
-        group?.stop()
-        group = nil
-    }
+    func stop() { endpoints.stop() }
 }
 
 @c(trib_plugin_entry)

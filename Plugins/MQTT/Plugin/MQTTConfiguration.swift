@@ -43,11 +43,7 @@ struct MQTTConfiguration: Sendable {
     init(_ config: PluginConfig) throws(PluginError) {
         deviceAddress = try config.string("device_address", default: "0.0.0.0:1883")
         integrationAddress = try config.string("integration_address", default: "0.0.0.0:1884")
-        switch (try config.string("tls_certificate"), try config.string("tls_key")) {
-        case let (certificate?, key?): tls = TLSServerConfiguration(certificateFile: certificate, privateKeyFile: key)
-        case (nil, nil): tls = nil
-        default: throw PluginError("\(config.file): 'tls_certificate' and 'tls_key' go together")
-        }
+        tls = try TLSServerConfiguration.fromKeys(of: config)
         deviceTLSAddress = try config.string("device_tls_address", default: "0.0.0.0:8883")
         integrationTLSAddress = try config.string("integration_tls_address", default: "0.0.0.0:8884")
         let dialectName = try config.string("dialect", default: Dialect.drogue.rawValue)

@@ -28,7 +28,3 @@ struct MQTTMetrics: Sendable {
         eventsDropped = host.registerMetric(.counter, name: "mqtt_integration_events_dropped_total", help: "Events an integration client was too far behind to get.")
     }
 }
-
-extension Optional where Wrapped == Metric {
-    func add(_ delta: Int64 = 1) { self?.add(delta) }
-}

@@ -1,0 +1,64 @@
+import TributarySDK
+
+/// The listeners of one network adapter and the event-loop group they run on, with the lifecycle
+/// every adapter needs: start binds everything (or nothing: a failure closes what was opened),
+/// `stopAccepting` is the adapter's drain, `stop` ends the loops and their connections.
+public final class ServerEndpoints: @unchecked Sendable {
+    public struct Endpoint: Sendable {
+        public var address: String
+        /// Serve TLS with this certificate; nil is plain TCP.
+        public var tls: TLSServerConfiguration?
+        /// What the endpoint is, for the log ("devices", "application API").
+        public var label: String
+        public var onStream: @Sendable (any ByteStream) -> Void
+
+        public init(address: String, tls: TLSServerConfiguration? = nil, label: String,
+                    onStream: @escaping @Sendable (any ByteStream) -> Void) {
+            self.address = address
+            self.tls = tls
+            self.label = label
+            self.onStream = onStream
+        }
+    }
+
+    private var group: EventLoopGroup?
+    private var listeners: [StreamListener] = []
+
+    public init() {}
+
+    /// Creates `eventLoops` loops (0: one per core) and starts every endpoint. A failure to listen
+    /// is `.unavailable` (another process holds the port); any other failure `.internalError`.
+    public func start(name: String, eventLoops: Int, maxConnections: Int, _ endpoints: [Endpoint],
+                      log: (String) -> Void) throws(PluginError) {
+        do {
+            let group = try EventLoopGroup(name: name, count: eventLoops)
+            self.group = group
+            for endpoint in endpoints {
+                let context = try endpoint.tls.map { configuration throws(TLSError) in try TLSContext(server: configuration) }
+                let listener = try StreamListener(address: endpoint.address, group: group, tls: context,
+                                                  maxConnections: maxConnections, onStream: endpoint.onStream)
+                listeners.append(listener)
+                listener.start()
+                log("\(endpoint.label) on \(endpoint.address)\(context == nil ? "" : " (TLS)")")
+            }
+        } catch let error as IOError {
+            stop()
+            throw PluginError("cannot listen: \(error)", status: .unavailable)
+        } catch {
+            stop()
+            throw PluginError("cannot start: \(error)", status: .internalError)
+        }
+    }
+
+    /// Stops accepting; established connections stay until `stop`.
+    public func stopAccepting() {
+        for listener in listeners { listener.stop() }
+        listeners.removeAll()
+    }
+
+    public func stop() {
+        stopAccepting()
+        group?.stop()
+        group = nil
+    }
+}
