@@ -24,7 +24,7 @@ final class EventStream: WebSocketDelegate {
 
     func webSocketOpened(_ session: WebSocketSession) {
         let id = host.subscribe(application: application, channel: channel, group: group, capacity: capacity) { event in
-            let json = CloudEventJSONEncoder.encode(CloudEvent(event))
+            let json = CloudEventJSONEncoder.encode(event)
             return session.send(text: String(decoding: json, as: UTF8.self)) ? .ok : .busy
         }
         guard let id else { return session.close(code: 1011, reason: "cannot subscribe") }

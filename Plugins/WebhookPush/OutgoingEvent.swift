@@ -55,11 +55,11 @@ final class OutgoingEvent: @unchecked Sendable {
             request = binding.encodeBinary(event)
             json = nil
         case .structured:
-            request = binding.encodeStructured(json: CloudEventJSONEncoder.encode(CloudEvent(event)))
+            request = binding.encodeStructured(json: CloudEventJSONEncoder.encode(event))
             json = nil
         case .batch:
             request = nil
-            json = CloudEventJSONEncoder.encode(CloudEvent(event))
+            json = CloudEventJSONEncoder.encode(event)
         }
         self.acceptedNanoseconds = acceptedNanoseconds
         self.delivery = delivery

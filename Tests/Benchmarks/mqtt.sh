@@ -22,7 +22,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${TRIBUTARY_BIN:-$root/.build/release}
 count=${BENCH_MESSAGES:-200000}
-rounds=${BENCH_ROUNDS:-3}
+rounds=${BENCH_ROUNDS:-5}
 idle=${BENCH_IDLE_CONNECTIONS:-10000}
 latency_seconds=${BENCH_LATENCY_SECONDS:-10}
 # The python3 clients' own ceiling (messages/s) for the latency run; see the summary line.

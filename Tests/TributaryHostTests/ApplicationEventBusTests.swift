@@ -68,9 +68,39 @@ final class ApplicationEventBusTests: XCTestCase {
         bus.remove(id: subscription.id)?.cancel()
     }
 
-    private func makeRecord() throws -> EventRecord {
+    func testBurstsFromSeveralPublishersArriveOnceAndInOrder() throws {
+        let bus = ApplicationEventBus()
+        let metrics = InstanceMetrics()
+        let recorder = Recorder()
+        let subscription = Subscription(id: bus.makeID(), application: "app", channel: nil, group: nil, capacity: 20_000,
+                                        handler: recordEventData, context: recorder.context, release: countRelease, metrics: metrics)
+        bus.add(subscription)
+        let publishers = 2, perPublisher = 5_000
+        let records = try (0..<publishers).map { publisher in
+            try (0..<perPublisher).map { try makeRecord(payload: "p\(publisher)-\($0)") }
+        }
+        DispatchQueue.concurrentPerform(iterations: publishers) { publisher in
+            for record in records[publisher] { bus.publish(record) }
+        }
+        let seen = recorder.wait(for: publishers * perPublisher)
+        XCTAssertEqual(seen.count, publishers * perPublisher)
+        XCTAssertEqual(Set(seen).count, seen.count, "no event twice")
+        for publisher in 0..<publishers {
+            let own = seen.filter { $0.hasPrefix("p\(publisher)-") }
+            XCTAssertEqual(own, (0..<perPublisher).map { "p\(publisher)-\($0)" }, "each publisher's events in its order")
+        }
+        XCTAssertEqual(metrics.busDelivered.value, Int64(publishers * perPublisher))
+
+        bus.remove(id: subscription.id)?.cancel()
+        bus.publish(try makeRecord(payload: "late"))
+        XCTAssertTrue(subscription.waitUntilReleased(deadlineNanoseconds: monotonicNanoseconds() + 5_000_000_000))
+        XCTAssertEqual(recorder.releases.load(ordering: .relaxed), 1)
+        XCTAssertFalse(recorder.all.contains("late"), "nothing after unsubscribing")
+    }
+
+    private func makeRecord(payload: String = "x") throws -> EventRecord {
         var record: EventRecord?
-        try withPluginBufferMessage { message in record = try EventNormalizer().normalize(message, nowUnixNanoseconds: 0) }
+        try withPluginBufferMessage(payload: payload) { message in record = try EventNormalizer().normalize(message, nowUnixNanoseconds: 0) }
         return record!
     }
 }

@@ -77,6 +77,29 @@ final class EventNormalizerTests: XCTestCase {
         XCTAssertEqual(e.attributes["device"], "device-1")
     }
 
+    /// The record is sized before it is written: names that triple when percent-encoded, long
+    /// extensions and a short JSON type replaced by a longer one must all fit, byte for byte.
+    func testWorstCaseExpansionsFitTheRecord() throws {
+        let application = String(repeating: "ü-", count: 40)
+        let device = String(repeating: "/ ä%", count: 50)
+        let sender = String(repeating: "😀.", count: 30)
+        let longValue = String(repeating: "v", count: 700)
+        let message = Message(application: application, device: device, sender: sender, channel: String(repeating: "c/", count: 90),
+                              contentType: "text/json", payload: Array(#"{ "a" : [ 1 , 2 ] }"#.utf8),
+                              dataSchema: String(repeating: "s", count: 300), extensions: [("custom", longValue), ("x", "")])
+        let e = try normalize(message)
+        XCTAssertEqual(e.attributes["source"], "drogue://\(application)/\(PercentEncoding.encode(device))")
+        XCTAssertEqual(e.attributes["partitionkey"], "\(PercentEncoding.encode(application))/\(PercentEncoding.encode(sender))")
+        XCTAssertEqual(e.attributes["datacontenttype"], "application/json")
+        XCTAssertEqual(String(decoding: e.data, as: UTF8.self), #"{"a":[1,2]}"#)
+        XCTAssertEqual(e.extensions.map(\.0), ["application", "device", "sender", "partitionkey", "instance", "dataschema", "custom", "x"])
+        XCTAssertEqual(e.extensions[6].1, longValue)
+        XCTAssertEqual(e.extensions[7].1, "")
+        XCTAssertThrowsError(try normalize(Message(device: device, contentType: "application/json", payload: Array("{".utf8)))) { error in
+            XCTAssertEqual(error as? EventNormalizer.Failure, .notJSON)
+        }
+    }
+
     func testGatewaySenderIsThePartitionKey() throws {
         let e = try normalize(Message(device: "sensor-7", sender: "gw"))
         XCTAssertEqual(e.attributes["device"], "sensor-7")

@@ -6,6 +6,9 @@ import Synchronization
 /// One pull consumer on the application-event bus: a bounded queue drained, in order, by a serial
 /// dispatch queue that calls the plugin's handler, so a slow consumer delays only itself and what
 /// overflows its queue is dropped and counted instead of piling up.
+///
+/// Events wait in `pending`, and one dispatch block drains everything that arrived before it ran:
+/// a burst costs one hand-off between threads, not one per event.
 final class Subscription: @unchecked Sendable {
     let id: UInt64
     let application: String
@@ -17,7 +20,12 @@ final class Subscription: @unchecked Sendable {
     private let release: trib_type_release_fn?
     private let metrics: InstanceMetrics
     private let queue: DispatchQueue
+    /// Events offered and not yet handed to the handler (including a batch being drained).
     private let queued = Atomic<Int>(0)
+    /// Events waiting for the drain, and whether a drain block is scheduled.
+    private let pending = Mutex<(events: [EventRecord], scheduled: Bool)>(([], false))
+    /// The batch being drained, swapped out of `pending`. Touched only on `queue`.
+    private var draining: [EventRecord] = []
     private let removed = Atomic<Bool>(false)
     private let released = Atomic<Bool>(false)
 
@@ -47,14 +55,32 @@ final class Subscription: @unchecked Sendable {
             metrics.busDropped.add()
             return
         }
-        queue.async { [self] in
-            queued.subtract(1, ordering: .relaxed)
-            guard !removed.load(ordering: .acquiring) else { return }
-            if handler(context, record.event) == TRIB_OK {
-                metrics.busDelivered.add()
-            } else {
-                metrics.busDropped.add()
+        let schedule = pending.withLock { pending -> Bool in
+            pending.events.append(record)
+            defer { pending.scheduled = true }
+            return !pending.scheduled
+        }
+        if schedule { queue.async { [self] in drain() } }
+    }
+
+    private func drain() {
+        while true {
+            let more = pending.withLock { pending -> Bool in
+                swap(&pending.events, &draining)
+                pending.scheduled = !draining.isEmpty
+                return pending.scheduled
             }
+            guard more else { return }
+            for record in draining {
+                queued.subtract(1, ordering: .relaxed)
+                guard !removed.load(ordering: .acquiring) else { continue }
+                if handler(context, record.event) == TRIB_OK {
+                    metrics.busDelivered.add()
+                } else {
+                    metrics.busDropped.add()
+                }
+            }
+            draining.removeAll(keepingCapacity: draining.capacity <= 4096)
         }
     }
 

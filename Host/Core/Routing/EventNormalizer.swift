@@ -5,8 +5,8 @@ import TributarySDK
 /// Turns an adapter's message into the one CloudEvent shape every sink sees (DESIGN section 2).
 ///
 /// The host, not the adapter, does this, so third-party adapters cannot drift from the shape.
-/// It runs on the adapter's thread for every message, so it works on bytes, allocates the event
-/// once, and leaves Foundation out.
+/// It runs on the adapter's thread for every message, so it works on bytes, writes the event
+/// straight into its record's one allocation (``EventRecordLayout``), and leaves Foundation out.
 public struct EventNormalizer: Sendable {
     public var eventType = "io.drogue.event.v1"
     public var connectionEventType = "io.drogue.connection.v1"
@@ -20,17 +20,6 @@ public struct EventNormalizer: Sendable {
         case invalid(String)
         /// The content type claims JSON and the payload is not JSON (TRIB_ERR_REJECTED).
         case notJSON
-    }
-
-    private struct Field {
-        var offset = 0
-        var length = 0
-    }
-
-    /// The fields of `trib_type_event` in order, as offsets into the text bytes.
-    private enum Slot: Int, CaseIterable {
-        case specversion, id, type, source, subject, time, datacontenttype, data
-        case application, device, sender, partitionkey
     }
 
     public func normalize(_ message: UnsafePointer<trib_type_message>,
@@ -49,127 +38,106 @@ public struct EventNormalizer: Sendable {
         guard !application.isEmpty else { throw .invalid("application is empty") }
         guard !device.isEmpty else { throw .invalid("device is empty") }
         guard !channel.isEmpty else { throw .invalid("channel is empty") }
-        for (name, text) in [("application", application), ("device", device), ("sender", sender),
-                             ("channel", channel), ("content type", contentType), ("data schema", schema)]
-        where !UTF8Validation.isValid(text) {
-            throw .invalid("\(name) is not UTF-8")
-        }
+        guard UTF8Validation.isValid(application) else { throw .invalid("application is not UTF-8") }
+        guard UTF8Validation.isValid(device) else { throw .invalid("device is not UTF-8") }
+        guard UTF8Validation.isValid(sender) else { throw .invalid("sender is not UTF-8") }
+        guard UTF8Validation.isValid(channel) else { throw .invalid("channel is not UTF-8") }
+        guard UTF8Validation.isValid(contentType) else { throw .invalid("content type is not UTF-8") }
+        guard UTF8Validation.isValid(schema) else { throw .invalid("data schema is not UTF-8") }
         let adapterExtensions = UnsafeBufferPointer(start: m.extensions, count: m.extensions == nil ? 0 : m.extension_count)
-        for attribute in adapterExtensions where !UTF8Validation.isValid(attribute.name.raw) || !UTF8Validation.isValid(attribute.value.raw) {
-            throw .invalid("an extension is not UTF-8")
+        var adapterBytes = 0
+        for attribute in adapterExtensions {
+            guard UTF8Validation.isValid(attribute.name.raw), UTF8Validation.isValid(attribute.value.raw) else {
+                throw .invalid("an extension is not UTF-8")
+            }
+            adapterBytes += attribute.name.raw.count + attribute.value.raw.count
         }
-
-        var text: [UInt8] = []
-        text.reserveCapacity(256 + payload.count + 3 * (device.count + sender.count + application.count))
-        var fields = [Field](repeating: Field(), count: Slot.allCases.count)
-        func mark(_ slot: Slot, _ write: (inout [UInt8]) -> Void) {
-            let start = text.count
-            write(&text)
-            fields[slot.rawValue] = Field(offset: start, length: text.count - start)
-        }
-
-        mark(.specversion) { $0.append(contentsOf: "1.0".utf8) }
-        mark(.id) { UUIDv4.appendRandom(to: &$0) }
         let isConnection = m.flags & UInt32(TRIB_MESSAGE_CONNECTION_EVENT) != 0
-        mark(.type) { $0.append(contentsOf: (isConnection ? connectionEventType : eventType).utf8) }
-        mark(.source) {
-            $0.append(contentsOf: sourceScheme.utf8)
-            $0.append(contentsOf: "://".utf8)
-            $0.append(contentsOf: application)
-            $0.append(0x2F)
-            PercentEncoding.appendEncoded(device, to: &$0)
+        let type = isConnection ? connectionEventType : eventType
+        let extensionCount = EventNormalizer.hostExtensions + (schema.isEmpty ? 0 : 1) + adapterExtensions.count
+
+        // One allocation, sized by an upper bound of every field: percent-encoding at most
+        // triples its input, compacting JSON only shrinks it.
+        var bound = 3 + UUIDv4.textCount + type.utf8.count + RFC3339.formattedCount
+        bound += sourceScheme.utf8.count + 4 + application.count + 3 * device.count
+        bound += channel.count + payload.count + max(contentType.count, EventNormalizer.octetStream.utf8.count)
+        bound += application.count + device.count + sender.count
+        bound += 3 * application.count + 1 + 3 * sender.count
+        bound += EventNormalizer.extensionNameBytes + instance.utf8.count + schema.count + adapterBytes
+        let layout = EventRecordLayout(extensionCount: extensionCount, textCapacity: bound)
+        var text = layout.text
+
+        let specversion = text.append("1.0")
+        let id = text.append { UUIDv4.writeRandom(to: $0); return UUIDv4.textCount }
+        let typeField = text.append(type)
+        let source = text.append { dst in
+            var o = TextArea.copy(sourceScheme, to: dst)
+            o += TextArea.copy("://", to: dst + o)
+            o += TextArea.copy(application, to: dst + o)
+            dst[o] = 0x2F
+            return o + 1 + PercentEncoding.write(device, to: dst + o + 1)
         }
-        mark(.subject) { $0.append(contentsOf: channel) }
-        let time = m.time_unix_ns != 0 ? m.time_unix_ns : nowUnixNanoseconds()
-        mark(.time) { RFC3339.appendUTC(unixNanoseconds: time, to: &$0) }
+        let subject = text.append(channel)
+        let unixNanoseconds = m.time_unix_ns != 0 ? m.time_unix_ns : nowUnixNanoseconds()
+        let time = text.append { RFC3339.writeUTC(unixNanoseconds: unixNanoseconds, to: $0); return RFC3339.formattedCount }
 
         // Content-type rules: a JSON type must parse and becomes application/json with compact
         // data; no type means JSON if it parses, else octet-stream; anything else passes through.
-        let dataStart = text.count
-        var contentTypeText: [UInt8]
-        if !contentType.isEmpty {
-            if JSON.isJSONContentType(contentType) {
-                guard JSON.compact(payload, into: &text) else { throw .notJSON }
-                contentTypeText = Array("application/json".utf8)
-            } else {
-                text.append(contentsOf: payload)
-                contentTypeText = Array(contentType)
-            }
-        } else if !payload.isEmpty && JSON.compact(payload, into: &text) {
-            contentTypeText = Array("application/json".utf8)
+        let data: trib_type_host_buffer
+        let dataContentType: trib_type_host_buffer
+        if !contentType.isEmpty && !JSON.isJSONContentType(contentType) {
+            data = text.append(payload)
+            dataContentType = text.append(contentType)
         } else {
-            text.append(contentsOf: payload)
-            contentTypeText = Array("application/octet-stream".utf8)
+            let compacted = payload.isEmpty ? -1 : JSON.compact(payload, to: text.cursor)
+            if compacted >= 0 {
+                data = text.append { _ in compacted }
+                dataContentType = text.append(EventNormalizer.json)
+            } else if !contentType.isEmpty {
+                layout.discard()
+                throw .notJSON
+            } else {
+                data = text.append(payload)
+                dataContentType = text.append(EventNormalizer.octetStream)
+            }
         }
-        fields[Slot.data.rawValue] = Field(offset: dataStart, length: text.count - dataStart)
-        mark(.datacontenttype) { $0.append(contentsOf: contentTypeText) }
-        mark(.application) { $0.append(contentsOf: application) }
-        mark(.device) { $0.append(contentsOf: device) }
-        mark(.sender) { $0.append(contentsOf: sender) }
-        mark(.partitionkey) {
-            PercentEncoding.appendEncoded(application, to: &$0)
-            $0.append(0x2F)
-            PercentEncoding.appendEncoded(sender, to: &$0)
+        let applicationField = text.append(application)
+        let deviceField = text.append(device)
+        let senderField = text.append(sender)
+        let partitionkey = text.append { dst in
+            let o = PercentEncoding.write(application, to: dst)
+            dst[o] = 0x2F
+            return o + 1 + PercentEncoding.write(sender, to: dst + o + 1)
         }
 
-        // Extensions, in the header's order: name/value offset pairs.
-        var extensions: [(Field, Field)] = []
-        func appendText(_ bytes: some Sequence<UInt8>) -> Field {
-            let start = text.count
-            text.append(contentsOf: bytes)
-            return Field(offset: start, length: text.count - start)
-        }
-        for (name, slot) in [("application", Slot.application), ("device", .device), ("sender", .sender), ("partitionkey", .partitionkey)] {
-            extensions.append((appendText(name.utf8), fields[slot.rawValue]))
-        }
-        extensions.append((appendText("instance".utf8), appendText(instance.utf8)))
+        // Extensions, in the header's order.
+        var attributes = layout.attributes
+        attributes.append(text.append("application"), applicationField)
+        attributes.append(text.append("device"), deviceField)
+        attributes.append(text.append("sender"), senderField)
+        attributes.append(text.append("partitionkey"), partitionkey)
+        attributes.append(text.append("instance"), text.append(instance))
         if !schema.isEmpty {
-            extensions.append((appendText("dataschema".utf8), appendText(schema)))
+            attributes.append(text.append("dataschema"), text.append(schema))
         }
         for attribute in adapterExtensions {
-            extensions.append((appendText(attribute.name.raw), appendText(attribute.value.raw)))
+            attributes.append(text.append(attribute.name.raw), text.append(attribute.value.raw))
         }
 
-        return EventNormalizer.allocate(text: text, fields: fields, extensions: extensions,
-                                        application: String(decoding: application, as: UTF8.self),
-                                        channel: String(decoding: channel, as: UTF8.self))
-    }
-
-    private static func allocate(text: [UInt8], fields: [Field], extensions: [(Field, Field)],
-                                 application: String, channel: String) -> EventRecord {
-        let eventSize = MemoryLayout<trib_type_event>.stride
-        let batchOffset = eventSize
-        let pointerOffset = batchOffset + MemoryLayout<trib_type_batch>.stride
-        let extensionsOffset = pointerOffset + MemoryLayout<UnsafeRawPointer>.stride
-        let textOffset = extensionsOffset + extensions.count * MemoryLayout<trib_type_host_attribute>.stride
-        let storage = malloc(textOffset + max(text.count, 1))!
-        let textBase = (storage + textOffset).assumingMemoryBound(to: UInt8.self)
-        text.withUnsafeBufferPointer { if let source = $0.baseAddress { memcpy(textBase, source, $0.count) } }
-
-        func buffer(_ field: Field) -> trib_type_host_buffer {
-            trib_type_host_buffer(ptr: field.length == 0 ? nil : UnsafePointer(textBase + field.offset), len: field.length)
-        }
-        let attributes = (storage + extensionsOffset).bindMemory(to: trib_type_host_attribute.self, capacity: extensions.count)
-        for (index, (name, value)) in extensions.enumerated() {
-            (attributes + index).initialize(to: trib_type_host_attribute(name: buffer(name), value: buffer(value)))
-        }
-        func field(_ slot: Slot) -> trib_type_host_buffer { buffer(fields[slot.rawValue]) }
-        let event = storage.bindMemory(to: trib_type_event.self, capacity: 1)
-        event.initialize(to: trib_type_event(
+        return layout.complete(trib_type_event(
             struct_size: UInt32(MemoryLayout<trib_type_event>.size),
-            specversion: field(.specversion), id: field(.id), type: field(.type), source: field(.source),
-            subject: field(.subject), time: field(.time), datacontenttype: field(.datacontenttype),
-            data: field(.data), application: field(.application), device: field(.device),
-            sender: field(.sender), partitionkey: field(.partitionkey),
-            extensions: UnsafePointer(attributes), extension_count: extensions.count))
-        let slot = (storage + pointerOffset).bindMemory(to: UnsafePointer<trib_type_event>?.self, capacity: 1)
-        slot.initialize(to: UnsafePointer(event))
-        let batch = (storage + batchOffset).bindMemory(to: trib_type_batch.self, capacity: 1)
-        batch.initialize(to: trib_type_batch(
-            struct_size: UInt32(MemoryLayout<trib_type_batch>.size), events: UnsafePointer(slot), count: 1))
-        return EventRecord(storage: storage, event: UnsafePointer(event), singleBatch: UnsafePointer(batch),
-                           application: application, channel: channel)
+            specversion: specversion, id: id, type: typeField, source: source, subject: subject, time: time,
+            datacontenttype: dataContentType, data: data, application: applicationField, device: deviceField,
+            sender: senderField, partitionkey: partitionkey, extensions: attributes.start, extension_count: attributes.count),
+            application: String(decoding: application, as: UTF8.self), channel: String(decoding: channel, as: UTF8.self))
     }
+
+    /// application, device, sender, partitionkey, instance.
+    private static var hostExtensions: Int { 5 }
+    /// The names of every extension the host writes, dataschema included.
+    private static var extensionNameBytes: Int { 11 + 6 + 6 + 12 + 8 + 10 }
+    private static let json = "application/json"
+    private static let octetStream = "application/octet-stream"
 }
 
 extension trib_type_plugin_buffer {

@@ -159,7 +159,7 @@ private func hostMetricSet(_ ih: trib_type_instance_host_ptr?, _ id: UInt64, _ v
 
 private func hostEventToJSON(_ event: UnsafePointer<trib_type_event>?, _ out: UnsafeMutablePointer<UInt8>?, _ capacity: Int) -> Int {
     guard let event else { return 0 }
-    let json = CloudEventJSONEncoder.encode(CloudEvent(event))
+    let json = CloudEventJSONEncoder.encode(event)
     if let out, json.count <= capacity {
         json.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: $0.count) }
     }

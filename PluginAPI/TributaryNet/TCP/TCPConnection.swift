@@ -12,15 +12,14 @@ public final class TCPConnection: ByteStream, Selectable, @unchecked Sendable {
     public let remoteAddress: String
     public var peerCertificates: [[UInt8]] { [] }
     private var fd: Int32
-    private var outbound: [UInt8] = []
-    private var outboundOffset = 0
+    private var outbound = ByteQueue()
     private var readingPaused = false
     private var closeWhenFlushed = false
     private var isClosed = false
     /// Runs once when the socket closes (a listener frees the connection's slot).
     var onTerminate: (() -> Void)?
 
-    public var pendingWriteBytes: Int { outbound.count - outboundOffset }
+    public var pendingWriteBytes: Int { outbound.count }
 
     /// Adopts a connected non-blocking socket; call on `loop`.
     public init(adopting fd: Int32, on loop: EventLoop, remoteAddress: String) throws(IOError) {
@@ -87,12 +86,10 @@ public final class TCPConnection: ByteStream, Selectable, @unchecked Sendable {
                 return
             }
             if written == bytes.count { return }
-            outbound.removeAll(keepingCapacity: true)
-            outboundOffset = 0
-            outbound.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[written...]))
+            outbound.append(UnsafeRawBufferPointer(rebasing: bytes[written...]))
             loop.modify(fd, events: interest)
         } else {
-            outbound.append(contentsOf: bytes)
+            outbound.append(bytes)
         }
     }
 
@@ -100,17 +97,15 @@ public final class TCPConnection: ByteStream, Selectable, @unchecked Sendable {
         while pendingWriteBytes > 0 {
             let result: Int?
             do {
-                result = try outbound.withUnsafeBytes { try Posix.write(fd, UnsafeRawBufferPointer(rebasing: $0[outboundOffset...])) }
+                result = try outbound.withFirstRun { try Posix.write(fd, $0) }
             } catch {
                 terminate()
                 return
             }
             guard let written = result, written > 0 else { break }
-            outboundOffset += written
+            outbound.consume(written)
         }
         if pendingWriteBytes == 0 {
-            outbound.removeAll(keepingCapacity: outbound.count <= 64 * 1024)
-            outboundOffset = 0
             loop.modify(fd, events: interest)
             if closeWhenFlushed {
                 terminate()

@@ -1,4 +1,7 @@
-/// Serializes a ``CloudEvent`` in the CloudEvents JSON event format (structured mode,
+import Glibc
+
+/// Serializes a ``CloudEvent`` (or an event the host lent, see `encode(_:into:)` taking a
+/// `trib_type_event`) in the CloudEvents JSON event format (structured mode,
 /// `application/cloudevents+json`), as compact JSON.
 ///
 /// Why: sinks that forward whole events (Kafka, files, HTTP) need one JSON object per event,
@@ -31,8 +34,21 @@ public enum CloudEventJSONEncoder {
     ///   - output: caller-owned buffer; reuse it across events (`removeAll(keepingCapacity:)`)
     ///     to avoid reallocations.
     public static func encode(_ event: CloudEvent, into output: inout [UInt8]) {
-        event.data.withUnsafeBytes { data in
-            var mode = payloadMode(data, contentType: event.dataContentType)
+        encode(fields: event, into: &output)
+    }
+
+    /// Returns the JSON form of `event` in a new buffer; see ``encode(_:into:)``.
+    public static func encode(_ event: CloudEvent) -> [UInt8] {
+        var output: [UInt8] = []
+        encode(event, into: &output)
+        return output
+    }
+
+    /// Serializes any ``CloudEventFields`` (the model, or an event the host lent) the same way.
+    static func encode<Event: CloudEventFields>(fields event: Event, into output: inout [UInt8]) {
+        event.withField(.data) { data in
+            let data = data ?? UnsafeRawBufferPointer(start: nil, count: 0)
+            var mode = event.withField(.dataContentType) { payloadMode(data, contentType: $0) }
             // Usually one pass: grow once by the size without escapes plus some slack, write
             // through a pointer, trim the unused rest. If escapes need more than the slack,
             // they are measured and the event is written again; if a JSON-labelled payload
@@ -57,13 +73,6 @@ public enum CloudEventJSONEncoder {
         }
     }
 
-    /// Returns the JSON form of `event` in a new buffer; see ``encode(_:into:)``.
-    public static func encode(_ event: CloudEvent) -> [UInt8] {
-        var output: [UInt8] = []
-        encode(event, into: &output)
-        return output
-    }
-
     // MARK: - Internals
 
     // How the payload is carried (plain constants keep this file to one type).
@@ -79,35 +88,29 @@ public enum CloudEventJSONEncoder {
     /// Extra room in the optimistic bound, so that a few escapes do not force a second pass.
     private static var slack: Int { 128 }
 
-    private static func payloadMode(_ data: UnsafeRawBufferPointer, contentType: String?) -> Int {
+    /// The attributes written before the extensions, in order, with their member prefixes.
+    private static let members: [(CloudEventField, StaticString)] = [
+        (.specversion, "{\"specversion\":"), (.id, ",\"id\":"), (.source, ",\"source\":"), (.type, ",\"type\":"),
+        (.subject, ",\"subject\":"), (.time, ",\"time\":"), (.dataContentType, ",\"datacontenttype\":"),
+    ]
+
+    private static func payloadMode(_ data: UnsafeRawBufferPointer, contentType: UnsafeRawBufferPointer?) -> Int {
         if data.isEmpty { return noPayload }
-        guard let contentType else { return base64Payload }
-        return JSON.withUTF8Bytes(contentType) { type -> Int in
-            if JSON.isJSONContentType(type) { return jsonPayload }
-            if isTextContentType(type) && UTF8Validation.isValid(data) { return textPayload }
-            return base64Payload
-        }
+        guard let type = contentType else { return base64Payload }
+        if JSON.isJSONContentType(type) { return jsonPayload }
+        if isTextContentType(type) && UTF8Validation.isValid(data) { return textPayload }
+        return base64Payload
     }
 
     /// Size of the event if no string needs escaping and no extension is skipped, with JSON
     /// payloads at their uncompacted size: O(1) per string.
-    private static func estimate(_ event: CloudEvent, _ data: UnsafeRawBufferPointer, _ mode: Int) -> Int {
+    private static func estimate<Event: CloudEventFields>(_ event: Event, _ data: UnsafeRawBufferPointer, _ mode: Int) -> Int {
         var length = 1  // closing brace
-        length += literalCount("{\"specversion\":") + event.specversion.utf8.count + 2
-        length += literalCount(",\"id\":") + event.id.utf8.count + 2
-        length += literalCount(",\"source\":") + event.source.utf8.count + 2
-        length += literalCount(",\"type\":") + event.type.utf8.count + 2
-        if let subject = event.subject {
-            length += literalCount(",\"subject\":") + subject.utf8.count + 2
+        for (field, prefix) in members {
+            length += event.withField(field) { $0.map { literalCount(prefix) + $0.count + 2 } ?? 0 }
         }
-        if let time = event.time {
-            length += literalCount(",\"time\":") + time.utf8.count + 2
-        }
-        if let contentType = event.dataContentType {
-            length += literalCount(",\"datacontenttype\":") + contentType.utf8.count + 2
-        }
-        for attribute in event.extensions {
-            length += 6 + attribute.name.utf8.count + attribute.value.utf8.count
+        for index in 0..<event.extensionCount {
+            length += event.withExtension(index) { 6 + $0.count + $1.count }
         }
         switch mode {
         case jsonPayload: length += literalCount(",\"data\":") + data.count
@@ -120,31 +123,24 @@ public enum CloudEventJSONEncoder {
 
     /// The bytes escaping adds to ``estimate(_:_:_:)``, over every string that might be
     /// written (skipped extensions included, which only over-allocates).
-    private static func escapeGrowth(_ event: CloudEvent, _ data: UnsafeRawBufferPointer, _ mode: Int) -> Int {
-        var growth = 0
-        @inline(__always) func add(_ text: String) {
-            growth += JSON.withUTF8Bytes(text) { JSON.quotedLength($0) - $0.count - 2 }
+    private static func escapeGrowth<Event: CloudEventFields>(_ event: Event, _ data: UnsafeRawBufferPointer, _ mode: Int) -> Int {
+        @inline(__always) func growth(_ text: UnsafeRawBufferPointer) -> Int { JSON.quotedLength(text) - text.count - 2 }
+        var total = 0
+        for (field, _) in members {
+            total += event.withField(field) { $0.map(growth) ?? 0 }
         }
-        add(event.specversion)
-        add(event.id)
-        add(event.source)
-        add(event.type)
-        if let subject = event.subject { add(subject) }
-        if let time = event.time { add(time) }
-        if let contentType = event.dataContentType { add(contentType) }
-        for attribute in event.extensions {
-            add(attribute.name)
-            add(attribute.value)
+        for index in 0..<event.extensionCount {
+            total += event.withExtension(index) { growth($0) + growth($1) }
         }
-        if mode == textPayload { growth += JSON.quotedLength(data) - data.count - 2 }
-        return growth
+        if mode == textPayload { total += growth(data) }
+        return total
     }
 
     /// Writes the event to `dst`, which has room for ``estimate(_:_:_:)`` plus `escapeBudget`
     /// bytes. Returns the number of bytes written, ``overflow`` when escaping needs more than
     /// `escapeBudget`, or ``invalidJSONPayload``.
-    private static func write(
-        _ event: CloudEvent, _ data: UnsafeRawBufferPointer, _ mode: Int,
+    private static func write<Event: CloudEventFields>(
+        _ event: Event, _ data: UnsafeRawBufferPointer, _ mode: Int,
         to dst: UnsafeMutablePointer<UInt8>, escapeBudget: Int
     ) -> Int {
         // Everything except escapes is accounted for exactly by the estimate (literals,
@@ -152,34 +148,24 @@ public enum CloudEventJSONEncoder {
         // from escaping is checked, against the budget.
         var budget = escapeBudget
         var o = 0
-        o += writeLiteral("{\"specversion\":", dst + o)
-        guard quoted(event.specversion, dst, &o, &budget) else { return overflow }
-        o += writeLiteral(",\"id\":", dst + o)
-        guard quoted(event.id, dst, &o, &budget) else { return overflow }
-        o += writeLiteral(",\"source\":", dst + o)
-        guard quoted(event.source, dst, &o, &budget) else { return overflow }
-        o += writeLiteral(",\"type\":", dst + o)
-        guard quoted(event.type, dst, &o, &budget) else { return overflow }
-        if let subject = event.subject {
-            o += writeLiteral(",\"subject\":", dst + o)
-            guard quoted(subject, dst, &o, &budget) else { return overflow }
+        for (field, prefix) in members {
+            let fits = event.withField(field) { value -> Bool in
+                guard let value else { return true }
+                o += writeLiteral(prefix, dst + o)
+                return quoted(value, dst, &o, &budget)
+            }
+            guard fits else { return overflow }
         }
-        if let time = event.time {
-            o += writeLiteral(",\"time\":", dst + o)
-            guard quoted(time, dst, &o, &budget) else { return overflow }
-        }
-        if let contentType = event.dataContentType {
-            o += writeLiteral(",\"datacontenttype\":", dst + o)
-            guard quoted(contentType, dst, &o, &budget) else { return overflow }
-        }
-        let extensions = event.extensions
-        for index in extensions.indices where !isSkipped(extensions, index) {
-            dst[o] = 0x2C
-            o += 1
-            guard quoted(extensions[index].name, dst, &o, &budget) else { return overflow }
-            dst[o] = 0x3A
-            o += 1
-            guard quoted(extensions[index].value, dst, &o, &budget) else { return overflow }
+        for index in 0..<event.extensionCount where !isSkipped(event, index) {
+            let fits = event.withExtension(index) { name, value -> Bool in
+                dst[o] = 0x2C
+                o += 1
+                guard quoted(name, dst, &o, &budget) else { return false }
+                dst[o] = 0x3A
+                o += 1
+                return quoted(value, dst, &o, &budget)
+            }
+            guard fits else { return overflow }
         }
         switch mode {
         case jsonPayload:
@@ -220,35 +206,26 @@ public enum CloudEventJSONEncoder {
         return true
     }
 
-    @inline(__always)
-    private static func quoted(
-        _ text: String, _ dst: UnsafeMutablePointer<UInt8>, _ o: inout Int, _ budget: inout Int
-    ) -> Bool {
-        JSON.withUTF8Bytes(text) { quoted($0, dst, &o, &budget) }
-    }
-
     /// Whether extension `index` is left out: its name is a member the encoder writes itself,
     /// or an earlier extension has the same name.
-    private static func isSkipped(_ extensions: [CloudEventAttribute], _ index: Int) -> Bool {
-        let name = extensions[index].name
-        let count = name.utf8.count
-        let reserved = JSON.withUTF8Bytes(name) { bytes -> Bool in
-            switch count {
-            case 2: return equals(bytes, "id")
-            case 4: return equals(bytes, "type") || equals(bytes, "time") || equals(bytes, "data")
-            case 6: return equals(bytes, "source")
-            case 7: return equals(bytes, "subject")
-            case 11: return equals(bytes, "specversion") || equals(bytes, "data_base64")
-            case 15: return equals(bytes, "datacontenttype")
-            default: return false
+    private static func isSkipped<Event: CloudEventFields>(_ event: Event, _ index: Int) -> Bool {
+        event.withExtension(index) { name, _ -> Bool in
+            let reserved: Bool
+            switch name.count {
+            case 2: reserved = equals(name, "id")
+            case 4: reserved = equals(name, "type") || equals(name, "time") || equals(name, "data")
+            case 6: reserved = equals(name, "source")
+            case 7: reserved = equals(name, "subject")
+            case 11: reserved = equals(name, "specversion") || equals(name, "data_base64")
+            case 15: reserved = equals(name, "datacontenttype")
+            default: reserved = false
             }
+            if reserved { return true }
+            for earlier in 0..<index where event.withExtension(earlier, { other, _ in equals(other, name) }) {
+                return true
+            }
+            return false
         }
-        if reserved { return true }
-        for earlier in 0..<index {
-            let other = extensions[earlier].name
-            if other.utf8.count == count && other == name { return true }
-        }
-        return false
     }
 
     /// Whether the media type starts with `text/`, ignoring ASCII case and leading blanks.
@@ -262,17 +239,14 @@ public enum CloudEventJSONEncoder {
 
     @inline(__always)
     private static func equals(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
-        guard bytes.count == literal.utf8CodeUnitCount else { return false }
-        guard let raw = bytes.baseAddress else { return true }
-        return memcmpEqual(raw, UnsafeRawPointer(literal.utf8Start), bytes.count)
+        equals(bytes, UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     @inline(__always)
-    private static func memcmpEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
-        for k in 0..<count where a.load(fromByteOffset: k, as: UInt8.self) != b.load(fromByteOffset: k, as: UInt8.self) {
-            return false
-        }
-        return true
+    private static func equals(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+        return memcmp(pa, pb, a.count) == 0
     }
 
     @inline(__always)

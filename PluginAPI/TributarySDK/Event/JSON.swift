@@ -164,7 +164,7 @@ public enum JSON {
     /// Compacts `input` into `dst`, which must have room for `input.count` bytes (the compact
     /// form is never longer). Same validation as ``compact(_:into:)``.
     /// - Returns: the compact length, or -1 when `input` is not valid JSON.
-    static func compact(_ input: UnsafeRawBufferPointer, to dst: UnsafeMutablePointer<UInt8>) -> Int {
+    public static func compact(_ input: UnsafeRawBufferPointer, to dst: UnsafeMutablePointer<UInt8>) -> Int {
         let n = input.count
         guard n > 0, let raw = input.baseAddress else { return -1 }
         UnsafeMutableRawPointer(dst).copyMemory(from: raw, byteCount: n)

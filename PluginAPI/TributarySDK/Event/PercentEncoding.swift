@@ -27,6 +27,13 @@ public enum PercentEncoding {
         JSON.appendUninitialized(n &+ 2 &* escaped, to: &output) { write(src, n, to: $0) }
     }
 
+    /// Writes the form ``appendEncoded(_:to:)`` appends to `dst`, which has room for
+    /// `3 * input.count` bytes. Returns the number of bytes written.
+    public static func write(_ input: UnsafeRawBufferPointer, to dst: UnsafeMutablePointer<UInt8>) -> Int {
+        guard let raw = input.baseAddress, input.count > 0 else { return 0 }
+        return write(raw.assumingMemoryBound(to: UInt8.self), input.count, to: dst)
+    }
+
     /// Returns the percent-encoded form of the UTF-8 bytes of `s` (see
     /// ``appendEncoded(_:to:)``). Strings that are already purely alphanumeric are returned
     /// as-is without allocating.

@@ -28,6 +28,12 @@ public enum RFC3339 {
         }
     }
 
+    /// Writes the form ``appendUTC(unixNanoseconds:to:)`` appends to `dst`, which has room for
+    /// ``formattedCount`` bytes.
+    public static func writeUTC(unixNanoseconds: Int64, to dst: UnsafeMutablePointer<UInt8>) {
+        write(unixNanoseconds, to: dst)
+    }
+
     /// Returns `unixNanoseconds` formatted as by ``appendUTC(unixNanoseconds:to:)``.
     public static func formatUTC(unixNanoseconds: Int64) -> String {
         String(unsafeUninitializedCapacity: formattedCount) { buffer in
@@ -61,7 +67,8 @@ public enum RFC3339 {
     // MARK: - Internals
 
     /// Length of the formatted form.
-    static var formattedCount: Int { 27 }
+    /// The length of the formatted time.
+    public static var formattedCount: Int { 27 }
 
     /// Byte-level core of ``parse(_:)``.
     static func parse(_ text: UnsafeRawBufferPointer) -> Int64? {

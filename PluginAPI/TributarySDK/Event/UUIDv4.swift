@@ -38,6 +38,12 @@ public enum UUIDv4 {
         }
     }
 
+    /// Writes a new UUID in its text form to `dst`, which has room for ``textCount`` bytes.
+    public static func writeRandom(to dst: UnsafeMutablePointer<UInt8>) {
+        let (high, low) = next()
+        write(high, low, to: dst)
+    }
+
     /// Returns a new UUID in its 36-character lowercase text form; see ``appendRandom(to:)``.
     public static func random() -> String {
         let (high, low) = next()
@@ -49,7 +55,8 @@ public enum UUIDv4 {
 
     // MARK: - Internals
 
-    static var textCount: Int { 36 }
+    /// The length of the text form.
+    public static var textCount: Int { 36 }
 
     /// The 128 UUID bits (big-endian halves) for the next counter value, with version and
     /// variant set.

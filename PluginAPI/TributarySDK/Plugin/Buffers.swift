@@ -35,16 +35,35 @@ extension trib_type_plugin_buffer {
 /// Calls `body` with plugin buffers lending the UTF-8 of each string, for the duration of the call.
 /// The host copies what it keeps before its callback returns, so this scope is long enough.
 public func withPluginBuffers<R>(
-    _ strings: [String], _ body: ([trib_type_plugin_buffer]) throws -> R
+    _ strings: [String], _ body: (UnsafeBufferPointer<trib_type_plugin_buffer>) throws -> R
 ) rethrows -> R {
-    var joined: [UInt8] = []
-    var ranges: [Range<Int>] = []
-    for string in strings {
-        let start = joined.count
-        joined.append(contentsOf: string.utf8)
-        ranges.append(start..<joined.count)
+    var total = 0
+    for string in strings { total += string.utf8.count }
+    // Runs for every published message: the bytes and the buffer array live on the stack.
+    return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(total, 1)) { bytes in
+        try withUnsafeTemporaryAllocation(of: trib_type_plugin_buffer.self, capacity: max(strings.count, 1)) { buffers in
+            var offset = 0
+            for (index, string) in strings.enumerated() {
+                let start = bytes.baseAddress! + offset
+                offset += copyUTF8(string, to: start)
+                buffers.initializeElement(at: index, to: trib_type_plugin_buffer(ptr: start, len: bytes.baseAddress! + offset - start))
+            }
+            return try body(UnsafeBufferPointer(rebasing: buffers[..<strings.count]))
+        }
     }
-    return try joined.withUnsafeBytes { raw in
-        try body(ranges.map { trib_type_plugin_buffer(UnsafeRawBufferPointer(rebasing: raw[$0])) })
+}
+
+private func copyUTF8(_ string: String, to dst: UnsafeMutablePointer<UInt8>) -> Int {
+    if let copied = string.utf8.withContiguousStorageIfAvailable({ utf8 -> Int in
+        if let base = utf8.baseAddress { dst.update(from: base, count: utf8.count) }
+        return utf8.count
+    }) {
+        return copied
     }
+    var count = 0
+    for byte in string.utf8 {
+        dst[count] = byte
+        count += 1
+    }
+    return count
 }

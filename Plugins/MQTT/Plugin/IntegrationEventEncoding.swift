@@ -8,12 +8,12 @@ import TributarySDK
 /// extension as a user property, and the event's content type.
 enum IntegrationEventEncoding {
     static func encode(_ event: UnsafePointer<trib_type_event>, binary: Bool, version: MQTTProtocolVersion) -> ([UInt8], MQTTProperties) {
-        let cloudEvent = CloudEvent(event)
         var properties = MQTTProperties()
         guard binary else {
             if version == .v5 { properties.contentType = "application/cloudevents+json; charset=utf-8" }
-            return (CloudEventJSONEncoder.encode(cloudEvent), properties)
+            return (CloudEventJSONEncoder.encode(event), properties)
         }
+        let cloudEvent = CloudEvent(event)
         var attributes = [("specversion", cloudEvent.specversion), ("id", cloudEvent.id), ("type", cloudEvent.type),
                           ("source", cloudEvent.source)]
         if let subject = cloudEvent.subject { attributes.append(("subject", subject)) }

@@ -49,6 +49,14 @@ func recordCommand(_ context: UnsafeMutableRawPointer?, _ command: UnsafePointer
     return recorder.answer
 }
 
+/// Records each event's data (the tests put a sequence label there).
+func recordEventData(_ context: UnsafeMutableRawPointer?, _ event: UnsafePointer<trib_type_event>?) -> trib_type_status {
+    let recorder = Recorder.from(context)
+    let data = event!.pointee.data.string
+    recorder.entries.withLock { $0.append(data) }
+    return recorder.answer
+}
+
 func countRelease(_ context: UnsafeMutableRawPointer?) {
     _ = Recorder.from(context).releases.add(1, ordering: .relaxed)
 }
@@ -67,9 +75,9 @@ func recordAuthorize(_ context: UnsafeMutableRawPointer?, _ status: trib_type_st
     Recorder.from(context).entries.withLock { $0.append("\(Status(rawValue: status))") }
 }
 
-/// Calls `body` with a small valid message (app / device1 / telemetry / "x").
-func withPluginBufferMessage(_ body: (UnsafePointer<trib_type_message>) throws -> Void) throws {
-    try withPluginBuffers(["app", "device1", "telemetry", "x"]) { b in
+/// Calls `body` with a small valid message (app / device1 / telemetry / `payload`).
+func withPluginBufferMessage(payload: String = "x", _ body: (UnsafePointer<trib_type_message>) throws -> Void) throws {
+    try withPluginBuffers(["app", "device1", "telemetry", payload]) { b in
         var message = trib_type_message()
         message.struct_size = UInt32(MemoryLayout<trib_type_message>.size)
         message.application = b[0]
