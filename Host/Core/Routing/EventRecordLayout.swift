@@ -1,5 +1,6 @@
 import CTributary
 import Glibc
+import TributarySDK
 
 /// Builds an ``EventRecord`` in place, in one allocation laid out as: the `trib_type_event`, a
 /// one-event `trib_type_batch`, the batch's event pointer, the extension attributes, and the
@@ -80,15 +81,7 @@ struct TextArea {
     }
 
     static func copy(_ text: String, to dst: UnsafeMutablePointer<UInt8>) -> Int {
-        if let copied = text.utf8.withContiguousStorageIfAvailable({ copy(UnsafeRawBufferPointer($0), to: dst) }) {
-            return copied
-        }
-        var o = 0
-        for byte in text.utf8 {
-            dst[o] = byte
-            o += 1
-        }
-        return o
+        text.copyUTF8(to: dst)
     }
 }
 

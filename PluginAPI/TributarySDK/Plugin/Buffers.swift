@@ -45,25 +45,10 @@ public func withPluginBuffers<R>(
             var offset = 0
             for (index, string) in strings.enumerated() {
                 let start = bytes.baseAddress! + offset
-                offset += copyUTF8(string, to: start)
+                offset += string.copyUTF8(to: start)
                 buffers.initializeElement(at: index, to: trib_type_plugin_buffer(ptr: start, len: bytes.baseAddress! + offset - start))
             }
             return try body(UnsafeBufferPointer(rebasing: buffers[..<strings.count]))
         }
     }
-}
-
-private func copyUTF8(_ string: String, to dst: UnsafeMutablePointer<UInt8>) -> Int {
-    if let copied = string.utf8.withContiguousStorageIfAvailable({ utf8 -> Int in
-        if let base = utf8.baseAddress { dst.update(from: base, count: utf8.count) }
-        return utf8.count
-    }) {
-        return copied
-    }
-    var count = 0
-    for byte in string.utf8 {
-        dst[count] = byte
-        count += 1
-    }
-    return count
 }
