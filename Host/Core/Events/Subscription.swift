@@ -63,25 +63,26 @@ final class Subscription: @unchecked Sendable {
         if schedule { queue.async { [self] in drain() } }
     }
 
+    /// Hands one batch (everything queued when it starts) to the handler. More events arrived
+    /// meanwhile are drained by a new block, so a busy subscription takes turns on the shared
+    /// worker threads with the others instead of holding one for as long as events keep coming.
     private func drain() {
-        while true {
-            let more = pending.withLock { pending -> Bool in
-                swap(&pending.events, &draining)
-                pending.scheduled = !draining.isEmpty
-                return pending.scheduled
+        pending.withLock { swap(&$0.events, &draining) }
+        for record in draining {
+            queued.subtract(1, ordering: .relaxed)
+            guard !removed.load(ordering: .acquiring) else { continue }
+            if handler(context, record.event) == TRIB_OK {
+                metrics.busDelivered.add()
+            } else {
+                metrics.busDropped.add()
             }
-            guard more else { return }
-            for record in draining {
-                queued.subtract(1, ordering: .relaxed)
-                guard !removed.load(ordering: .acquiring) else { continue }
-                if handler(context, record.event) == TRIB_OK {
-                    metrics.busDelivered.add()
-                } else {
-                    metrics.busDropped.add()
-                }
-            }
-            draining.removeAll(keepingCapacity: draining.capacity <= 4096)
         }
+        draining.removeAll(keepingCapacity: draining.capacity <= 4096)
+        let more = pending.withLock { pending -> Bool in
+            pending.scheduled = !pending.events.isEmpty
+            return pending.scheduled
+        }
+        if more { queue.async { [self] in drain() } }
     }
 
     /// Stops delivery; `release` runs after any handler call in progress, on the same queue.
