@@ -71,8 +71,8 @@ public struct EventNormalizer: Sendable {
         let id = text.append { UUIDv4.writeRandom(to: $0); return UUIDv4.textCount }
         let typeField = text.append(type)
         let source = text.append { dst in
-            var o = TextArea.copy(sourceScheme, to: dst)
-            o += TextArea.copy("://", to: dst + o)
+            var o = sourceScheme.copyUTF8(to: dst)
+            o += "://".copyUTF8(to: dst + o)
             o += TextArea.copy(application, to: dst + o)
             dst[o] = 0x2F
             return o + 1 + PercentEncoding.write(device, to: dst + o + 1)

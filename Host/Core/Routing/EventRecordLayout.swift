@@ -10,15 +10,14 @@ import TributarySDK
 /// they stay; ``complete(_:application:channel:)`` hands the memory to the record, or
 /// ``discard()`` frees it.
 struct EventRecordLayout {
+    private static var batchOffset: Int { MemoryLayout<trib_type_event>.stride }
+    private static var pointerOffset: Int { batchOffset + MemoryLayout<trib_type_batch>.stride }
     private let storage: UnsafeMutableRawPointer
-    private let eventOffset = 0
-    private let batchOffset = MemoryLayout<trib_type_event>.stride
-    private let pointerOffset = MemoryLayout<trib_type_event>.stride + MemoryLayout<trib_type_batch>.stride
     let text: TextArea
     let attributes: AttributeArea
 
     init(extensionCount: Int, textCapacity: Int) {
-        let attributesOffset = pointerOffset + MemoryLayout<UnsafePointer<trib_type_event>?>.stride
+        let attributesOffset = EventRecordLayout.pointerOffset + MemoryLayout<UnsafePointer<trib_type_event>?>.stride
         let textOffset = attributesOffset + extensionCount * MemoryLayout<trib_type_host_attribute>.stride
         storage = malloc(textOffset + max(textCapacity, 1))!
         attributes = AttributeArea(
@@ -31,11 +30,11 @@ struct EventRecordLayout {
 
     /// Stores `event` (whose buffers point into ``text`` and ``attributes``) and its batch.
     func complete(_ event: trib_type_event, application: String, channel: String) -> EventRecord {
-        let stored = (storage + eventOffset).bindMemory(to: trib_type_event.self, capacity: 1)
+        let stored = storage.bindMemory(to: trib_type_event.self, capacity: 1)
         stored.initialize(to: event)
-        let slot = (storage + pointerOffset).bindMemory(to: UnsafePointer<trib_type_event>?.self, capacity: 1)
+        let slot = (storage + EventRecordLayout.pointerOffset).bindMemory(to: UnsafePointer<trib_type_event>?.self, capacity: 1)
         slot.initialize(to: UnsafePointer(stored))
-        let batch = (storage + batchOffset).bindMemory(to: trib_type_batch.self, capacity: 1)
+        let batch = (storage + EventRecordLayout.batchOffset).bindMemory(to: trib_type_batch.self, capacity: 1)
         batch.initialize(to: trib_type_batch(struct_size: UInt32(MemoryLayout<trib_type_batch>.size), events: UnsafePointer(slot), count: 1))
         return EventRecord(storage: storage, event: UnsafePointer(stored), singleBatch: UnsafePointer(batch),
                            application: application, channel: channel)
@@ -57,8 +56,9 @@ struct TextArea {
     /// Where the next field starts.
     var cursor: UnsafeMutablePointer<UInt8> { base + count }
 
-    /// Lets `write` fill the next field through a pointer; it returns the bytes it wrote, which
-    /// must stay within the capacity the layout was sized for.
+    /// Lets `write` fill the next field through a pointer; it returns the bytes it wrote. The
+    /// bound the layout was sized with is what keeps writes in range; the check after each field
+    /// is a tripwire that stops the process before a wrong bound can go unnoticed.
     mutating func append(_ write: (UnsafeMutablePointer<UInt8>) -> Int) -> trib_type_host_buffer {
         let start = count
         count += write(base + start)
@@ -71,17 +71,13 @@ struct TextArea {
     }
 
     mutating func append(_ text: String) -> trib_type_host_buffer {
-        append { TextArea.copy(text, to: $0) }
+        append { text.copyUTF8(to: $0) }
     }
 
     static func copy(_ bytes: UnsafeRawBufferPointer, to dst: UnsafeMutablePointer<UInt8>) -> Int {
         guard let source = bytes.baseAddress else { return 0 }
         memcpy(dst, source, bytes.count)
         return bytes.count
-    }
-
-    static func copy(_ text: String, to dst: UnsafeMutablePointer<UInt8>) -> Int {
-        text.copyUTF8(to: dst)
     }
 }
 
