@@ -59,8 +59,8 @@ bench: release
 	taskset -c 0 .build/release/registry-bench .build/release/libtributary-registry-file.so
 	bash Tests/Benchmarks/webhook-push.sh
 
-# libFuzzer with AddressSanitizer over every parser (HTTP/1.1, WebSocket, drop-in TOML, JSON),
-# FUZZ_SECONDS (default 30) per target; fails on a crash and keeps the input.
+# libFuzzer with AddressSanitizer over every parser (HTTP/1.1, WebSocket, MQTT, drop-in TOML, JSON)
+# and the event normalizer, FUZZ_SECONDS (default 30) per target; fails on a crash and keeps the input.
 fuzz:
 	bash Tests/Fuzz/run.sh
 	bash Tests/Fuzz/run-mqtt.sh
