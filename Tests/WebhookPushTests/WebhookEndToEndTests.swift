@@ -175,7 +175,7 @@ final class WebhookEndToEndTests: XCTestCase {
 
     func testSpoolDeliversEveryAcknowledgedEventAfterKill9() throws {
         let dir = WebhookHarness.temporaryDirectory("kill9")
-        let port = Host.freePort()
+        let port = HostProcess.freePort()
         let spool = "\(dir)/spool"
         // The receiver is down for the first run: everything waits in the spool.
         try WebhookHarness.write(hook(url: "http://127.0.0.1:\(port)/events", """

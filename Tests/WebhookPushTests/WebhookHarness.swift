@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 import XCTest
 
 /// The pieces of a webhook-push end-to-end run: the real `tributary` binary with the C
@@ -173,7 +174,7 @@ final class Host {
     let adminPort: Int
 
     init(directory: String, label: String = "host") throws {
-        let adminPort = Host.freePort()
+        let adminPort = HostProcess.freePort()
         self.adminPort = adminPort
         let child = try ChildProcess(WebhookHarness.products + "/tributary",
                                  ["run", "--config-dir", directory + "/conf", "--state-dir", directory + "/state",
@@ -205,20 +206,5 @@ final class Host {
             return Double(line.dropFirst(sample.count + 1))
         }
         return nil
-    }
-
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 ? getsockname(fd, pointer, &length) : -1
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

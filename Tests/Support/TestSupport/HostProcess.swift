@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 
 /// The real `tributary` binary started on a drop-in directory, as an operator runs it.
@@ -56,8 +57,19 @@ public final class HostProcess {
         return process.terminationStatus
     }
 
-    /// A free loopback TCP port (bound, read, released).
+    /// A free loopback TCP port (bound, read, released), never one this process was given
+    /// before: a test picks several ports before its host binds any of them, and the kernel may
+    /// hand a just-released port out again (an admin endpoint then answered on the device port).
     public static func freePort() -> Int {
+        while true {
+            let port = ephemeralPort()
+            if givenPorts.withLock({ $0.insert(port).inserted }) { return port }
+        }
+    }
+
+    private static let givenPorts = Mutex<Set<Int>>([])
+
+    private static func ephemeralPort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
