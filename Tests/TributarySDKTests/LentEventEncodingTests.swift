@@ -7,7 +7,8 @@ import XCTest
 /// gives for the same event, for every payload mode and every attribute rule.
 final class LentEventEncodingTests: XCTestCase {
     /// Lends `event` as a `trib_type_event` whose buffers point at copies of its bytes.
-    private func withLent<R>(_ event: CloudEvent, specversion: String? = nil, _ body: (UnsafePointer<trib_type_event>) -> R) -> R {
+    private func withLent<R>(_ event: CloudEvent, specversion: String? = nil, replacingLastExtensionValueWith raw: [UInt8]? = nil,
+                             _ body: (UnsafePointer<trib_type_event>) -> R) -> R {
         var allocations: [UnsafeMutableRawBufferPointer] = []
         defer { allocations.forEach { $0.deallocate() } }
         func lend(_ bytes: [UInt8]) -> trib_type_host_buffer {
@@ -18,7 +19,8 @@ final class LentEventEncodingTests: XCTestCase {
             return trib_type_host_buffer(ptr: UnsafePointer(copy.baseAddress!.assumingMemoryBound(to: UInt8.self)), len: bytes.count)
         }
         func lend(_ text: String?) -> trib_type_host_buffer { lend(Array((text ?? "").utf8)) }
-        let attributes = event.extensions.map { trib_type_host_attribute(name: lend($0.name), value: lend($0.value)) }
+        var attributes = event.extensions.map { trib_type_host_attribute(name: lend($0.name), value: lend($0.value)) }
+        if let raw { attributes[attributes.count - 1].value = lend(raw) }
         return attributes.withUnsafeBufferPointer { extensions in
             var lent = trib_type_event()
             lent.struct_size = UInt32(MemoryLayout<trib_type_event>.size)
@@ -72,6 +74,17 @@ final class LentEventEncodingTests: XCTestCase {
         let model = event(contentType: nil, data: [])
         let lent = withLent(model, specversion: "") { CloudEventJSONEncoder.encode($0) }
         XCTAssertEqual(lent, CloudEventJSONEncoder.encode(model))
+    }
+
+    /// An event a plugin built itself may carry invalid UTF-8; the output is still valid JSON,
+    /// repaired the way the model repairs it.
+    func testInvalidUTF8AttributesAreRepairedLikeTheModel() {
+        var model = event(contentType: "text/plain", data: Array("x".utf8))
+        model.extensions.append(CloudEventAttribute(name: "raw", value: "placeholder"))
+        let broken: [UInt8] = [0x61, 0xC3, 0x28, 0xFF]
+        let lent = withLent(model, replacingLastExtensionValueWith: broken) { CloudEventJSONEncoder.encode($0) }
+        XCTAssertTrue(lent.withUnsafeBytes { UTF8Validation.isValid($0) && JSON.isValid($0) })
+        XCTAssertTrue(String(decoding: lent, as: UTF8.self).contains("\"raw\":\"a\u{FFFD}(\u{FFFD}\""))
     }
 
     func testEncodeIntoAppends() {

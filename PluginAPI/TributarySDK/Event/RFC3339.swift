@@ -64,11 +64,10 @@ public enum RFC3339 {
         return Int64(ts.tv_sec) &* 1_000_000_000 &+ Int64(ts.tv_nsec)
     }
 
-    // MARK: - Internals
-
-    /// Length of the formatted form.
     /// The length of the formatted time.
     public static var formattedCount: Int { 27 }
+
+    // MARK: - Internals
 
     /// Byte-level core of ``parse(_:)``.
     static func parse(_ text: UnsafeRawBufferPointer) -> Int64? {

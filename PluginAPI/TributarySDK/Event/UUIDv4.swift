@@ -53,10 +53,10 @@ public enum UUIDv4 {
         }
     }
 
-    // MARK: - Internals
-
     /// The length of the text form.
     public static var textCount: Int { 36 }
+
+    // MARK: - Internals
 
     /// The 128 UUID bits (big-endian halves) for the next counter value, with version and
     /// variant set.

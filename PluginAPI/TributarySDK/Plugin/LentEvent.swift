@@ -25,6 +25,17 @@ struct LentEvent: CloudEventFields {
 
     var extensionCount: Int { event.extensions == nil ? 0 : event.extension_count }
 
+    /// Whether every attribute and extension is valid UTF-8 (the data is the encoder's business).
+    var isValidUTF8: Bool {
+        func valid(_ buffer: trib_type_host_buffer) -> Bool { UTF8Validation.isValid(buffer.rawBuffer) }
+        guard valid(event.specversion), valid(event.id), valid(event.type), valid(event.source), valid(event.subject),
+              valid(event.time), valid(event.datacontenttype) else { return false }
+        for index in 0..<extensionCount {
+            guard valid(event.extensions[index].name), valid(event.extensions[index].value) else { return false }
+        }
+        return true
+    }
+
     func withExtension<R>(_ index: Int, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> R) -> R {
         let attribute = event.extensions[index]
         return body(attribute.name.rawBuffer, attribute.value.rawBuffer)
@@ -34,8 +45,14 @@ struct LentEvent: CloudEventFields {
 extension CloudEventJSONEncoder {
     /// Appends the JSON form of an event the host lent to `output`, exactly as
     /// `encode(CloudEvent(event), into:)` would, without copying the event first.
+    ///
+    /// The host's own events are valid UTF-8 throughout (the normalizer refuses anything else);
+    /// an event a plugin built itself may not be, and then goes through the model, whose strings
+    /// repair invalid sequences, so the output is valid JSON either way.
     public static func encode(_ event: UnsafePointer<trib_type_event>, into output: inout [UInt8]) {
-        encode(fields: LentEvent(event: event.pointee), into: &output)
+        let lent = LentEvent(event: event.pointee)
+        guard lent.isValidUTF8 else { return encode(CloudEvent(event), into: &output) }
+        encode(fields: lent, into: &output)
     }
 
     /// Returns the JSON form of an event the host lent in a new buffer.
