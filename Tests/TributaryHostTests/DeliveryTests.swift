@@ -136,4 +136,72 @@ final class DeliveryTests: XCTestCase {
         XCTAssertEqual(summary.int("pending"), 0)
         XCTAssertEqual(runtime.services.registry.unknownCompletions.value, 30, "the sink's completions after destroy began")
     }
+
+    // MARK: The delivery window (max_in_flight) and batches (max_batch)
+
+    private func boundedSink(_ name: String, _ extra: String = "") throws -> InstanceConfig {
+        try Fixtures.instance("plugin = \"\(try Fixtures.fixture("bounded_sink"))\"\npath = \"\(state)/\(name).jsonl\"\n\(extra)", file: "10-\(name).conf")
+    }
+
+    private func pluginCounter(_ name: String, instance: String) -> Int {
+        let prefix = "tributary_plugin_\(name){instance=\"\(instance)\"} "
+        let line = runtime.services.registry.render().split(separator: "\n").first { $0.hasPrefix(prefix) }
+        return line.flatMap { Int($0.dropFirst(prefix.count)) } ?? -1
+    }
+
+    func testWaitingEventsAreCoalescedIntoBatchesInPublishOrder() throws {
+        // Two deliveries of 8 at most pending, each held 50 ms: 40 events in flight at once
+        // (the adapter's window) exceed the sink's 2 + 16, so some would be refused as busy;
+        // a window of 16 stays within the bound, waits, and leaves in batches.
+        let summary = try run([try boundedSink("bounded", "delay_ms = 50\ncomplete_from_thread = true"),
+                               try adapter(count: 160, "window = 16")])
+        XCTAssertEqual(summary.int("ok"), 160)
+        let seqs = Fixtures.jsonLines("\(state)/bounded.jsonl").compactMap { ($0["seq"] as? String).flatMap(Int.init) }
+        XCTAssertEqual(seqs.count, 160)
+        XCTAssertEqual(Set(seqs).count, 160)
+        let batches = pluginCounter("recording_sink_batches_total", instance: "bounded")
+        XCTAssertGreaterThan(batches, 0)
+        XCTAssertLessThan(batches, 80, "events that waited left together (at most 8 per batch)")
+        let sink = runtime.running.first { $0.config.name == "bounded" }!.record.metrics
+        XCTAssertEqual(sink.deliveredBusy.value, 0)
+    }
+
+    func testPastTheWindowAndItsQueueThePublisherGetsBusyAndNothingIsTaken() throws {
+        // 2 deliveries held for a minute, 16 events waiting behind them: of 40 published at
+        // once, the rest are refused busy at once.
+        var settings = Fixtures.settings(stateDirectory: state)
+        settings.drainTimeoutMilliseconds = 300
+        runtime = HostRuntime(settings: settings)
+        XCTAssertEqual(runtime.startAll([try boundedSink("full", "delay_ms = 60000"),
+                                         try adapter(count: 40, "window = 40")]).map(\.description), [])
+        let sink = runtime.running.first { $0.config.name == "full" }!.record.metrics
+        let deadline = Date().addingTimeInterval(10)
+        while sink.deliveredBusy.value < 22 && Date() < deadline { usleep(5_000) }
+        XCTAssertEqual(sink.deliveredBusy.value, 22, "40 - 2 in flight - 16 waiting")
+        XCTAssertEqual(sink.inFlight.value, 18, "queue depth counts the waiting events too")
+        runtime.stopAll()
+        let summary = try Fixtures.waitForJSON("\(state)/summary.json")
+        XCTAssertEqual(summary.int("busy"), 22)
+        XCTAssertEqual(summary.int("unavailable"), 18, "held and waiting events fail at shutdown, never acknowledged")
+        XCTAssertEqual(Fixtures.jsonLines("\(state)/full.jsonl").count, 0)
+    }
+
+    // MARK: Pull consumers see only what every sink accepted
+
+    func testPullConsumersSeeOnlyEventsEverySinkAccepted() throws {
+        let subscriber = try Fixtures.instance(
+            "plugin = \"\(try Fixtures.fixture("subscriber_adapter"))\"\nrecord = \"\(state)/pulled\"\napplication = \"app\"",
+            file: "05-pulled.conf")
+        // The first 5 deliveries fail; the device is told, so the consumer must not see them.
+        let summary = try run([subscriber, try sink("picky", "outcome = \"error\"\nfail_first = 5"), try adapter(count: 12, "window = 1")])
+        XCTAssertEqual(summary.int("ok"), 7)
+        XCTAssertEqual(summary.int("other_error"), 5)
+        let deadline = Date().addingTimeInterval(5)
+        func pulled() -> [String] {
+            ((try? String(contentsOfFile: "\(state)/pulled.0", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        while pulled().count < 7 && Date() < deadline { usleep(10_000) }
+        XCTAssertEqual(pulled().count, 7, "exactly the acknowledged events")
+        XCTAssertEqual(Set(pulled().map { String($0.split(separator: " ")[0]) }), Set(Fixtures.jsonLines("\(state)/picky.jsonl").compactMap { $0["id"] as? String }))
+    }
 }

@@ -5,17 +5,22 @@ import TributarySDK
 /// One published message on its way through every matching sink: it completes the adapter's
 /// `done` exactly once, after the last sink has finished, with the first failure any sink
 /// reported (so a device is acknowledged only when every sink took the event).
+///
+/// Pull consumers see the event only then, and only when every sink accepted it: an event the
+/// device was told failed (and will likely send again) never reaches them.
 final class PublishOperation: @unchecked Sendable {
     let record: EventRecord
+    private let bus: ApplicationEventBus
     private let done: trib_type_publish_done_fn?
     private let context: UnsafeMutableRawPointer?
     private let adapter: InstanceMetrics
     private let remaining: Atomic<Int>
     private let failure = Atomic<Int32>(0)
 
-    init(record: EventRecord, sinks: Int, adapter: InstanceMetrics,
+    init(record: EventRecord, sinks: Int, bus: ApplicationEventBus, adapter: InstanceMetrics,
          done: trib_type_publish_done_fn?, context: UnsafeMutableRawPointer?) {
         self.record = record
+        self.bus = bus
         self.done = done
         self.context = context
         self.adapter = adapter
@@ -38,7 +43,9 @@ final class PublishOperation: @unchecked Sendable {
     private func finish() {
         let outcome = Status(rawValue: failure.load(ordering: .relaxed))
         switch outcome {
-        case .ok: adapter.eventsAccepted.add()
+        case .ok:
+            adapter.eventsAccepted.add()
+            bus.publish(record)
         case .busy: adapter.eventsBusy.add()
         default: adapter.eventsFailed.add()
         }

@@ -2,8 +2,8 @@ import CTributary
 import Synchronization
 import TributarySDK
 
-/// Routes every published message: normalizes it, offers it to the application-event bus, and
-/// hands it to every sink whose filter matches. Thread-safe and non-blocking: adapters call it
+/// Routes every published message: normalizes it and hands it to every sink whose filter matches;
+/// the publish operation offers it to the application-event bus once they all accepted it. Thread-safe and non-blocking: adapters call it
 /// from their own loops, and the only lock is held to copy the current sink list.
 public final class Router: @unchecked Sendable {
     private let sinks = Mutex<[SinkSlot]>([])
@@ -48,9 +48,8 @@ public final class Router: @unchecked Sendable {
             adapter.eventsRejected.add()
             return error == .notJSON ? .rejected : .invalid
         }
-        bus.publish(record)
         let targets = sinks.withLock { $0 }.filter { $0.filter.matches(application: record.application, channel: record.channel) }
-        let operation = PublishOperation(record: record, sinks: targets.count, adapter: adapter, done: done, context: context)
+        let operation = PublishOperation(record: record, sinks: targets.count, bus: bus, adapter: adapter, done: done, context: context)
         if targets.isEmpty {
             registry.unroutedEvents.add()
             operation.finishUnrouted()

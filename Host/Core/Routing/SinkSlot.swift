@@ -6,9 +6,12 @@ import TributarySDK
 
 /// The host's side of one sink instance: it hands events to the plugin, tracks every delivery
 /// until the plugin completes it, retries, measures, and fails what is left when the sink drains.
+///
+/// With a ``DeliveryWindow`` (the plugin set `max_in_flight`), events beyond the window wait here
+/// and leave coalesced into batches; without one, every event is delivered at once, alone.
 final class SinkSlot: @unchecked Sendable {
     private struct Delivery {
-        let operation: PublishOperation
+        let events: DeliveryBatch
         let attempt: Int
         let startedNanoseconds: Int64
     }
@@ -23,14 +26,18 @@ final class SinkSlot: @unchecked Sendable {
     private let retry: RetryPolicy
     private let registry: MetricsRegistry
     private let pending = Mutex<[UInt64: Delivery]>([:])
+    private let window: Mutex<DeliveryWindow>
+    /// False: no window; every event goes to the plugin at once, and `window` is never touched.
+    private let windowed: Bool
     private let accepting = Atomic<Bool>(true)
     /// The instance that replaced this one in a reload: what this one cannot finish goes there.
     private let successor = Mutex<SinkSlot?>(nil)
     private static let nextOperation = Atomic<UInt64>(1)
 
+    /// `maxInFlight` 0 means no window (ABI 1.0 behaviour).
     init(name: String, filter: SinkFilter, metrics: InstanceMetrics, registry: MetricsRegistry,
          instance: trib_type_instance_plugin_ptr, deliverHook: @escaping trib_on_sink_deliver_fn,
-         serialDelivery: Bool, retry: RetryPolicy) {
+         serialDelivery: Bool, maxBatch: Int = 1, maxInFlight: Int = 0, retry: RetryPolicy) {
         self.name = name
         self.filter = filter
         self.metrics = metrics
@@ -39,39 +46,81 @@ final class SinkSlot: @unchecked Sendable {
         self.deliverHook = deliverHook
         self.serialDelivery = serialDelivery
         self.retry = retry
+        windowed = maxInFlight > 0
+        window = Mutex(DeliveryWindow(limit: maxInFlight, maxBatch: max(maxBatch, 1)))
     }
 
-    /// Hands the operation's event to the plugin; its outcome reaches `operation` exactly once.
-    func deliver(_ operation: PublishOperation, attempt: Int = 0) {
+    /// Hands the operation's event to the plugin, now or once the window has room; its outcome
+    /// reaches `operation` exactly once. `handedOver`: it comes from a draining predecessor.
+    func deliver(_ operation: PublishOperation, attempt: Int = 0, handedOver: Bool = false) {
         guard accepting.load(ordering: .acquiring) else {
             handOver(operation, attempt: attempt)
             return
         }
-        let id = SinkSlot.nextOperation.add(1, ordering: .relaxed).newValue
-        pending.withLock { $0[id] = Delivery(operation: operation, attempt: attempt, startedNanoseconds: monotonicNanoseconds()) }
-        metrics.inFlight.add()
-        let returned: Status
-        if serialDelivery {
-            returned = deliveryLock.withLock { _ in Status(rawValue: deliverHook(instance, id, operation.record.singleBatch)) }
-        } else {
-            returned = Status(rawValue: deliverHook(instance, id, operation.record.singleBatch))
+        guard windowed else {
+            send(.single(operation), attempt: attempt)
+            return
         }
-        guard returned != .pending else { return }
-        // OK is a synchronous delivery; BUSY and errors take nothing. If the plugin already
-        // completed inside the hook, that completion stands and the return value is ignored.
-        guard let delivery = pending.withLock({ $0.removeValue(forKey: id) }) else { return }
-        metrics.inFlight.add(-1)
-        if returned == .ok {
-            metrics.latency.observe(nanoseconds: monotonicNanoseconds() - delivery.startedNanoseconds)
-            metrics.deliveredOK.add()
-            delivery.operation.sinkFinished(.ok)
-        } else if returned == .busy {
+        switch window.withLock({ $0.admit(operation, attempt: attempt, force: handedOver) }) {
+        case .send:
+            send(.single(operation), attempt: attempt)
+        case .queued:
+            metrics.inFlight.add()
+        case .full:
             metrics.deliveredBusy.add()
-            delivery.operation.sinkFinished(.busy)
-        } else {
-            metrics.deliveredError.add()
-            delivery.operation.sinkFinished(returned.isFailure ? returned.normalized : .internalError)
+            operation.sinkFinished(.busy)
+        case .closed:
+            handOver(operation, attempt: attempt)
         }
+    }
+
+    /// Calls the plugin's hook; a synchronous outcome frees the slot, which may send the next
+    /// waiting batch right here (never from inside a completion: see ``complete(operation:status:)``).
+    private func send(_ first: DeliveryBatch, attempt firstAttempt: Int) {
+        var next: (DeliveryBatch, Int)? = (first, firstAttempt)
+        while let (events, attempt) = next {
+            next = nil
+            let id = SinkSlot.nextOperation.add(1, ordering: .relaxed).newValue
+            pending.withLock { $0[id] = Delivery(events: events, attempt: attempt, startedNanoseconds: monotonicNanoseconds()) }
+            metrics.inFlight.add(Int64(events.count))
+            let returned: Status
+            if serialDelivery {
+                returned = deliveryLock.withLock { _ in Status(rawValue: deliverHook(instance, id, events.batch)) }
+            } else {
+                returned = Status(rawValue: deliverHook(instance, id, events.batch))
+            }
+            guard returned != .pending else { return }
+            // OK is a synchronous delivery; BUSY and errors take nothing. If the plugin already
+            // completed inside the hook, that completion stands and the return value is ignored.
+            guard let delivery = pending.withLock({ $0.removeValue(forKey: id) }) else { return }
+            metrics.inFlight.add(-Int64(events.count))
+            if returned == .ok {
+                metrics.latency.observe(nanoseconds: monotonicNanoseconds() - delivery.startedNanoseconds)
+                metrics.deliveredOK.add()
+                events.forEach { $0.sinkFinished(.ok) }
+            } else if returned == .busy {
+                metrics.deliveredBusy.add()
+                events.forEach { $0.sinkFinished(.busy) }
+            } else {
+                metrics.deliveredError.add()
+                events.forEach { $0.sinkFinished(returned.isFailure ? returned.normalized : .internalError) }
+            }
+            next = releaseSlot()
+        }
+    }
+
+    /// Frees a delivery slot; returns the next waiting batch that took it over, if any.
+    private func releaseSlot() -> (DeliveryBatch, Int)? {
+        guard windowed, let (operations, attempt) = window.withLock({ $0.release() }) else { return nil }
+        metrics.inFlight.add(-Int64(operations.count))
+        return (DeliveryBatch(operations), attempt)
+    }
+
+    /// Frees a slot from a completion: the plugin may be inside `trib_host_complete_delivery`, or
+    /// even inside its own deliver hook, where the host must not call the hook again.
+    private func releaseSlotLater() {
+        guard let (events, attempt) = releaseSlot() else { return }
+        DispatchQueue.global().async { [self] in send(events, attempt: attempt) }
     }
 
     /// `trib_host_complete_delivery`.
@@ -80,33 +129,35 @@ final class SinkSlot: @unchecked Sendable {
             registry.unknownCompletions.add()
             return
         }
-        metrics.inFlight.add(-1)
+        metrics.inFlight.add(-Int64(delivery.events.count))
         metrics.latency.observe(nanoseconds: monotonicNanoseconds() - delivery.startedNanoseconds)
         let status = Status(rawValue: raw).normalized
         switch status {
         case .ok:
             metrics.deliveredOK.add()
-            delivery.operation.sinkFinished(.ok)
+            delivery.events.forEach { $0.sinkFinished(.ok) }
         case .retry:
             metrics.deliveredRetry.add()
             scheduleRetry(delivery)
+            return
         case .busy:
             metrics.deliveredBusy.add()
-            delivery.operation.sinkFinished(.busy)
+            delivery.events.forEach { $0.sinkFinished(.busy) }
         case .cancelled:
             metrics.deliveredCancelled.add()
-            handOver(delivery.operation, attempt: delivery.attempt)
+            delivery.events.forEach { handOver($0, attempt: delivery.attempt) }
         default:
             metrics.deliveredError.add()
-            delivery.operation.sinkFinished(status.isFailure ? status : .internalError)
+            delivery.events.forEach { $0.sinkFinished(status.isFailure ? status : .internalError) }
         }
+        releaseSlotLater()
     }
 
     /// Passes an event this instance will not deliver to its successor, or fails it when the
     /// sink is going away for good.
     private func handOver(_ operation: PublishOperation, attempt: Int) {
         if let next = successor.withLock({ $0 }) {
-            next.deliver(operation, attempt: attempt)
+            next.deliver(operation, attempt: attempt, handedOver: true)
         } else {
             operation.sinkFinished(.unavailable)
         }
@@ -115,14 +166,22 @@ final class SinkSlot: @unchecked Sendable {
     /// From now on, what this instance gives back goes to `next` (a reload replaced it).
     func handOver(to next: SinkSlot) { successor.withLock { $0 = next } }
 
+    /// A retried batch keeps its delivery slot while it waits, so a failing sink does not take
+    /// ever more events from the window.
     private func scheduleRetry(_ delivery: Delivery) {
         guard delivery.attempt + 1 < retry.limit else {
-            delivery.operation.sinkFinished(.unavailable)
+            delivery.events.forEach { $0.sinkFinished(.unavailable) }
+            releaseSlotLater()
             return
         }
         let delay = retry.delayMilliseconds(attempt: delivery.attempt)
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) { [self] in
-            deliver(delivery.operation, attempt: delivery.attempt + 1)
+            guard accepting.load(ordering: .acquiring) else {
+                delivery.events.forEach { handOver($0, attempt: delivery.attempt + 1) }
+                releaseSlotLater()
+                return
+            }
+            send(delivery.events, attempt: delivery.attempt + 1)
         }
     }
 
@@ -133,6 +192,11 @@ final class SinkSlot: @unchecked Sendable {
     /// completions are then unknown and counted.
     func drain(plugin drainHook: trib_on_instance_drain_fn?, deadlineUnixMilliseconds: Int64) {
         accepting.store(false, ordering: .releasing)
+        if windowed {
+            let waiting = window.withLock { $0.close() }
+            metrics.inFlight.add(-Int64(waiting.count))
+            for event in waiting { handOver(event.operation, attempt: event.attempt) }
+        }
         drainHook?(instance, deadlineUnixMilliseconds)
         while pendingCount > 0 && wallClockMilliseconds() < deadlineUnixMilliseconds {
             usleep(2_000)
@@ -142,9 +206,9 @@ final class SinkSlot: @unchecked Sendable {
             return Array(pending.values)
         }
         for delivery in abandoned {
-            metrics.inFlight.add(-1)
+            metrics.inFlight.add(-Int64(delivery.events.count))
             metrics.deliveredCancelled.add()
-            handOver(delivery.operation, attempt: delivery.attempt)
+            delivery.events.forEach { handOver($0, attempt: delivery.attempt) }
         }
         if !abandoned.isEmpty {
             let fate = successor.withLock { $0 } == nil ? "failed them towards their devices" : "handed them to the new instance"

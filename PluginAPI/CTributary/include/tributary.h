@@ -640,11 +640,20 @@ typedef trib_type_status (*trib_on_authenticate_user_fn)(trib_type_instance_plug
 typedef trib_type_status (*trib_on_authorize_fn)(trib_type_instance_plugin_ptr instance, uint64_t op,
                                                  const trib_type_authorize_request *request);
 
-/* Sink hooks. OWNERSHIP: plugin, static storage (lives as long as the image). */
+/* Sink hooks. OWNERSHIP: plugin, static storage (lives as long as the image).
+ * BATCHES AND THE DELIVERY WINDOW: with `max_in_flight` 0 (and for every 1.0 plugin) the host
+ * calls on_sink_deliver once per event as it is published, and the sink applies its own
+ * back-pressure by answering TRIB_BUSY. With `max_in_flight` N > 0 the host keeps at most N
+ * deliveries pending in the plugin (accepted with TRIB_PENDING, or waiting for a retry); events
+ * published meanwhile wait in the host, at most N x max_batch of them, and go out as soon as a
+ * delivery completes, coalesced into batches of up to `max_batch` in publish order. Past that
+ * bound a publisher gets TRIB_BUSY at once (HTTP 503, MQTT 0x97), and nothing is taken. */
 typedef struct trib_type_sink_hooks {
     uint32_t struct_size;
     trib_on_sink_deliver_fn on_sink_deliver;   /* required */
     uint32_t max_batch;                        /* largest batch wanted; 0 = 1 */
+    /* ABI 1.1 (read only when struct_size covers it): */
+    uint32_t max_in_flight;                    /* deliveries pending at once; 0 = no bound */
 } trib_type_sink_hooks;
 
 /* Authenticator hooks. Any of them may be NULL: the host then treats that request as TRIB_DEFER.

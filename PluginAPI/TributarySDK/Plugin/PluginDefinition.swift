@@ -4,7 +4,9 @@ public struct PluginDefinition: Sendable {
         case adapter
         case authenticator
         /// `maxBatch`: largest batch wanted. `serialDelivery`: no concurrent `deliver` calls.
-        case sink(maxBatch: UInt32 = 1, serialDelivery: Bool = false)
+        /// `maxInFlight`: deliveries pending at once; past it the host queues and coalesces events
+        /// (0: no bound, every event delivered at once). See `trib_type_sink_hooks`.
+        case sink(maxBatch: UInt32 = 1, serialDelivery: Bool = false, maxInFlight: UInt32 = 0)
     }
 
     public typealias Factory = @Sendable (PluginHost, PluginConfig) throws(PluginError) -> any PluginInstance

@@ -65,13 +65,13 @@ private final class Registration: Sendable {
                 on_authenticate_device: sdkAuthenticateDevice, on_authenticate_user: sdkAuthenticateUser,
                 on_authorize: sdkAuthorize))
             d.authenticator = UnsafePointer(hooks)
-        case .sink(let maxBatch, let serial):
+        case .sink(let maxBatch, let serial, let maxInFlight):
             d.kind = TRIB_KIND_SINK.rawValue
             d.flags = serial ? UInt32(TRIB_FLAG_SERIAL_DELIVERY) : 0
             let hooks = UnsafeMutablePointer<trib_type_sink_hooks>.allocate(capacity: 1)
             hooks.initialize(to: trib_type_sink_hooks(
                 struct_size: UInt32(MemoryLayout<trib_type_sink_hooks>.size),
-                on_sink_deliver: sdkSinkDeliver, max_batch: maxBatch))
+                on_sink_deliver: sdkSinkDeliver, max_batch: maxBatch, max_in_flight: maxInFlight))
             d.sink = UnsafePointer(hooks)
         }
         let pointer = UnsafeMutablePointer<trib_type_plugin_descriptor>.allocate(capacity: 1)

@@ -11,8 +11,11 @@
  * on_instance_drain completes what is still queued with TRIB_ERR_CANCELLED, unless `ignore_drain`
  * is set: then it plays a stuck sink that keeps its queue past the drain deadline (the host must
  * fail those deliveries itself, and count the late completions destroy sends).
- * Metrics: tributary_plugin_recording_sink_events_total (counter: events recorded) and
+ * Metrics: tributary_plugin_recording_sink_events_total (counter: events recorded),
+ * tributary_plugin_recording_sink_batches_total (counter: deliveries recorded) and
  * tributary_plugin_recording_sink_queue_depth (gauge: deliveries waiting for the worker).
+ * Its hooks ask for batches of RS_MAX_BATCH (64) and RS_MAX_IN_FLIGHT (0: no window) pending
+ * deliveries; bounded_sink.c builds this file with other values, since hooks are static.
  *
  * Build:
  *   cc -std=c11 -Wall -Wextra -Werror -shared -fPIC -pthread \
@@ -72,6 +75,7 @@ struct recording_sink {
     int complete_from_thread;
     int ignore_drain;
     uint64_t events_metric;
+    uint64_t batches_metric;
     uint64_t depth_metric;
     atomic_uint_fast64_t deliveries;
     pthread_mutex_t file_lock; /* one delivery's lines stay contiguous */
@@ -148,6 +152,7 @@ static void finish(struct recording_sink *s, uint64_t op, const trib_type_batch 
             status = TRIB_ERR_INTERNAL;
         } else {
             s->host->metric_add(s->ih, s->events_metric, (int64_t)batch->count);
+            s->host->metric_add(s->ih, s->batches_metric, 1);
         }
     }
     s->host->complete_delivery(s->ih, op, status);
@@ -304,6 +309,9 @@ static trib_type_status rs_new(const trib_type_host_api *host, trib_type_instanc
     if (host->metric_register(ih, TRIB_METRIC_COUNTER, plugin_text("recording_sink_events_total"),
                               plugin_text("Events the recording sink accepted and recorded."),
                               &s->events_metric) != TRIB_OK ||
+        host->metric_register(ih, TRIB_METRIC_COUNTER, plugin_text("recording_sink_batches_total"),
+                              plugin_text("Deliveries the recording sink accepted and recorded."),
+                              &s->batches_metric) != TRIB_OK ||
         host->metric_register(ih, TRIB_METRIC_GAUGE, plugin_text("recording_sink_queue_depth"),
                               plugin_text("Deliveries waiting for the recording sink's worker."),
                               &s->depth_metric) != TRIB_OK) {
@@ -386,10 +394,18 @@ static void rs_destroy(trib_type_instance_plugin_ptr instance) {
     free(s);
 }
 
+#ifndef RS_MAX_BATCH
+#define RS_MAX_BATCH 64
+#endif
+#ifndef RS_MAX_IN_FLIGHT
+#define RS_MAX_IN_FLIGHT 0
+#endif
+
 static const trib_type_sink_hooks rs_hooks = {
     .struct_size = sizeof(trib_type_sink_hooks),
     .on_sink_deliver = rs_deliver,
-    .max_batch = 64,
+    .max_batch = RS_MAX_BATCH,
+    .max_in_flight = RS_MAX_IN_FLIGHT,
 };
 
 static const trib_type_plugin_descriptor rs_descriptor = {
