@@ -108,18 +108,29 @@ struct DeviceAuthenticator {
         return Self.unauthenticated
     }
 
-    /// Drogue's PSK identity is `device@application`, split at the first `@`; names the request
+    /// Drogue's PSK identity is `device@application` (``PSKIdentity``); names the request
     /// carries win. The device must hold a `psk` credential valid now.
     private func preSharedKey(_ identity: String, _ request: DeviceAuthRequest) -> DeviceVerdict {
-        var deviceName = identity, applicationName = request.application
-        if let at = identity.firstIndex(of: "@") {
-            deviceName = String(identity[..<at])
-            if applicationName.isEmpty { applicationName = String(identity[identity.index(after: at)...]) }
-        }
-        if !request.device.isEmpty { deviceName = request.device }
+        let parsed = PSKIdentity(identity)
+        let applicationName = request.application.isEmpty ? parsed?.application ?? "" : request.application
+        let deviceName = request.device.isEmpty ? parsed?.device ?? identity : request.device
         guard let app = registry.application(applicationName) else { return Self.notMine }
         let now = RFC3339.nowUnixNanoseconds()
         guard let device = app.devices[deviceName], device.psks.contains(where: { $0.contains(now) }) else { return Self.unauthenticated }
         return Self.admit(app, device, as: request.asDevice)
+    }
+
+    /// The key of the first `psk` credential valid now, for a TLS-PSK or DTLS-PSK handshake:
+    /// the device named by the identity (name or alias) in an enabled application.
+    func lookupPSK(_ request: PSKRequest) -> PSKVerdict {
+        guard let identity = PSKIdentity(request.identity) else { return PSKVerdict(status: .unauthenticated) }
+        guard let app = registry.application(identity.application) else { return PSKVerdict(status: .defer) }
+        let now = RFC3339.nowUnixNanoseconds()
+        guard let device = app.devices[identity.device], let credential = device.psks.first(where: { $0.contains(now) }) else {
+            log(.debug, "PSK identity '\(request.identity)' refused: no such device or no key valid now")
+            return PSKVerdict(status: .unauthenticated)
+        }
+        guard !app.application.disabled, !device.disabled else { return PSKVerdict(status: .denied) }
+        return PSKVerdict(status: .ok, application: app.application.name.value, device: device.name.value, key: credential.key)
     }
 }

@@ -108,6 +108,17 @@ final class RegistryFileAuthenticator: AuthenticatorInstance {
         UserAuthorizer(registry: registry, verifier: verifier).authorize(request)
     }
 
+    func lookupPSK(_ request: PSKRequest) -> PSKVerdict {
+        DeviceAuthenticator(registry: registry, verifier: verifier, log: log).lookupPSK(request)
+    }
+
+    func lookupPSK(_ request: PSKRequest, reply: PSKReply) -> Status {
+        let verdict = lookupPSK(request)
+        guard verdict.status != .defer else { return .defer }
+        reply(verdict)
+        return .pending
+    }
+
     func authenticateDevice(_ request: DeviceAuthRequest, reply: DeviceAuthReply) -> Status {
         let send: @Sendable (DeviceVerdict) -> Void = {
             reply($0.status, application: $0.application, device: $0.device, asDevice: $0.asDevice)

@@ -42,9 +42,10 @@ struct UsernameCredential: Sendable {
     let unique: Bool
 }
 
-/// A `psk` credential's validity window (Unix nanoseconds). The key itself is not kept: the ABI
-/// has no field to hand it to an adapter, so a PSK identity is only confirmed.
-struct PSKValidity: Sendable {
+/// A `psk` credential: the key, handed to TLS-PSK and DTLS-PSK adapters by PSK lookups, and its
+/// validity window (Unix nanoseconds).
+struct PSKCredential: Sendable {
+    let key: [UInt8]
     let notBefore: Int64?
     let notAfter: Int64?
 
@@ -62,10 +63,10 @@ final class Device: Sendable {
     let gateways: Set<String>
     let passwords: [StoredSecret]
     let usernames: [UsernameCredential]
-    let psks: [PSKValidity]
+    let psks: [PSKCredential]
 
     init(name: Located<String>, application: Located<String>, disabled: Bool, aliases: [Located<String>],
-         gateways: Set<String>, passwords: [StoredSecret], usernames: [UsernameCredential], psks: [PSKValidity]) {
+         gateways: Set<String>, passwords: [StoredSecret], usernames: [UsernameCredential], psks: [PSKCredential]) {
         self.name = name
         self.application = application
         self.disabled = disabled
@@ -179,7 +180,7 @@ struct RegistryModel {
         var aliases: [Located<String>] = []
         for alias in try spec?.member("alias")?.elements() ?? [] { aliases.append(try located(alias)) }
         let gateways = try spec?.member("gatewaySelector")?.member("matchNames")?.stringArray() ?? []
-        var passwords: [StoredSecret] = [], usernames: [UsernameCredential] = [], psks: [PSKValidity] = []
+        var passwords: [StoredSecret] = [], usernames: [UsernameCredential] = [], psks: [PSKCredential] = []
         for credential in try credentials(spec) {
             try credential.onlyKeys(["pass", "user", "psk", "cert"])
             let kinds = try credential.members()
@@ -230,13 +231,13 @@ struct RegistryModel {
         }
     }
 
-    private static func psk(_ field: JSONField) throws(PositionedError) -> PSKValidity {
+    private static func psk(_ field: JSONField) throws(PositionedError) -> PSKCredential {
         try field.onlyKeys(["key", "validity"])
         let key = try field.required("key")
         guard let bytes = Base64.decode(try key.string()), !bytes.isEmpty else { throw key.fail("expected a non-empty base64 key") }
-        guard let validity = try field.member("validity") else { return PSKValidity(notBefore: nil, notAfter: nil) }
+        guard let validity = try field.member("validity") else { return PSKCredential(key: bytes, notBefore: nil, notAfter: nil) }
         try validity.onlyKeys(["notBefore", "notAfter"])
-        return PSKValidity(notBefore: try timestamp(try validity.member("notBefore")),
+        return PSKCredential(key: bytes, notBefore: try timestamp(try validity.member("notBefore")),
                            notAfter: try timestamp(try validity.member("notAfter")))
     }
 

@@ -31,6 +31,11 @@ final class DeviceAuthenticationTests: RegistryTestCase {
                 Resource.device("sensor-off", in: "app", gateways: ["gateway1"], disabled: true),
                 Resource.device("psk-device", in: "app", credentials: [["psk": ["key": "c2VjcmV0LWtleQ==", "validity": ["notBefore": past, "notAfter": future]]]]),
                 Resource.device("psk-expired", in: "app", credentials: [["psk": ["key": "c2VjcmV0LWtleQ==", "validity": ["notAfter": past]]]]),
+                Resource.device("psk-rotated", in: "app", credentials: [
+                    ["psk": ["key": "b2xkLWtleQ==", "validity": ["notAfter": past]]],
+                    ["psk": ["key": "bmV3LWtleQ==", "validity": ["notBefore": past]]],
+                ], aliases: ["rotated-alias"]),
+                Resource.device("psk-disabled", in: "app", credentials: [["psk": ["key": "c2VjcmV0LWtleQ=="]]], disabled: true),
                 Resource.device("no-credentials", in: "app"),
             ],
         ])
@@ -115,5 +120,17 @@ final class DeviceAuthenticationTests: RegistryTestCase {
         XCTAssertEqual(psk("device1@app"), unauthenticated, "no psk credential")
         XCTAssertEqual(psk("nobody@app"), unauthenticated)
         XCTAssertEqual(psk("psk-device@elsewhere"), deferred)
+    }
+
+    func testPSKLookupsHandTheKeyValidNowToHandshakes() {
+        func lookup(_ identity: String) -> PSKVerdict { registry.lookupPSK(PSKRequest(identity: identity)) }
+        XCTAssertEqual(lookup("psk-device@app"), PSKVerdict(status: .ok, application: "app", device: "psk-device", key: Array("secret-key".utf8)))
+        XCTAssertEqual(lookup("psk-rotated@app").key, Array("new-key".utf8), "the expired key is skipped")
+        XCTAssertEqual(lookup("rotated-alias@app").device, "psk-rotated", "aliases resolve to the canonical name")
+        XCTAssertEqual(lookup("psk-expired@app"), PSKVerdict(status: .unauthenticated))
+        XCTAssertEqual(lookup("device1@app"), PSKVerdict(status: .unauthenticated), "no psk credential")
+        XCTAssertEqual(lookup("psk-disabled@app"), PSKVerdict(status: .denied))
+        XCTAssertEqual(lookup("psk-device@elsewhere"), PSKVerdict(status: .defer))
+        XCTAssertEqual(lookup("psk-device"), PSKVerdict(status: .unauthenticated), "an identity names its application")
     }
 }

@@ -73,6 +73,23 @@ final class AuthenticatorChainTests: XCTestCase {
         return recorder.wait(for: 1).first ?? "no answer"
     }
 
+    private func psk(_ identity: String) -> String {
+        let recorder = Recorder()
+        withPluginBuffers([identity]) { b in
+            var request = trib_type_psk_request(struct_size: UInt32(MemoryLayout<trib_type_psk_request>.size), identity: b[0].lent)
+            XCTAssertEqual(api.lookup_psk(adapter.handle, &request, recordPSK, recorder.context), Int32(TRIB_PENDING))
+        }
+        return recorder.wait(for: 1).first ?? "no answer"
+    }
+
+    func testPSKLookupsWalkTheChainAndCarryTheKeyOnlyWhenAllowed() {
+        XCTAssertEqual(psk("device1@app1"), "ok app1/device1 key=secret")
+        XCTAssertEqual(psk("device1@app2"), "ok app2/device1 key=other", "the first deferred, the second (async) answered")
+        XCTAssertEqual(psk("ghost@app1"), "unauthenticated / key=")
+        XCTAssertEqual(psk("device1@nobody-knows"), "unauthenticated / key=", "all defer")
+        XCTAssertEqual(psk("no-at-sign"), "unauthenticated / key=")
+    }
+
     func testTheFirstAuthenticatorThatKnowsTheApplicationAnswers() {
         XCTAssertEqual(device("app1", "device1", "secret"), "ok app1/device1/")
         XCTAssertEqual(device("app1", "device1", "wrong"), "unauthenticated app1/device1/")

@@ -1,4 +1,6 @@
+import CTributary
 import Foundation
+import TributarySDK
 import TestSupport
 import XCTest
 @testable import TributaryHost
@@ -68,7 +70,7 @@ final class PluginLoadingTests: XCTestCase {
         ]).map(\.description)
         XCTAssertEqual(errors.count, 6, "\(errors)")
         func error(_ file: String) -> String { errors.first { $0.hasPrefix(file) } ?? "none for \(file)" }
-        XCTAssertTrue(error("11-bad-abi.conf").contains("libbad_abi_major.so: built for plugin ABI 2.0, this host speaks 1.0 (major versions differ)"), error("11-bad-abi.conf"))
+        XCTAssertTrue(error("11-bad-abi.conf").contains("libbad_abi_major.so: built for plugin ABI 2.1, this host speaks 1.1 (major versions differ)"), error("11-bad-abi.conf"))
         XCTAssertTrue(error("12-no-entry.conf").contains("libno_entry.so: not a Tributary plugin: no trib_plugin_entry symbol"), error("12-no-entry.conf"))
         XCTAssertTrue(error("13-missing.conf").contains("libmissing.so: no such library"), error("13-missing.conf"))
         XCTAssertTrue(error("14-foreign.conf").contains("libforeign_toolchain.so: a Swift plugin built with another toolchain"), error("14-foreign.conf"))
@@ -94,5 +96,56 @@ final class PluginLoadingTests: XCTestCase {
         XCTAssertFalse(second === first)
         XCTAssertNotEqual(second.stagedPath, first.stagedPath)
         XCTAssertNotEqual(second.stagedPath, copy)
+    }
+
+    // MARK: Minor versions: a plugin names the oldest minor it needs
+
+    func testAPluginBuiltAgainst11ThatAsksFor10UsesNewCallbacksOnlyWhenTheHostHasThem() throws {
+        let probe = try Fixtures.fixture("minor_probe")
+        // On this (1.1) host it loads and finds the 1.1 callback.
+        XCTAssertEqual(runtime.startAll([try Fixtures.instance("plugin = \"\(probe)\"\nrecord = \"\(state)/on-1.1.txt\"", file: "10-probe.conf")])
+            .map(\.description), [])
+        XCTAssertEqual(try String(contentsOfFile: "\(state)/on-1.1.txt", encoding: .utf8), "psk lookups: available\n")
+
+        // A 1.0 host: the handshake says minor 0 and the table ends where 1.0's ended.
+        let library = try PluginLibrary.load(path: probe, stagingDirectory: "\(state)/stage")
+        XCTAssertEqual(library.abiMinor, 0, "it asks for 1.0")
+        var entryOut: UnsafePointer<trib_type_plugin_descriptor>?
+        let handle = try XCTUnwrap(dlopen(probe, RTLD_NOW | RTLD_LOCAL))
+        let entry = unsafeBitCast(try XCTUnwrap(dlsym(handle, TRIB_ENTRY_SYMBOL)), to: trib_on_plugin_entry_fn.self)
+        XCTAssertEqual(entry(1, 0, &entryOut), Int32(TRIB_OK), "a 1.0 host is enough for it")
+        var oldTable = HostAPITable.pointer.pointee
+        oldTable.struct_size = UInt32(MemoryLayout<trib_type_host_api>.offset(of: \.lookup_psk)!)
+        let record = InstanceRecord(name: "probe", kind: .adapter, services: runtime.services)
+        let path = "\(state)/on-1.0.txt"
+        let instance: trib_type_instance_plugin_ptr = try withPluginBuffers(["record", path, "probe", "10-probe.conf"]) { b in
+            var item = trib_type_config_item()
+            item.struct_size = UInt32(MemoryLayout<trib_type_config_item>.size)
+            item.type = TRIB_CONFIG_STRING.rawValue
+            item.key = b[0].lent
+            item.text = b[1].lent
+            return try withUnsafePointer(to: &item) { itemPointer in
+                let items: [UnsafePointer<trib_type_config_item>?] = [itemPointer]
+                return try items.withUnsafeBufferPointer { list in
+                    var config = trib_type_config(struct_size: UInt32(MemoryLayout<trib_type_config>.size), items: list.baseAddress,
+                                                  item_count: 1, instance_name: b[2].lent, file: b[3].lent, state_dir: trib_type_host_buffer())
+                    var out: trib_type_instance_plugin_ptr?
+                    var error = [CChar](repeating: 0, count: 256)
+                    XCTAssertEqual(entryOut!.pointee.on_instance_new(&oldTable, record.handle, &config, &out, &error, error.count), Int32(TRIB_OK))
+                    return try XCTUnwrap(out)
+                }
+            }
+        }
+        var error = [CChar](repeating: 0, count: 256)
+        XCTAssertEqual(entryOut!.pointee.on_instance_start!(instance, &error, error.count), Int32(TRIB_OK))
+        entryOut!.pointee.on_instance_destroy(instance)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "psk lookups: unavailable (1.0 host)\n")
+    }
+
+    func testAPluginNeedingANewerMinorIsRefusedWithBothVersions() throws {
+        let errors = runtime.startAll([try Fixtures.instance("plugin = \"\(try Fixtures.fixture("future_minor"))\"\nrecord = \"\(state)/x\"",
+                                                             file: "10-future.conf")]).map(\.description)
+        XCTAssertEqual(errors.count, 1)
+        XCTAssertTrue(errors.first?.contains("libfuture_minor.so: needs plugin ABI 1.2, this host speaks 1.1") == true, "\(errors)")
     }
 }

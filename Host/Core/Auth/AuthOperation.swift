@@ -8,6 +8,7 @@ final class AuthOperation: @unchecked Sendable {
         case device(trib_type_device_auth_done_fn, UnsafeMutableRawPointer?)
         case user(trib_type_user_auth_done_fn, UnsafeMutableRawPointer?)
         case authorize(trib_type_authorize_done_fn, UnsafeMutableRawPointer?)
+        case psk(trib_type_psk_done_fn, UnsafeMutableRawPointer?)
     }
 
     let request: AuthRequest
@@ -66,6 +67,8 @@ final class AuthOperation: @unchecked Sendable {
             finishUser(status, verdict, done, context)
         case .authorize(let done, let context):
             done(context, status)
+        case .psk(let done, let context):
+            finishPSK(status, verdict, done, context)
         }
     }
 
@@ -82,6 +85,21 @@ final class AuthOperation: @unchecked Sendable {
             var result = trib_type_device_auth_result(
                 struct_size: UInt32(MemoryLayout<trib_type_device_auth_result>.size), status: status,
                 application: b[0], device: b[1], as_device: b[2])
+            done(context, &result)
+        }
+    }
+
+    /// Names and key only with TRIB_OK: a refusal carries no key, even if a plugin sent one.
+    private func finishPSK(_ status: Int32, _ verdict: AuthVerdict,
+                           _ done: trib_type_psk_done_fn, _ context: UnsafeMutableRawPointer?) {
+        let answered = status == TRIB_OK && verdict.strings.count == 3
+        let outcome = status == TRIB_OK && !answered ? Int32(TRIB_ERR_INTERNAL) : status
+        let strings = answered ? verdict.strings : CopiedBuffers()
+        strings.withBuffers { b in
+            var result = trib_type_psk_result(
+                struct_size: UInt32(MemoryLayout<trib_type_psk_result>.size), status: outcome,
+                application: answered ? b[0] : trib_type_host_buffer(), device: answered ? b[1] : trib_type_host_buffer(),
+                key: answered ? b[2] : trib_type_host_buffer())
             done(context, &result)
         }
     }

@@ -9,6 +9,8 @@ enum AuthRequest: Sendable {
     case user(kind: UInt32, strings: CopiedBuffers)
     /// Indices: 0 user, 1 application, 2... roles.
     case authorize(permission: UInt32, strings: CopiedBuffers, roles: Int)
+    /// Indices: 0 identity.
+    case psk(strings: CopiedBuffers)
 
     init(_ r: UnsafePointer<trib_type_device_auth_request>) {
         var strings = CopiedBuffers()
@@ -36,6 +38,12 @@ enum AuthRequest: Sendable {
         self = .authorize(permission: r.pointee.permission, strings: strings, roles: roles.count)
     }
 
+    init(_ r: UnsafePointer<trib_type_psk_request>) {
+        var strings = CopiedBuffers()
+        strings.append(r.pointee.identity)
+        self = .psk(strings: strings)
+    }
+
     /// What the chain answers when every authenticator deferred (or none is loaded).
     var verdictWhenAllDefer: Int32 {
         if case .authorize = self { return Int32(TRIB_ERR_DENIED) }
@@ -47,6 +55,7 @@ enum AuthRequest: Sendable {
 struct AuthVerdict: Sendable {
     var status: Int32
     /// Device realm: 0 application, 1 device, 2 as_device. User realm: 0 user, 1... roles.
+    /// PSK lookups: 0 application, 1 device, 2 key.
     var strings = CopiedBuffers()
     var roleCount = 0
 }

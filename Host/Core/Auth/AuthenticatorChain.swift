@@ -52,6 +52,21 @@ final class AuthenticatorChain: Sendable {
         operation.answered(verdict)
     }
 
+    /// `trib_host_complete_psk`.
+    func completePSK(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_psk_result>?) {
+        guard let operation = slot.take(operation: id) else {
+            registry.unknownCompletions.add()
+            return
+        }
+        var verdict = AuthVerdict(status: result?.pointee.status ?? Int32(TRIB_ERR_INTERNAL))
+        if let result, verdict.status == TRIB_OK {
+            verdict.strings.append(result.pointee.application)
+            verdict.strings.append(result.pointee.device)
+            verdict.strings.append(result.pointee.key)
+        }
+        operation.answered(verdict)
+    }
+
     /// `trib_host_complete_authorize`.
     func completeAuthorize(from slot: AuthenticatorSlot, operation id: UInt64, _ status: Int32) {
         guard let operation = slot.take(operation: id) else {

@@ -9,10 +9,12 @@ final class AuthenticatorSlot: @unchecked Sendable {
     private let pending = Mutex<[UInt64: AuthOperation]>([:])
     private static let nextOperation = Atomic<UInt64>(1)
 
-    init(name: String, instance: trib_type_instance_plugin_ptr, hooks: trib_type_authenticator_hooks) {
+    /// `hooks` is the plugin's, read only as far as its `struct_size` says it reaches (a 1.0
+    /// plugin's table ends before `on_lookup_psk`).
+    init(name: String, instance: trib_type_instance_plugin_ptr, hooks: UnsafePointer<trib_type_authenticator_hooks>) {
         self.name = name
         self.instance = instance
-        self.hooks = hooks
+        self.hooks = AppendOnlyStruct.read(hooks)
     }
 
     /// Asks this authenticator. Returns nil when the answer will come through `complete`, or the
@@ -41,6 +43,14 @@ final class AuthenticatorSlot: @unchecked Sendable {
                     username: b[0], password: b[1])
                 return hook(instance, id, &request)
             }
+        case .psk(let strings):
+            guard let hook = hooks.on_lookup_psk else { return forget(id, Int32(TRIB_DEFER)) }
+            returned = strings.withBuffers { b in
+                var request = trib_type_psk_request(struct_size: UInt32(MemoryLayout<trib_type_psk_request>.size), identity: b[0])
+                return hook(instance, id, &request)
+            }
+            // The key travels only in a completion.
+            if returned == TRIB_OK, pending.withLock({ $0.removeValue(forKey: id) }) != nil { return Int32(TRIB_ERR_INTERNAL) }
         case .authorize(let permission, let strings, let roles):
             guard let hook = hooks.on_authorize else { return forget(id, Int32(TRIB_DEFER)) }
             returned = strings.withBuffers { b in

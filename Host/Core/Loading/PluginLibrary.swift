@@ -82,7 +82,7 @@ public final class PluginLibrary: @unchecked Sendable {
             throw LoadError(file: path, reason: "built for plugin ABI \(d.abi_major).\(d.abi_minor), this host speaks \(TRIB_ABI_MAJOR).\(TRIB_ABI_MINOR) (major versions differ)")
         }
         guard d.abi_minor <= TRIB_ABI_MINOR else {
-            throw LoadError(file: path, reason: "built for plugin ABI \(d.abi_major).\(d.abi_minor), newer than this host's \(TRIB_ABI_MAJOR).\(TRIB_ABI_MINOR)")
+            throw LoadError(file: path, reason: "needs plugin ABI \(d.abi_major).\(d.abi_minor), this host speaks \(TRIB_ABI_MAJOR).\(TRIB_ABI_MINOR) (upgrade the host, or rebuild the plugin asking for an older minor)")
         }
         let builtWith = d.built_with.map { String(cString: $0) } ?? ""
         if builtWith.hasPrefix("swift"), builtWith != hostToolchain {

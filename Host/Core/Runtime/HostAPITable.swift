@@ -20,7 +20,7 @@ enum HostAPITable {
             command_route_remove: hostCommandRouteRemove, command_send: hostCommandSend,
             subscribe: hostSubscribe, unsubscribe: hostUnsubscribe, metric_register: hostMetricRegister,
             metric_add: hostMetricAdd, metric_set: hostMetricSet, event_to_json: hostEventToJSON,
-            config_get: hostConfigGet))
+            config_get: hostConfigGet, lookup_psk: hostLookupPSK, complete_psk: hostCompletePSK))
         return UnsafePointer(table)
     }()
 }
@@ -60,6 +60,18 @@ private func hostAuthorize(_ ih: trib_type_instance_host_ptr?, _ request: Unsafe
     guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
     record.services.authenticators.start(AuthRequest(request), .authorize(done, context))
     return Int32(TRIB_PENDING)
+}
+
+private func hostLookupPSK(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_psk_request>?,
+                           _ done: trib_type_psk_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
+    guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
+    record.services.authenticators.start(AuthRequest(request), .psk(done, context))
+    return Int32(TRIB_PENDING)
+}
+
+private func hostCompletePSK(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_psk_result>?) {
+    guard let record = InstanceRecord.from(ih), let slot = record.authenticator else { return }
+    record.services.authenticators.completePSK(from: slot, operation: op, result)
 }
 
 private func hostCompleteDeviceAuth(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_device_auth_result>?) {

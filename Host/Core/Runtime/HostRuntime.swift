@@ -71,15 +71,13 @@ public final class HostRuntime: @unchecked Sendable {
         let d = library.descriptor.pointee
         switch library.kind {
         case .sink:
-            let hooks = d.sink!.pointee
-            let windowEnd = MemoryLayout<trib_type_sink_hooks>.offset(of: \.max_in_flight)! + MemoryLayout<UInt32>.size
-            let maxInFlight = Int(hooks.struct_size) >= windowEnd ? Int(hooks.max_in_flight) : 0
+            let hooks = AppendOnlyStruct.read(d.sink!)
             record.sink = SinkSlot(name: config.name, filter: config.filter, metrics: record.metrics, registry: services.registry,
                                    instance: plugin, deliverHook: hooks.on_sink_deliver,
                                    serialDelivery: d.flags & UInt32(TRIB_FLAG_SERIAL_DELIVERY) != 0,
-                                   maxBatch: Int(hooks.max_batch), maxInFlight: maxInFlight, retry: RetryPolicy())
+                                   maxBatch: Int(hooks.max_batch), maxInFlight: Int(hooks.max_in_flight), retry: RetryPolicy())
         case .authenticator:
-            record.authenticator = AuthenticatorSlot(name: config.name, instance: plugin, hooks: d.authenticator!.pointee)
+            record.authenticator = AuthenticatorSlot(name: config.name, instance: plugin, hooks: d.authenticator!)
         case .adapter:
             break
         }

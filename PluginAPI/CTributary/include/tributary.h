@@ -30,7 +30,8 @@
  *   dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE). It then resolves the one entry symbol,
  *   TRIB_ENTRY_SYMBOL, and calls it with its own ABI major and minor. The plugin answers with its
  *   descriptor or refuses (TRIB_ERR_ABI). The host refuses a descriptor whose major differs from
- *   its own, or whose minor is newer than its own, and names the file and both versions. A plugin
+ *   its own, or whose `abi_minor` (the oldest minor the plugin needs, see VERSIONS) is newer
+ *   than its own, and names the file and both versions. A plugin
  *   whose `built_with` starts with "swift" must have been built by the host's exact toolchain (no
  *   Swift ABI stability on Linux); the host refuses anything else.
  *
@@ -66,6 +67,20 @@
  *   All strings are UTF-8 byte ranges {ptr, len}; they are not NUL-terminated unless a field says
  *   so. An empty buffer has len == 0 (ptr may then be NULL).
  *
+ * VERSIONS
+ *   TRIB_ABI_MINOR is the minor this header describes; a newer minor only appends struct fields,
+ *   host callbacks, hooks, flags and codes. A plugin puts into its descriptor's `abi_minor` the
+ *   OLDEST minor it needs, not the one it was built with: a plugin built against 1.1 that uses
+ *   nothing newer than 1.0 says 0 and loads on a 1.0 host; where it can use a 1.1 callback when
+ *   present, it checks TRIB_HAS_FIELD(host, trib_type_host_api, lookup_psk) (and that the pointer
+ *   is not NULL) before calling it, and falls back otherwise. A plugin that cannot work without a
+ *   1.1 feature says 1: a 1.0 host then refuses it with a clear message instead of the plugin
+ *   calling past the end of the host's table. Likewise the host reads a hook struct's newer
+ *   fields only when its `struct_size` covers them, so a 1.0 plugin's shorter structs are safe.
+ *   Added in 1.1: trib_type_sink_hooks.max_in_flight (the delivery window),
+ *   trib_type_authenticator_hooks.on_lookup_psk, trib_host_lookup_psk and trib_host_complete_psk
+ *   (pre-shared keys for TLS-PSK/DTLS-PSK).
+ *
  * EVOLUTION
  *   Every struct that crosses starts with `struct_size` (sizeof as the writer knew it) and only ever
  *   grows by appending fields (arrays of structs are passed as arrays of pointers, so a grown
@@ -89,7 +104,7 @@ extern "C" {
 
 /* A different major is incompatible. A newer minor only appends fields, hooks and codes. */
 #define TRIB_ABI_MAJOR 1u
-#define TRIB_ABI_MINOR 0u
+#define TRIB_ABI_MINOR 1u
 
 /* The one symbol a plugin exports; its type is trib_on_plugin_entry_fn. */
 #define TRIB_ENTRY_SYMBOL "trib_plugin_entry"
@@ -394,6 +409,35 @@ typedef void (*trib_type_user_auth_done_fn)(void *done_ctx, const trib_type_user
  * TRIB_ERR_UNAVAILABLE. */
 typedef void (*trib_type_authorize_done_fn)(void *done_ctx, trib_type_status status);
 
+/* ABI 1.1: pre-shared keys, for adapters that offer TLS-PSK or DTLS-PSK. During the handshake
+ * the adapter has only the identity the client sent; trib_host_lookup_psk asks the authenticator
+ * chain for the key. `identity` is Drogue's `device@application` (split at the first '@'; a
+ * device name that holds '@' cannot use PSK), as raw bytes from the handshake. The request is
+ * copied by the host. */
+typedef struct trib_type_psk_request {
+    uint32_t struct_size;
+    trib_type_host_buffer identity;
+} trib_type_psk_request;
+
+/* The answer to a PSK lookup. `status`: TRIB_OK (the device holds a `psk` credential valid now,
+ * and `key` is it: when several are valid, the first in the registry's order), TRIB_DEFER
+ * (authenticator: not my application), TRIB_ERR_UNAUTHENTICATED (no such device, or no key valid
+ * now), TRIB_ERR_DENIED (the device or its application is disabled), TRIB_ERR_UNAVAILABLE.
+ * On TRIB_OK, `application` and `device` are the canonical names. `key` is secret: the adapter
+ * copies it into the handshake, never logs it, and wipes its copy when the handshake is done;
+ * the host keeps no copy once the completion has returned. On any other status `key` is empty. */
+typedef struct trib_type_psk_result {
+    uint32_t struct_size;
+    trib_type_status status;
+    trib_type_host_buffer application;
+    trib_type_host_buffer device;
+    trib_type_host_buffer key;
+} trib_type_psk_result;
+
+/* Completion of trib_host_lookup_psk. `result` is lent until the function returns.
+ * THREAD: any; possibly before trib_host_lookup_psk returns. Must not block. */
+typedef void (*trib_type_psk_done_fn)(void *done_ctx, const trib_type_psk_result *result);
+
 /* ============================================================================================ */
 /* Commands (application -> device, best effort)                                                */
 /* ============================================================================================ */
@@ -455,8 +499,8 @@ typedef enum trib_type_metric_kind {
 /* The host's services. OWNERSHIP: host. LIFETIME: the whole process; the same table is passed to
  * every instance. Every callback takes the caller's trib_type_instance_host_ptr first and is safe
  * to call from any thread, unless its description says otherwise. (event_to_json needs no
- * instance and takes none.) Check `struct_size` before
- * calling a callback added in a newer minor. */
+ * instance and takes none.) Check `struct_size` (TRIB_HAS_FIELD) before calling a callback
+ * added after the minor the plugin asked for (see VERSIONS). */
 typedef struct trib_type_host_api {
     uint32_t struct_size;
     uint32_t abi_major;
@@ -576,6 +620,20 @@ typedef struct trib_type_host_api {
      * name. Valid only during on_instance_new. RETURNS: the item (lent until on_instance_new
      * returns) or NULL. */
     const trib_type_config_item *(*config_get)(trib_type_instance_host_ptr ih, trib_type_plugin_buffer key);
+
+    /* ---- ABI 1.1: check TRIB_HAS_FIELD(host, trib_type_host_api, FIELD) before calling. ---- */
+
+    /* trib_host_lookup_psk (adapters): asks the authenticator chain, in drop-in order, for the
+     * pre-shared key of a PSK identity (see trib_type_psk_request); all defer (or none can
+     * answer PSK lookups) = TRIB_ERR_UNAUTHENTICATED. `request` is copied.
+     * RETURNS: TRIB_PENDING (`done` follows exactly once) or TRIB_ERR_INVALID (no `done`). */
+    trib_type_status (*lookup_psk)(trib_type_instance_host_ptr ih, const trib_type_psk_request *request,
+                                   trib_type_psk_done_fn done, void *done_ctx);
+
+    /* trib_host_complete_psk (authenticators): completes the lookup `op` that on_lookup_psk
+     * accepted. `result` (and the key it holds) is copied. Exactly once per op, from any thread,
+     * possibly from inside the hook. */
+    void (*complete_psk)(trib_type_instance_host_ptr ih, uint64_t op, const trib_type_psk_result *result);
 } trib_type_host_api;
 
 /* ============================================================================================ */
@@ -640,6 +698,13 @@ typedef trib_type_status (*trib_on_authenticate_user_fn)(trib_type_instance_plug
 typedef trib_type_status (*trib_on_authorize_fn)(trib_type_instance_plugin_ptr instance, uint64_t op,
                                                  const trib_type_authorize_request *request);
 
+/* on_lookup_psk (ABI 1.1): answers a PSK lookup through trib_host_complete_psk, possibly from
+ * inside the hook. A key can only travel in the completion, so the hook RETURNS TRIB_PENDING when
+ * `op` is (or will be) completed, or answers at once with TRIB_DEFER or an error (no completion);
+ * TRIB_OK without a completion counts as TRIB_ERR_INTERNAL. THREAD and blocking as above. */
+typedef trib_type_status (*trib_on_lookup_psk_fn)(trib_type_instance_plugin_ptr instance, uint64_t op,
+                                                  const trib_type_psk_request *request);
+
 /* Sink hooks. OWNERSHIP: plugin, static storage (lives as long as the image).
  * BATCHES AND THE DELIVERY WINDOW: with `max_in_flight` 0 (and for every 1.0 plugin) the host
  * calls on_sink_deliver once per event as it is published, and the sink applies its own
@@ -663,6 +728,8 @@ typedef struct trib_type_authenticator_hooks {
     trib_on_authenticate_device_fn on_authenticate_device;
     trib_on_authenticate_user_fn on_authenticate_user;
     trib_on_authorize_fn on_authorize;
+    /* ABI 1.1 (read only when struct_size covers it): */
+    trib_on_lookup_psk_fn on_lookup_psk;
 } trib_type_authenticator_hooks;
 
 /* Descriptor flags. */
@@ -677,7 +744,7 @@ enum {
 typedef struct trib_type_plugin_descriptor {
     uint32_t struct_size;
     uint32_t abi_major;                        /* TRIB_ABI_MAJOR the plugin was built with */
-    uint32_t abi_minor;                        /* TRIB_ABI_MINOR the plugin was built with */
+    uint32_t abi_minor;                        /* the oldest minor it needs (see VERSIONS) */
     uint32_t kind;                             /* trib_type_plugin_kind */
     uint32_t flags;                            /* TRIB_FLAG_* */
     const char *name;                          /* NUL-terminated, e.g. "kafka" */

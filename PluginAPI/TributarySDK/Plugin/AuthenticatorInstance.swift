@@ -1,6 +1,7 @@
 import CTributary
 
-/// An authenticator: answers device and user authentication and authorization requests.
+/// An authenticator: answers device and user authentication and authorization requests, and
+/// PSK lookups.
 ///
 /// Each method either answers at once by returning a status other than `.pending` (`.defer`:
 /// not mine; `.ok`: allowed with the request's names), or returns `.pending` and calls the reply
@@ -10,12 +11,15 @@ public protocol AuthenticatorInstance: PluginInstance {
     func authenticateDevice(_ request: DeviceAuthRequest, reply: DeviceAuthReply) -> Status
     func authenticateUser(_ request: UserAuthRequest, reply: UserAuthReply) -> Status
     func authorize(_ request: AuthorizeRequest, reply: AuthorizeReply) -> Status
+    /// A key travels only in the reply: answer `.pending` and call `reply`, or `.defer`/an error.
+    func lookupPSK(_ request: PSKRequest, reply: PSKReply) -> Status
 }
 
 extension AuthenticatorInstance {
     public func authenticateDevice(_ request: DeviceAuthRequest, reply: DeviceAuthReply) -> Status { .defer }
     public func authenticateUser(_ request: UserAuthRequest, reply: UserAuthReply) -> Status { .defer }
     public func authorize(_ request: AuthorizeRequest, reply: AuthorizeReply) -> Status { .defer }
+    public func lookupPSK(_ request: PSKRequest, reply: PSKReply) -> Status { .defer }
 }
 
 /// Completes one device authentication. Call exactly once.

@@ -15,13 +15,19 @@ public struct PluginDefinition: Sendable {
     public var version: String
     public var description: String
     public var kind: Kind
+    /// The oldest host ABI minor the plugin needs (the descriptor's `abi_minor`): 0 unless it
+    /// cannot work without something a newer minor added. The SDK's wrappers of newer callbacks
+    /// check the host's table themselves (``PluginHost/canLookUpPSK``).
+    public var abiMinor: UInt32
     public var make: Factory
 
-    public init(name: String, version: String, description: String, kind: Kind, make: @escaping Factory) {
+    public init(name: String, version: String, description: String, kind: Kind, abiMinor: UInt32 = 0,
+                make: @escaping Factory) {
         self.name = name
         self.version = version
         self.description = description
         self.kind = kind
+        self.abiMinor = abiMinor
         self.make = make
     }
 }

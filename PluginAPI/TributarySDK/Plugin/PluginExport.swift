@@ -30,6 +30,7 @@ public enum PluginExport {
             state = made
             return made.descriptor
         }
+        guard hostMinor >= out.pointee!.pointee.abi_minor else { return Int32(TRIB_ERR_ABI) }
         return Int32(TRIB_OK)
     }
 
@@ -45,7 +46,7 @@ private final class Registration: Sendable {
         var d = trib_type_plugin_descriptor()
         d.struct_size = UInt32(MemoryLayout<trib_type_plugin_descriptor>.size)
         d.abi_major = TRIB_ABI_MAJOR
-        d.abi_minor = TRIB_ABI_MINOR
+        d.abi_minor = definition.abiMinor
         d.name = UnsafePointer(strdup(definition.name))
         d.version = UnsafePointer(strdup(definition.version))
         d.description = UnsafePointer(strdup(definition.description))
@@ -63,7 +64,7 @@ private final class Registration: Sendable {
             hooks.initialize(to: trib_type_authenticator_hooks(
                 struct_size: UInt32(MemoryLayout<trib_type_authenticator_hooks>.size),
                 on_authenticate_device: sdkAuthenticateDevice, on_authenticate_user: sdkAuthenticateUser,
-                on_authorize: sdkAuthorize))
+                on_authorize: sdkAuthorize, on_lookup_psk: sdkLookupPSK))
             d.authenticator = UnsafePointer(hooks)
         case .sink(let maxBatch, let serial, let maxInFlight):
             d.kind = TRIB_KIND_SINK.rawValue
@@ -174,6 +175,14 @@ private func sdkAuthenticateUser(
     let box = InstanceBox.from(instance)
     guard let authenticator = box.authenticator, let request else { return Int32(TRIB_DEFER) }
     return authenticator.authenticateUser(UserAuthRequest(request), reply: UserAuthReply(host: box.host, operation: op)).rawValue
+}
+
+private func sdkLookupPSK(
+    instance: trib_type_instance_plugin_ptr?, op: UInt64, request: UnsafePointer<trib_type_psk_request>?
+) -> trib_type_status {
+    let box = InstanceBox.from(instance)
+    guard let authenticator = box.authenticator, let request else { return Int32(TRIB_DEFER) }
+    return authenticator.lookupPSK(PSKRequest(request), reply: PSKReply(host: box.host, operation: op)).rawValue
 }
 
 private func sdkAuthorize(

@@ -92,6 +92,27 @@ extension PluginHost {
         }
     }
 
+    /// Whether the host offers PSK lookups (ABI 1.1); a 1.0 host does not.
+    public var canLookUpPSK: Bool {
+        Int(api.pointee.struct_size) >= MemoryLayout<trib_type_host_api>.offset(of: \.complete_psk)! + MemoryLayout<UnsafeRawPointer>.size
+    }
+
+    /// Asks the authenticator chain for the key of a PSK identity (`device@application`, as the
+    /// client sent it); `done` runs exactly once, on any thread. On a 1.0 host the answer is
+    /// `.unsupported`.
+    public func lookupPSK(identity: String, done: @escaping @Sendable (PSKVerdict) -> Void) {
+        guard canLookUpPSK, let lookup = api.pointee.lookup_psk else { return done(PSKVerdict(status: .unsupported)) }
+        let context = Unmanaged.passRetained(PSKBox(done)).toOpaque()
+        let status = withPluginBuffers([identity]) { b in
+            var r = trib_type_psk_request(struct_size: UInt32(MemoryLayout<trib_type_psk_request>.size), identity: b[0].lent)
+            return lookup(instance, &r, pskDone, context)
+        }
+        if Status(rawValue: status).isFailure {
+            Unmanaged<PSKBox>.fromOpaque(context).release()
+            done(PSKVerdict(status: Status(rawValue: status)))
+        }
+    }
+
     /// Registers a live command route; `handler` runs on the sender's thread and must not block.
     /// Returns the route id, or nil when the host refused it.
     public func addCommandRoute(application: String, device: String,
@@ -178,6 +199,11 @@ private final class AuthorizeBox {
     init(_ done: @escaping @Sendable (Status) -> Void) { self.done = done }
 }
 
+private final class PSKBox {
+    let done: @Sendable (PSKVerdict) -> Void
+    init(_ done: @escaping @Sendable (PSKVerdict) -> Void) { self.done = done }
+}
+
 private final class CommandBox {
     let handler: @Sendable (Command) -> Status
     init(_ handler: @escaping @Sendable (Command) -> Status) { self.handler = handler }
@@ -208,6 +234,13 @@ private func userAuthDone(_ context: UnsafeMutableRawPointer?, _ result: UnsafeP
 
 private func authorizeDone(_ context: UnsafeMutableRawPointer?, _ status: trib_type_status) {
     Unmanaged<AuthorizeBox>.fromOpaque(context!).takeRetainedValue().done(Status(rawValue: status))
+}
+
+private func pskDone(_ context: UnsafeMutableRawPointer?, _ result: UnsafePointer<trib_type_psk_result>?) {
+    let box = Unmanaged<PSKBox>.fromOpaque(context!).takeRetainedValue()
+    guard let r = result?.pointee else { return box.done(PSKVerdict(status: .internalError)) }
+    box.done(PSKVerdict(status: Status(rawValue: r.status), application: r.application.string, device: r.device.string,
+                        key: r.key.bytes))
 }
 
 private func commandHandler(_ context: UnsafeMutableRawPointer?, _ command: UnsafePointer<trib_type_command>?) -> trib_type_status {

@@ -14,6 +14,9 @@
  *   wrong key                          -> TRIB_ERR_UNAUTHENTICATED
  *   otherwise                          -> TRIB_OK with the user's name and no roles
  *   any other credential kind          -> TRIB_DEFER
+ * PSK lookups (ABI 1.1): identity "device@application" of a device in `devices` -> TRIB_OK
+ * with that device's password as the key; an unknown application -> the defer_unknown rule;
+ * an unknown device -> TRIB_ERR_UNAUTHENTICATED.
  * Authorization: TRIB_OK when a grant for (user, application) is at least the permission asked
  * for (read < write < admin < owner), else TRIB_ERR_DENIED.
  * Every answer goes through trib_host_complete_*: inside the hook, or with `async` from the
@@ -54,7 +57,7 @@ struct grant_entry {
     uint32_t permission;
 };
 
-enum job_kind { JOB_DEVICE, JOB_USER, JOB_AUTHORIZE };
+enum job_kind { JOB_DEVICE, JOB_USER, JOB_AUTHORIZE, JOB_PSK };
 
 /* One answer: the result structs' buffers point at instance tables, so a copy of the struct is
  * all a deferred completion needs. */
@@ -64,6 +67,7 @@ struct job {
     uint64_t op;
     trib_type_device_auth_result device;
     trib_type_user_auth_result user;
+    trib_type_psk_result psk;
     trib_type_status status; /* JOB_AUTHORIZE */
 };
 
@@ -228,6 +232,7 @@ static void complete(struct authenticator *a, const struct job *job) {
     case JOB_DEVICE: a->host->complete_device_auth(a->ih, job->op, &job->device); break;
     case JOB_USER: a->host->complete_user_auth(a->ih, job->op, &job->user); break;
     case JOB_AUTHORIZE: a->host->complete_authorize(a->ih, job->op, job->status); break;
+    case JOB_PSK: a->host->complete_psk(a->ih, job->op, &job->psk); break;
     }
 }
 
@@ -365,6 +370,30 @@ static trib_type_status fa_authorize(trib_type_instance_plugin_ptr instance, uin
     return submit(a, &job);
 }
 
+static trib_type_status fa_lookup_psk(trib_type_instance_plugin_ptr instance, uint64_t op,
+                                      const trib_type_psk_request *request) {
+    struct authenticator *a = instance;
+    if (request->struct_size < sizeof *request)
+        return TRIB_ERR_INVALID;
+    const uint8_t *at = request->identity.len > 0 ? memchr(request->identity.ptr, '@', request->identity.len) : NULL;
+    if (at == NULL)
+        return TRIB_ERR_UNAUTHENTICATED;
+    trib_type_host_buffer device = {request->identity.ptr, (size_t)(at - request->identity.ptr)};
+    trib_type_host_buffer application = {at + 1, request->identity.len - device.len - 1};
+    if (!application_known(a, application))
+        return a->defer_unknown ? TRIB_DEFER : TRIB_ERR_UNAUTHENTICATED;
+    struct job job = {.kind = JOB_PSK, .op = op};
+    job.psk.struct_size = sizeof job.psk;
+    const struct device_entry *entry = find_device(a, application, device);
+    job.psk.status = entry == NULL ? TRIB_ERR_UNAUTHENTICATED : TRIB_OK;
+    if (entry != NULL) {
+        job.psk.application = entry->application;
+        job.psk.device = entry->device;
+        job.psk.key = entry->password;
+    }
+    return submit(a, &job);
+}
+
 /* ---- lifecycle ---------------------------------------------------------------------------- */
 
 static trib_type_status fa_new(const trib_type_host_api *host, trib_type_instance_host_ptr ih,
@@ -436,6 +465,7 @@ static const trib_type_authenticator_hooks fa_hooks = {
     .on_authenticate_device = fa_authenticate_device,
     .on_authenticate_user = fa_authenticate_user,
     .on_authorize = fa_authorize,
+    .on_lookup_psk = fa_lookup_psk,
 };
 
 static const trib_type_plugin_descriptor fa_descriptor = {

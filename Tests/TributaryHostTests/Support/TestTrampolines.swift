@@ -71,6 +71,13 @@ func recordUserAuth(_ context: UnsafeMutableRawPointer?, _ result: UnsafePointer
     Recorder.from(context).entries.withLock { $0.append("\(Status(rawValue: r.status)) \(r.user.string)") }
 }
 
+func recordPSK(_ context: UnsafeMutableRawPointer?, _ result: UnsafePointer<trib_type_psk_result>?) {
+    let r = result!.pointee
+    Recorder.from(context).entries.withLock {
+        $0.append("\(Status(rawValue: r.status)) \(r.application.string)/\(r.device.string) key=\(r.key.string)")
+    }
+}
+
 func recordAuthorize(_ context: UnsafeMutableRawPointer?, _ status: trib_type_status) {
     Recorder.from(context).entries.withLock { $0.append("\(Status(rawValue: status))") }
 }
