@@ -261,7 +261,8 @@ static trib_type_status finish_operation(struct connection *conn, struct complet
     set_waiting(conn, NULL);
     trib_type_status status = done ? c->status : TRIB_ERR_UNAVAILABLE;
     if (done && application != NULL) {
-        /* Safe without the lock: `done` is final and the completion's side has let go. */
+        /* Safe without the lock: the completion writes nothing after `done`, and the lock in
+         * completion_release orders this before whichever side frees. */
         *application = c->application;
         *device = c->device;
         c->application = c->device = NULL;
@@ -463,21 +464,24 @@ static void serve(struct line_adapter *a, int fd) {
     }
     *conn = (struct connection){.adapter = a, .fd = fd};
     pthread_mutex_lock(&a->lock);
-    int admitted = a->connection_count < a->max_connections &&
-                   pthread_create(&conn->thread, NULL, connection_main, conn) == 0;
-    if (admitted) {
+    int full = a->connection_count >= a->max_connections;
+    int started = !full && pthread_create(&conn->thread, NULL, connection_main, conn) == 0;
+    if (started) {
         conn->next = a->connections;
         a->connections = conn;
         a->connection_count++;
     }
     int count = a->connection_count;
     pthread_mutex_unlock(&a->lock);
-    if (admitted) {
+    if (started) {
         a->host->metric_set(a->ih, a->metric_connections, count);
         return;
     }
-    answer(conn, "ERR too many connections");
-    log_line(a, TRIB_LOG_WARN, "refused a connection: %d served (max_connections)", count);
+    answer(conn, full ? "ERR too many connections" : "ERR unavailable");
+    if (full)
+        log_line(a, TRIB_LOG_WARN, "refused a connection: %d served (max_connections)", count);
+    else
+        log_line(a, TRIB_LOG_ERROR, "refused a connection: cannot start its thread");
     close(fd);
     free(conn);
 }
