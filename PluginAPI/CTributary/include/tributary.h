@@ -96,8 +96,14 @@
  *   The host holds none of its own locks while it runs a `done`, a handler or a `release`, so
  *   every host callback may be called from inside them: publish or command_route_add from a
  *   publish or authentication `done`, command_send, publish or unsubscribe from a command or
- *   event handler. The plugin's own locks are its to watch, because a completion runs on
- *   whichever thread finishes the work:
+ *   event handler. One exception: the host runs a TRIB_FLAG_SERIAL_DELIVERY sink's
+ *   on_sink_deliver under its per-sink lock, so a publish `done` that such a sink triggers by
+ *   completing inside its hook runs under that lock, and an adapter that publishes from there
+ *   into the same sink re-takes it on the same thread: the host stops with "Recursive call to
+ *   lock Mutex". Serial sinks therefore complete from their own thread, or return TRIB_OK from
+ *   the hook (the host then completes after releasing the lock).
+ *   The plugin's own locks are its to watch, because a completion runs on whichever thread
+ *   finishes the work:
  *   - a `done` may run inside the call that started it, on the caller's thread (publish: when no
  *     sink matches, or a sink finishes inside its hook; authenticate_*: when the chain answers at
  *     once). Never hold a lock that the `done` takes across trib_host_publish or
@@ -770,7 +776,9 @@ typedef struct trib_type_authenticator_hooks {
 
 /* Descriptor flags. */
 enum {
-    /* Sinks: the host never calls on_sink_deliver concurrently for one instance. */
+    /* Sinks: the host never calls on_sink_deliver concurrently for one instance. It holds a lock
+     * of its own around each call, so do not complete inside the hook (see ASYNCHRONOUS
+     * OPERATIONS): complete from another thread, or return TRIB_OK. */
     TRIB_FLAG_SERIAL_DELIVERY = 1u << 0
 };
 
