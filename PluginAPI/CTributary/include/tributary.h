@@ -5,8 +5,8 @@
  * author's manual. It is pure C99 and includes only <stdint.h> and <stddef.h>, so a plugin can be
  * written in C, Swift, Rust or anything else that exports a C symbol.
  *
- *   Build a C plugin:   cc -std=c11 -shared -fPIC -pthread -I PluginAPI/CTributary/include my_sink.c \
- *                          -o libtributary-my-sink.so
+ *   Build a C plugin:   cc -std=c11 -shared -fPIC -pthread -I PluginAPI/CTributary/include \
+ *                          my_sink.c -o libtributary-my-sink.so
  *   Enable it:          plugins.d/60-my-sink.conf  ->  plugin = "my-sink"
  *                       (libtributary-my-sink.so on the plugin search path, or a path to the .so:
  *                       see LOADING AND HANDSHAKE)
@@ -350,9 +350,10 @@ enum {
 };
 
 /* One device message, as an adapter received it. The host validates and normalizes it into a
- * trib_type_event (README.md, "The event"): a JSON content type (application/json*, text/json*, *+json)
- * must parse and is compacted and normalized to application/json; no content type means JSON when
- * the payload parses, else application/octet-stream; anything else passes through.
+ * trib_type_event (README.md, "The event"): a JSON content type (application/json*,
+ * text/json*, *+json) must parse and is compacted and normalized to application/json; no content
+ * type means JSON when the payload parses, else application/octet-stream; anything else passes
+ * through.
  * OWNERSHIP: plugin; the host copies everything before trib_host_publish returns. */
 typedef struct trib_type_message {
     uint32_t struct_size;
@@ -595,8 +596,8 @@ typedef struct trib_type_host_api {
     /* trib_host_complete_device_auth / _user_auth / _authorize (authenticators): completes the
      * operation `op` that on_authenticate_device / on_authenticate_user / on_authorize accepted.
      * `result` is copied. Exactly once per op, from any thread, possibly from inside the hook.
-     * The adapter's `done` runs inside this call (see ASYNCHRONOUS OPERATIONS: hold no lock across
-     * it that your hooks take). */
+     * The adapter's `done` (after TRIB_DEFER: the next authenticator's hook) runs inside this
+     * call; see ASYNCHRONOUS OPERATIONS: hold no lock across it that your hooks take. */
     void (*complete_device_auth)(trib_type_instance_host_ptr ih, uint64_t op,
                                  const trib_type_device_auth_result *result);
     void (*complete_user_auth)(trib_type_instance_host_ptr ih, uint64_t op,
@@ -612,9 +613,10 @@ typedef struct trib_type_host_api {
      *   TRIB_ERR_CANCELLED    not delivered because the instance is draining: the host hands the
      *                         batch to the instance that replaces this one (reload), or fails it;
      *   any other error       the batch failed.
-     * After this call returns, the batch must not be touched. The adapters' publish `done`s run
-     * inside this call, and may publish again into this sink's on_sink_deliver on this thread:
-     * hold no lock across it that on_sink_deliver takes. */
+     * After this call returns, the batch must not be touched. When this sink is the last to
+     * finish an event, the adapter's publish `done` runs inside this call and may publish again
+     * into this sink's on_sink_deliver on this thread: hold no lock across it that
+     * on_sink_deliver takes. */
     void (*complete_delivery)(trib_type_instance_host_ptr ih, uint64_t op, trib_type_status status);
 
     /* trib_host_command_route_add (adapters): registers a live route for commands to
@@ -671,9 +673,9 @@ typedef struct trib_type_host_api {
     void (*metric_set)(trib_type_instance_host_ptr ih, uint64_t metric, int64_t value);
 
     /* trib_host_event_to_json: writes `event` as a structured-mode CloudEvent (JSON, the
-     * CloudEvents JSON format: JSON data inline; data of a text/ content type as a string when it is
-     * valid UTF-8, else as data_base64; other data as data_base64) into `out` (`capacity` bytes,
-     * not NUL-terminated).
+     * CloudEvents JSON format: JSON data inline; data whose content type starts with "text/" as
+     * a string when it is valid UTF-8, else as data_base64; other data as data_base64) into
+     * `out` (`capacity` bytes, not NUL-terminated).
      * RETURNS: the number of bytes the JSON needs; when larger than `capacity`, nothing useful
      * was written: call again with a buffer that large. `out` may be NULL with `capacity` 0 to
      * ask for the size. */
