@@ -91,6 +91,8 @@ struct completion {
     char *device;
 };
 
+/* A completion with both references taken: the caller's, and the one the host call will hand
+ * to `done`. NULL when out of memory. */
 static struct completion *completion_new(void) {
     struct completion *c = calloc(1, sizeof *c);
     if (c == NULL)
@@ -161,6 +163,9 @@ static void publish_done(void *done_ctx, trib_type_status status) {
 
 /* ---- the instance ------------------------------------------------------------------------- */
 
+/* One accepted device connection and its thread. OWNERSHIP: the instance's list; created by the
+ * accept thread, freed by whoever reaps it (reap_connections) after joining its thread. Only
+ * its own thread touches fd, used and buffer. */
 struct connection {
     struct line_adapter *adapter;
     pthread_t thread;
@@ -172,6 +177,8 @@ struct connection {
     char buffer[];                /* max_line_bytes + 1: a longest line and its newline */
 };
 
+/* The instance (trib_type_instance_plugin_ptr). OWNERSHIP: plugin; from on_instance_new until
+ * on_instance_destroy, which outlives every thread that reads it. */
 struct line_adapter {
     const trib_type_host_api *host;
     trib_type_instance_host_ptr ih;
@@ -196,6 +203,8 @@ struct line_adapter {
     int connection_count;
 };
 
+/* trib_host_log with printf formatting; the level is checked first so that a disabled level
+ * costs no formatting. The message is copied by the host. */
 static void log_line(struct line_adapter *a, trib_type_log_level level, const char *format, ...) {
     if (!a->host->log_enabled(a->ih, level))
         return;
@@ -208,6 +217,7 @@ static void log_line(struct line_adapter *a, trib_type_log_level level, const ch
     a->host->log(a->ih, level, (trib_type_plugin_buffer){(const uint8_t *)message, len});
 }
 
+/* Wall-clock milliseconds: the clock of on_instance_drain's deadline. */
 static int64_t now_unix_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -273,6 +283,7 @@ static trib_type_status finish_operation(struct connection *conn, struct complet
 
 /* ---- one line ----------------------------------------------------------------------------- */
 
+/* The word after "ERR" for a status: what a device can act on, not the ABI's number. */
 static const char *reason_of(trib_type_status status) {
     switch (status) {
     case TRIB_ERR_UNAUTHENTICATED: return "unauthenticated";
@@ -306,6 +317,7 @@ static int answer(struct connection *conn, const char *text) {
     return 0;
 }
 
+/* "OK" for TRIB_OK, else "ERR <reason>"; returns as answer(). */
 static int answer_status(struct connection *conn, trib_type_status status) {
     if (status == TRIB_OK)
         return answer(conn, "OK");
@@ -314,6 +326,7 @@ static int answer_status(struct connection *conn, trib_type_status status) {
     return answer(conn, text);
 }
 
+/* Lends `len` bytes at `s` to the host for one call (it copies them). */
 static trib_type_plugin_buffer plugin_text(const char *s, size_t len) {
     return (trib_type_plugin_buffer){(const uint8_t *)s, len};
 }
@@ -546,11 +559,13 @@ static void give_up_at(struct line_adapter *a, int64_t unix_ms) {
 
 /* ---- hooks -------------------------------------------------------------------------------- */
 
+/* Keys arrive as counted bytes, not C strings: compare against a literal. */
 static int key_is(trib_type_host_buffer key, const char *name) {
     size_t n = strlen(name);
     return key.len == n && memcmp(key.ptr, name, n) == 0;
 }
 
+/* Writes the one-line reason the host prints next to the drop-in file name. */
 static trib_type_status refuse(char *error, size_t capacity, const char *format, ...) {
     va_list args;
     va_start(args, format);
