@@ -44,7 +44,8 @@
  *   max_line_bytes = 4096            # optional; longest line, newline not counted (16 .. 1048576)
  *   max_connections = 64             # optional; connections served at once (1 .. 4096)
  *
- * Try it (with plugins.d/registry.json's example device):
+ * Try it: copy example.conf to plugins.d/40-line.conf and `make run` (plugins.d/registry.json
+ * holds this device), then:
  *   printf 'example-app device1 hey-rodney telemetry {"temp":21}\n' | nc -q1 127.0.0.1 7070
  */
 #define _POSIX_C_SOURCE 200809L
