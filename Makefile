@@ -40,6 +40,7 @@ release: deps
 examples: deps
 	@mkdir -p $(PLUGIN_BUILD)
 	$(CC) $(CFLAGS_PLUGIN) PluginAPI/Examples/jsonl-sink/jsonl_sink.c -o $(PLUGIN_BUILD)/libtributary-jsonl-sink.so
+	$(CC) $(CFLAGS_PLUGIN) PluginAPI/Examples/line-adapter/line_adapter.c -o $(PLUGIN_BUILD)/libtributary-line-adapter.so
 
 run: release examples
 	.build/release/tributary run --config-dir plugins.d --plugin-path .build/release:$(PLUGIN_BUILD)

@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Swift plugins keep only their entry symbol public and are marked NODELETE, so the host can
-// load several copies side by side and never unmaps a Swift image (DESIGN section 3).
+// load several copies side by side and never unmaps a Swift image (unloading one crashes the
+// Swift runtime later).
 let pluginLinkerFlags: [LinkerSetting] = [
     .unsafeFlags([
         "-Xlinker", "-z", "-Xlinker", "nodelete",

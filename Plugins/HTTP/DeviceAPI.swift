@@ -28,7 +28,8 @@ final class DeviceAPI: HTTPRequestHandler {
         case (_, let path) where path.count == 2 && path[0] == "v1":
             responder.respond(Responses.error(405, "MethodNotAllowed", "use POST", headers: ["Allow": "POST"]))
         default:
-            // Extra segments after the channel are a 404, not silently dropped (DESIGN section 9).
+            // Extra segments after the channel are a 404, not silently dropped (README.md, the
+            // HTTP device API's answers).
             responder.respond(Responses.notFound)
         }
     }

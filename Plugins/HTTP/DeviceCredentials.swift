@@ -1,9 +1,9 @@
 import TributaryNet
 import TributarySDK
 
-/// Drogue's device authentication matrix for HTTP (reference §1): which application, device and
-/// credential a request presents, from the Basic user name, the `application`/`device` query
-/// parameters and the TLS client certificate.
+/// Drogue's device authentication matrix for HTTP (the credentials table in README.md, "HTTP"):
+/// which application, device and credential a request presents, from the Basic user name, the
+/// `application`/`device` query parameters and the TLS client certificate.
 enum DeviceCredentials {
     /// nil when the request presents no usable credential (answered 401).
     static func request(application: String?, device: String?, asDevice: String?, authorization: String?,

@@ -3,8 +3,9 @@ import TributaryCrypto
 import TributarySDK
 
 /// Drogue's device authentication (`authentication-service/src/service.rs`) over one version of
-/// the registry, with this project's departures (DESIGN sections 7 and 9): a disabled device is
-/// refused, and a refusal after the credential checked out is `.denied` (403), not a failure.
+/// the registry, with this project's departures (README.md, "Device registry"): a disabled
+/// device is refused, and a refusal after the credential checked out is `.denied` (403), not a
+/// failure.
 /// An application this registry does not know is `.defer`, for the next authenticator.
 struct DeviceAuthenticator {
     let registry: RegistryIndex

@@ -151,7 +151,7 @@ struct RegistryModel {
         }
     }
 
-    /// DESIGN section 9: PEM text, base64 of PEM (what Drogue's code expects) or base64 of DER
+    /// Accepted anchor forms: PEM text, base64 of PEM (what Drogue's code expects) or base64 of DER
     /// (what Drogue's documentation promises). Line breaks inside base64 are allowed, since
     /// `base64` wraps its output.
     private static func anchorCertificates(_ field: JSONField) throws(PositionedError) -> [Certificate] {

@@ -3,8 +3,8 @@ import TestSupport
 import XCTest
 @testable import TributaryHost
 
-/// Delivery semantics (DESIGN section 6): a device is answered exactly once, and only with OK when
-/// every matching sink took the event.
+/// Delivery semantics (README.md, "Delivery"): a device is answered exactly once, and only with
+/// OK when every matching sink took the event.
 final class DeliveryTests: XCTestCase {
     private var state = ""
     private var runtime: HostRuntime!

@@ -5,7 +5,7 @@ import TestSupport
 import XCTest
 @testable import TributaryHost
 
-/// Every row of DESIGN section 2: what a sink sees for what a device sent.
+/// Every row of README.md's table in "The event": what a sink sees for what a device sent.
 final class EventNormalizerTests: XCTestCase {
     struct Message {
         var application = "app"

@@ -33,6 +33,44 @@ final class PluginLoadingTests: XCTestCase {
         XCTAssertEqual(Set(events.compactMap { ($0["data"] as? [String: Any])?["seq"] as? Int }), Set(0..<20))
     }
 
+    /// `max_bytes` caps the file: past it the file moves to `<path>.1` and a new one starts, and
+    /// no event is lost or cut in two on the way (30 events of about 1.7 KB against 32 KiB: one
+    /// rotation, so both files together must still hold every event).
+    func testExampleCSinkRotatesItsFileWithoutLosingOrSplittingALine() throws {
+        let sink = try Fixtures.library("PluginAPI/Examples/jsonl-sink/jsonl_sink.c")
+        let adapter = try Fixtures.fixture("script_adapter")
+        let path = "\(state)/events.jsonl"
+        let maxBytes = 32_768
+        let errors = runtime.startAll([
+            try Fixtures.instance("plugin = \"\(sink)\"\npath = \"\(path)\"\nmax_bytes = \(maxBytes)", file: "10-jsonl.conf"),
+            try Fixtures.instance("plugin = \"\(adapter)\"\nrecord = \"\(state)/summary.json\"\ncount = 30\npayload_size = 1000", file: "20-script.conf"),
+        ])
+        XCTAssertEqual(errors.map(\.description), [])
+        XCTAssertEqual(try Fixtures.waitForJSON("\(state)/summary.json").int("ok"), 30)
+        var seqs: [String] = []
+        for file in [path + ".1", path] {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            XCTAssertTrue(text.hasSuffix("\n"), "\(file) ends after a whole line")
+            XCTAssertLessThanOrEqual(text.utf8.count, maxBytes, file)
+            let lines = text.split(separator: "\n")
+            XCTAssertFalse(lines.isEmpty, file)
+            for line in lines {
+                let event = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(file): a line cut in two")
+                seqs.append(try XCTUnwrap(event["seq"] as? String))
+            }
+        }
+        XCTAssertEqual(seqs.sorted(), (0..<30).map(String.init).sorted(), "every event once, across both files")
+    }
+
+    func testExampleCSinkOpensNothingUntilStarted() throws {
+        let sink = try Fixtures.library("PluginAPI/Examples/jsonl-sink/jsonl_sink.c")
+        let path = "\(state)/never.jsonl"
+        XCTAssertEqual(runtime.check([try Fixtures.instance("plugin = \"\(sink)\"\npath = \"\(path)\"", file: "10-jsonl.conf")]).map(\.description), [])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path), "check (new, then destroy) must not create the file")
+        let refused = runtime.check([try Fixtures.instance("plugin = \"\(sink)\"\npath = \"\(path)\"\nmax_bytes = -1", file: "10-jsonl.conf")])
+        XCTAssertTrue(refused.first?.description.contains("line 3: 'max_bytes' must be an integer >= 0") ?? false, "\(refused)")
+    }
+
     func testSwiftPluginBuiltWithTheSDKReceivesEvents() throws {
         let adapter = try Fixtures.fixture("script_adapter")
         let errors = runtime.startAll([

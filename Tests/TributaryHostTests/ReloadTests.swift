@@ -3,8 +3,8 @@ import TestSupport
 import XCTest
 @testable import TributaryHost
 
-/// Live changes to `plugins.d/` (DESIGN section 8): broken sets change nothing, good ones apply
-/// only their difference.
+/// Live changes to `plugins.d/` (README.md, "Reload without a restart"): broken sets change
+/// nothing, good ones apply only their difference.
 final class ReloadTests: XCTestCase {
     private var dir = ""
     private var runtime: HostRuntime!

@@ -3,8 +3,8 @@ import TestSupport
 import XCTest
 @testable import TributaryHost
 
-/// The promise of DESIGN section 8: while devices keep sending, a sink's configuration changes
-/// and its library is replaced, and not one acknowledged event is lost.
+/// The promise of README.md's "Reload without a restart": while devices keep sending, a sink's
+/// configuration changes and its library is replaced, and not one acknowledged event is lost.
 final class ReloadUnderLoadTests: XCTestCase {
     private var dir = ""
     private var runtime: HostRuntime!

@@ -1,9 +1,9 @@
 import CTributary
 import Synchronization
 
-/// Best-effort commands (DESIGN section 6): a command goes to a live route of its target device
-/// (exact routes first, then the application's wildcard routes) or nowhere; nothing is queued,
-/// and the sender learns which.
+/// Best-effort commands (README.md, the HTTP plugin's command API): a command goes to a live
+/// route of its target device (exact routes first, then the application's wildcard routes) or
+/// nowhere; nothing is queued, and the sender learns which.
 final class CommandBus: Sendable {
     private struct Key: Hashable {
         let application: String

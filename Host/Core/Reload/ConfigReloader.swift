@@ -2,7 +2,7 @@ import CTributary
 import Foundation
 import TributarySDK
 
-/// Applies a new configuration set to a running host (DESIGN section 8).
+/// Applies a new configuration set to a running host (README.md, "Reload without a restart").
 ///
 /// It validates the whole new set first, by loading every library and creating every new or
 /// changed instance (the same work as `tributary check`); if anything fails, it destroys what it

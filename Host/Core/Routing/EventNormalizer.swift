@@ -2,7 +2,7 @@ import CTributary
 import Glibc
 import TributarySDK
 
-/// Turns an adapter's message into the one CloudEvent shape every sink sees (DESIGN section 2).
+/// Turns an adapter's message into the one CloudEvent shape every sink sees (README.md, "The event").
 ///
 /// The host, not the adapter, does this, so third-party adapters cannot drift from the shape.
 /// It runs on the adapter's thread for every message, so it works on bytes, writes the event

@@ -5,8 +5,13 @@
  * author's manual. It is pure C99 and includes only <stdint.h> and <stddef.h>, so a plugin can be
  * written in C, Swift, Rust or anything else that exports a C symbol.
  *
- *   Build a C plugin:   cc -shared -fPIC -pthread -I PluginAPI/CTributary/include my_sink.c -o libmy-sink.so
- *   Enable it:          plugins.d/60-my-sink.conf  ->  plugin = "/path/to/libmy-sink.so"
+ *   Build a C plugin:   cc -std=c11 -shared -fPIC -pthread -I PluginAPI/CTributary/include \
+ *                          my_sink.c -o libtributary-my-sink.so
+ *   Enable it:          plugins.d/60-my-sink.conf  ->  plugin = "my-sink"
+ *                       (libtributary-my-sink.so on the plugin search path, or a path to the .so:
+ *                       see LOADING AND HANDSHAKE)
+ *   Complete examples:  PluginAPI/Examples/jsonl-sink (a sink), PluginAPI/Examples/line-adapter
+ *                       (a TCP adapter with threads, completions and drain).
  *
  * NAMING
  *   trib_type_*       types.
@@ -26,6 +31,11 @@
  *   - sink: takes batches of normalized CloudEvents and delivers them somewhere durable.
  *
  * LOADING AND HANDSHAKE
+ *   A drop-in names its library with `plugin = "NAME"`. A value without '/' is found as
+ *   libtributary-NAME.so in the first directory of the plugin search path that has it (host
+ *   setting `plugin_path`, flag --plugin-path or TRIBUTARY_PLUGIN_PATH; by default the directory
+ *   of the tributary executable, then /usr/local/lib/tributary). A value containing '/' is the
+ *   library's own path; a relative one is taken from the drop-in file's directory.
  *   The host copies the library to a private staging path and loads it with
  *   dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE). It then resolves the one entry symbol,
  *   TRIB_ENTRY_SYMBOL, and calls it with its own ABI major and minor. The plugin answers with its
@@ -42,18 +52,80 @@
  *   concurrently once on_instance_start has returned TRIB_OK. Once on_instance_drain has been
  *   called no new traffic hook call starts, but one already running on another thread may still
  *   be finishing while drain runs; pending operations may still be completed.
- *   Before on_instance_destroy is called, every completion (`done`), handler and `release` the
- *   host owes this instance has run: the host fails what is left at the drain deadline and waits
- *   for handler calls in progress. Nothing of the instance is called after on_instance_destroy.
+ *   on_instance_new is not always followed by start: `tributary check` and the validation of
+ *   every reload call on_instance_new and then on_instance_destroy, with neither start nor drain,
+ *   and a reload does so while the instance being replaced still runs. So on_instance_new only
+ *   validates and copies its configuration; it must not bind ports, connect, start threads, or
+ *   create or open files. All of that belongs in on_instance_start.
+ *   A reload replaces a changed instance according to its kind:
+ *   - sink: the new instance is started while the old one still runs; traffic moves to the new
+ *     one in one step; the old one drains (what it cancels, and what it still holds at the
+ *     deadline, goes to the new one) and is destroyed. Both run side by side meanwhile, so they
+ *     must tolerate sharing their target (the same file, topic or endpoint);
+ *   - adapter: the old instance drains and is destroyed first, then the new one is started (it
+ *     needs the same ports); if the new one fails to start, neither runs;
+ *   - authenticator: the new one is started, the chain is swapped between requests, then the old
+ *     one drains and is destroyed.
+ *   Before on_instance_destroy is called, every completion (`done`), handler call and `release`
+ *   the host owes this instance has returned, not merely begun, within these limits:
+ *   - what a sink or authenticator still holds at the drain deadline is failed by the host (its
+ *     late completions are ignored and counted);
+ *   - routes and subscriptions still held at destroy are removed, and their `release` is awaited
+ *     for 5 s at most (then the host logs it and destroys anyway). Known limit of this host: a
+ *     command route's `release` may still be running on another thread when destroy starts;
+ *   - an adapter's publishes and authentication requests are not tracked per instance. At
+ *     shutdown adapters are destroyed after every sink and authenticator has drained, so their
+ *     completions have been called (known limit: a delivery waiting out a retry backoff then is
+ *     failed up to 2 s later); at a reload a replaced or removed adapter is destroyed as soon as
+ *     its on_instance_drain returns. So an adapter's drain waits for its own completions until
+ *     the deadline, and a completion's context must survive the instance if one is still
+ *     pending then (PluginAPI/Examples/line-adapter shares it by reference count).
+ *   Apart from such late adapter completions, nothing of the instance is called after
+ *   on_instance_destroy. (Known limit of this host: a device or user request that was waiting on
+ *   an earlier authenticator of the old chain when a reload swapped the chain may still reach a
+ *   retired authenticator's hook when that earlier one answers TRIB_DEFER.)
  *   A failed on_instance_new or on_instance_start stops that instance only; the host prints the
  *   plugin's reason with the drop-in file name.
  *
  * ASYNCHRONOUS OPERATIONS
  *   Every asynchronous operation completes exactly once, through the completion named in its
  *   description, from any thread, possibly before the call that started it has returned. The host
- *   never calls a hook of the completing instance from inside a completion it receives. A
- *   completion for an unknown, already completed or retired operation is ignored and counted in
- *   /metrics (tributary_unknown_completions_total).
+ *   itself never calls a hook of the completing instance from inside a completion it receives
+ *   (another plugin's `done` running inside it may; see below). A completion for an unknown,
+ *   already completed or retired operation is ignored and counted in /metrics
+ *   (tributary_unknown_completions_total).
+ *   The host holds none of its own locks while it runs a `done`, a handler or a `release`, so
+ *   every host callback may be called from inside them: publish or command_route_add from a
+ *   publish or authentication `done`, command_send, publish or unsubscribe from a command or
+ *   event handler. One exception: the host runs a TRIB_FLAG_SERIAL_DELIVERY sink's
+ *   on_sink_deliver under its per-sink lock, so a publish `done` that such a sink triggers by
+ *   completing inside its hook runs under that lock, and an adapter that publishes from there
+ *   into the same sink re-takes it on the same thread: the host stops with "Recursive call to
+ *   lock Mutex". Serial sinks therefore complete from their own thread, or return TRIB_OK from
+ *   the hook (the host then completes after releasing the lock).
+ *   The plugin's own locks are its to watch, because a completion runs on whichever thread
+ *   finishes the work:
+ *   - a `done` may run inside the call that started it, on the caller's thread (publish: when no
+ *     sink matches, or a sink finishes inside its hook; authenticate_*: when the chain answers at
+ *     once). Never hold a lock that the `done` takes across trib_host_publish or
+ *     trib_host_authenticate_* / trib_host_authorize: the thread would wait for itself;
+ *   - trib_host_complete_delivery and trib_host_complete_device_auth / _user_auth / _authorize
+ *     run the adapter's `done` before they return, and an adapter that publishes or authenticates
+ *     again from there re-enters the completing sink's or authenticator's hook on the same
+ *     thread. Never hold a lock that your hooks take across a trib_host_complete_* call;
+ *   - each operation started from a `done` that ran synchronously nests deeper on the stack: a
+ *     long run of them belongs in a loop, not in recursion;
+ *   - a handler must not wait for its own route's or subscription's `release`: that runs only
+ *     after the handler returns.
+ *
+ * SIGNALS
+ *   `tributary run` blocks SIGTERM, SIGINT and SIGHUP before it starts any thread and takes them
+ *   on its control thread with sigtimedwait (SIGTERM, SIGINT: drain and exit 0; SIGHUP: reload);
+ *   SIGPIPE is ignored in the whole process. A thread inherits the signal mask of the thread that
+ *   creates it, so threads a plugin starts from a hook have these three blocked already. Keep
+ *   them blocked and install no handler for them: a plugin thread that unblocked SIGTERM could
+ *   take it, and the process would die without draining. A write to a closed socket fails with
+ *   EPIPE instead of raising SIGPIPE (MSG_NOSIGNAL keeps a plugin right in any host).
  *
  * LIFETIMES
  *   Host data lent to a hook (trib_type_host_buffer and every struct passed by pointer) is valid
@@ -250,6 +322,9 @@ typedef struct trib_type_config {
  * `extensions` lists every CloudEvent extension attribute in a stable order: application, device,
  * sender, partitionkey, instance, dataschema (when set), then the adapter's own. The named fields
  * below repeat the ones every sink needs, for convenience.
+ * pct(x) below is Drogue's NON_ALPHANUMERIC percent-encoding of x's bytes: every byte except the
+ * ASCII letters and digits becomes %XX with uppercase hex ("device-1" -> "device%2D1",
+ * "\xC3\xA4" -> "%C3%A4").
  * OWNERSHIP: host. LIFETIME: in a sink batch, until that batch is completed; in a subscription
  * handler, until the handler returns. Fields with len 0 are absent (subject, dataschema). */
 typedef struct trib_type_event {
@@ -290,9 +365,10 @@ enum {
 };
 
 /* One device message, as an adapter received it. The host validates and normalizes it into a
- * trib_type_event (DESIGN section 2): a JSON content type (application/json*, text/json*, *+json)
- * must parse and is compacted and normalized to application/json; no content type means JSON when
- * the payload parses, else application/octet-stream; anything else passes through.
+ * trib_type_event (README.md, "The event"): a JSON content type (application/json*,
+ * text/json*, *+json) must parse and is compacted and normalized to application/json; no content
+ * type means JSON when the payload parses, else application/octet-stream; anything else passes
+ * through.
  * OWNERSHIP: plugin; the host copies everything before trib_host_publish returns. */
 typedef struct trib_type_message {
     uint32_t struct_size;
@@ -312,8 +388,10 @@ typedef struct trib_type_message {
 /* Completion of trib_host_publish. `status` is TRIB_OK when every matching sink accepted the
  * event durably, TRIB_BUSY when a sink applied back-pressure, TRIB_ERR_REJECTED never (that is
  * returned synchronously), TRIB_ERR_UNAVAILABLE when a sink failed or the host is stopping, or
- * another error. THREAD: any (often a sink's thread); it may run before trib_host_publish returns.
- * Must not block. */
+ * another error. When no sink matches, the status is TRIB_OK (the event reached only the
+ * application-event bus; counted in tributary_events_unrouted_total). THREAD: any (often a sink's
+ * thread, inside its trib_host_complete_delivery); it may run before trib_host_publish returns,
+ * on the caller's thread (see ASYNCHRONOUS OPERATIONS). Must not block. */
 typedef void (*trib_type_publish_done_fn)(void *done_ctx, trib_type_status status);
 
 /* ============================================================================================ */
@@ -456,7 +534,9 @@ typedef struct trib_type_command {
 /* Called by the host when a command matches a live route. Return TRIB_OK when the command was
  * handed to the live connection, TRIB_ERR_NOT_FOUND to decline it (e.g. a wildcard route of a
  * gateway not responsible for that device), another error when the connection is gone.
- * THREAD: the sender's thread; calls for one route may overlap. Must not block. */
+ * THREAD: the sender's thread (whoever called trib_host_command_send, often another adapter's
+ * event loop); calls for one route may overlap. Any host callback may be called from here,
+ * command_route_remove of this very route included. Must not block. */
 typedef trib_type_status (*trib_type_command_handler_fn)(void *handler_ctx, const trib_type_command *command);
 
 /* ============================================================================================ */
@@ -475,12 +555,18 @@ typedef struct trib_type_subscription {
 
 /* Hands one event to a subscriber. Return TRIB_OK when taken; anything else counts the event as
  * dropped for that subscriber. THREAD: a host delivery thread; calls for one subscription never
- * overlap and arrive in publish order. Must not block for long: events queue behind it, and past
+ * overlap and arrive in publish order. Any host callback may be called from here, unsubscribe of
+ * this very subscription included. Must not block for long: events queue behind it, and past
  * `queue_capacity` they are dropped and counted. */
 typedef trib_type_status (*trib_type_event_handler_fn)(void *handler_ctx, const trib_type_event *event);
 
 /* Called exactly once, after a route or subscription has been removed and no handler call for it
- * is running any more: the plugin may then free `handler_ctx`. THREAD: any. May be NULL. */
+ * is running any more: the plugin may then free `handler_ctx`. THREAD: any, and where depends on
+ * the kind. A command route's runs inside trib_host_command_route_remove when no handler call is
+ * running, else right after the last running call returns, on that call's thread (a command
+ * sender's). A subscription's never runs inside trib_host_unsubscribe: it follows later on the
+ * subscription's host delivery thread. So do not hold a lock across command_route_remove that
+ * `release` takes. May be NULL. */
 typedef void (*trib_type_release_fn)(void *handler_ctx);
 
 /* ============================================================================================ */
@@ -520,13 +606,22 @@ typedef struct trib_type_host_api {
      *          TRIB_ERR_REJECTED: the content type claims JSON and the payload is not JSON;
      *          TRIB_ERR_INVALID: a required field is missing or not UTF-8;
      *          TRIB_ERR_UNAVAILABLE: the host is stopping.
-     *          No other value is returned; `done` is not called for a negative return. */
+     *          No other value is returned; `done` is not called for a negative return.
+     *          `done` may run before this returns, on this thread: when no sink matches, or when
+     *          every matching sink finished inside its hook. */
     trib_type_status (*publish)(trib_type_instance_host_ptr ih, const trib_type_message *message,
                                 trib_type_publish_done_fn done, void *done_ctx);
 
     /* trib_host_authenticate_device (adapters): asks the authenticator chain, in drop-in order,
      * until one answers other than TRIB_DEFER; if all defer (or none is loaded), the verdict is
-     * TRIB_ERR_UNAUTHENTICATED. `request` is copied.
+     * TRIB_ERR_UNAUTHENTICATED. `request` is copied. `done` runs before this returns, on this
+     * thread, when the chain answers at once (an empty chain, or authenticators that answer from
+     * their hooks).
+     * While the host stops, this still returns TRIB_PENDING: requests are answered normally until
+     * the authenticators drain (after the adapters and sinks), a request an authenticator still
+     * holds then is completed with TRIB_ERR_UNAVAILABLE, and once they are gone the chain is
+     * empty, so the verdict is TRIB_ERR_UNAUTHENTICATED, not TRIB_ERR_UNAVAILABLE. An adapter has
+     * finished draining by then and should not be asking.
      * RETURNS: TRIB_PENDING (`done` follows exactly once) or TRIB_ERR_INVALID (no `done`). */
     trib_type_status (*authenticate_device)(trib_type_instance_host_ptr ih,
                                             const trib_type_device_auth_request *request,
@@ -544,7 +639,9 @@ typedef struct trib_type_host_api {
 
     /* trib_host_complete_device_auth / _user_auth / _authorize (authenticators): completes the
      * operation `op` that on_authenticate_device / on_authenticate_user / on_authorize accepted.
-     * `result` is copied. Exactly once per op, from any thread, possibly from inside the hook. */
+     * `result` is copied. Exactly once per op, from any thread, possibly from inside the hook.
+     * The adapter's `done` (after TRIB_DEFER: the next authenticator's hook) runs inside this
+     * call; see ASYNCHRONOUS OPERATIONS: hold no lock across it that your hooks take. */
     void (*complete_device_auth)(trib_type_instance_host_ptr ih, uint64_t op,
                                  const trib_type_device_auth_result *result);
     void (*complete_user_auth)(trib_type_instance_host_ptr ih, uint64_t op,
@@ -560,7 +657,10 @@ typedef struct trib_type_host_api {
      *   TRIB_ERR_CANCELLED    not delivered because the instance is draining: the host hands the
      *                         batch to the instance that replaces this one (reload), or fails it;
      *   any other error       the batch failed.
-     * After this call returns, the batch must not be touched. */
+     * After this call returns, the batch must not be touched. When this sink is the last to
+     * finish an event, the adapter's publish `done` runs inside this call and may publish again
+     * into this sink's on_sink_deliver on this thread: hold no lock across it that
+     * on_sink_deliver takes. */
     void (*complete_delivery)(trib_type_instance_host_ptr ih, uint64_t op, trib_type_status status);
 
     /* trib_host_command_route_add (adapters): registers a live route for commands to
@@ -573,7 +673,8 @@ typedef struct trib_type_host_api {
                                           void *handler_ctx, trib_type_release_fn release, uint64_t *out_route);
 
     /* trib_host_command_route_remove (adapters): removes a route. No handler call starts after
-     * this returns; `release` runs once no call is running. Unknown ids are ignored. */
+     * this returns; `release` runs once no call is running: inside this call when none is, else on
+     * the thread of the last running call (see trib_type_release_fn). Unknown ids are ignored. */
     void (*command_route_remove)(trib_type_instance_host_ptr ih, uint64_t route);
 
     /* trib_host_command_send (application-facing adapters): offers a command to the live routes
@@ -591,12 +692,19 @@ typedef struct trib_type_host_api {
                                   trib_type_release_fn release, uint64_t *out_subscription);
 
     /* trib_host_unsubscribe: ends a subscription; queued events are dropped (not counted as
-     * drops); `release` runs once no handler call is running. Unknown ids are ignored. */
+     * drops); no handler call starts after this returns; `release` runs later, never inside this
+     * call, on the subscription's delivery thread once no handler call is running. Unknown ids
+     * are ignored. */
     void (*unsubscribe)(trib_type_instance_host_ptr ih, uint64_t subscription);
 
     /* trib_host_metric_register: declares a metric exported on /metrics as
      * tributary_plugin_<name>{instance="<instance>"} with `help`. `name` must match
      * [a-z_][a-z0-9_]*. Registering the same name twice returns the same id.
+     * A metric belongs to the instance name, not to one instance: every generation of a drop-in
+     * (old and new instance during a reload, or the file removed and added back) gets the same
+     * cell, so its value runs on across reloads; the kind and help of the first registration
+     * stay, and the metric stays on /metrics for the life of the process. Register in
+     * on_instance_start, not in on_instance_new, which check and reload validation also call.
      * RETURNS: TRIB_OK with *out_metric set, TRIB_ERR_INVALID. */
     trib_type_status (*metric_register)(trib_type_instance_host_ptr ih, trib_type_metric_kind kind,
                                         trib_type_plugin_buffer name, trib_type_plugin_buffer help,
@@ -609,8 +717,9 @@ typedef struct trib_type_host_api {
     void (*metric_set)(trib_type_instance_host_ptr ih, uint64_t metric, int64_t value);
 
     /* trib_host_event_to_json: writes `event` as a structured-mode CloudEvent (JSON, the
-     * CloudEvents JSON format: JSON data inline, text data as a string, other data as
-     * data_base64) into `out` (`capacity` bytes, not NUL-terminated).
+     * CloudEvents JSON format: JSON data inline; data whose content type starts with "text/" as
+     * a string when it is valid UTF-8, else as data_base64; other data as data_base64) into
+     * `out` (`capacity` bytes, not NUL-terminated).
      * RETURNS: the number of bytes the JSON needs; when larger than `capacity`, nothing useful
      * was written: call again with a buffer that large. `out` may be NULL with `capacity` 0 to
      * ask for the size. */
@@ -642,6 +751,10 @@ typedef struct trib_type_host_api {
 
 /* on_instance_new: creates an instance from its configuration. `host` and `ih` stay valid until
  * on_instance_destroy returns; keep them. Validate every key and refuse unknown ones.
+ * Only validate and copy: `tributary check` and reload validation call this and then
+ * on_instance_destroy without on_instance_start, possibly while another instance of the same
+ * drop-in runs, so binding a port, starting a thread or creating a file here is wrong (see
+ * LIFECYCLE).
  * On failure, write a one-line, human-readable reason (NUL-terminated, at most `error_capacity`
  * bytes including the NUL) into `error` and return TRIB_ERR_CONFIG (or another error).
  * THREAD: control. RETURNS: TRIB_OK with *out_instance set, or an error. */
@@ -661,6 +774,8 @@ typedef trib_type_status (*trib_on_instance_start_fn)(trib_type_instance_plugin_
  * every pending delivery (TRIB_OK, or TRIB_ERR_CANCELLED for what they could not finish, so the
  * host can hand it on). The host waits until the instance has no operation pending or the
  * deadline passes; it then fails what is still pending and ignores its late completions.
+ * Adapters: the host does not wait for an adapter's own publishes and authentications (see
+ * LIFECYCLE); drain waits for their completions until the deadline.
  * THREAD: control; may block until the deadline. May be NULL (nothing to drain). */
 typedef void (*trib_on_instance_drain_fn)(trib_type_instance_plugin_ptr instance, int64_t deadline_unix_ms);
 
@@ -689,6 +804,11 @@ typedef trib_type_status (*trib_on_sink_deliver_fn)(trib_type_instance_plugin_pt
  * RETURNS: TRIB_PENDING when `op` is (or will be) completed; any other value answers at once with
  * that status and no completion (TRIB_DEFER: not mine; TRIB_OK: allowed, and the request's names
  * are the canonical ones). `request` is lent until the hook returns.
+ * An immediate TRIB_OK carries no result: a device verdict then holds the names the adapter
+ * asked with, and a user verdict an empty `user` and no roles. To resolve an alias or a
+ * certificate, or to name a user and roles, complete `op` with a result (inside the hook is
+ * fine) and return TRIB_PENDING; names left empty in a device result also default to the
+ * request's.
  * THREAD: any, concurrently. Must not block: slow work (bcrypt, HTTP) goes to the plugin's own
  * threads. */
 typedef trib_type_status (*trib_on_authenticate_device_fn)(trib_type_instance_plugin_ptr instance, uint64_t op,
@@ -734,7 +854,9 @@ typedef struct trib_type_authenticator_hooks {
 
 /* Descriptor flags. */
 enum {
-    /* Sinks: the host never calls on_sink_deliver concurrently for one instance. */
+    /* Sinks: the host never calls on_sink_deliver concurrently for one instance. It holds a lock
+     * of its own around each call, so do not complete inside the hook (see ASYNCHRONOUS
+     * OPERATIONS): complete from another thread, or return TRIB_OK. */
     TRIB_FLAG_SERIAL_DELIVERY = 1u << 0
 };
 

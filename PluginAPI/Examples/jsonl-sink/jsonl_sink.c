@@ -1,21 +1,32 @@
 /*
  * jsonl-sink -- an example Tributary sink for third-party authors.
  *
- * It appends every event it is given to a file, one structured-mode CloudEvent (JSON) per line.
- * It shows the parts every plugin needs: the handshake, a static descriptor, strict
- * configuration parsing, and a delivery that is accepted (TRIB_PENDING) and completed exactly
- * once -- here from inside the hook, with TRIB_RETRY when the file cannot be written.
+ * It appends every event it is given to a file, one structured-mode CloudEvent (JSON) per line,
+ * and rotates the file by size. It shows the parts every plugin needs: the handshake, a static
+ * descriptor, strict configuration parsing in on_instance_new (which only validates), resources
+ * acquired in on_instance_start, and a delivery that is accepted (TRIB_PENDING) and completed
+ * exactly once -- here from inside the hook, with TRIB_RETRY when the file cannot be written.
  *
- * Build:
- *   cc -std=c11 -Wall -Wextra -Werror -shared -fPIC -pthread \
- *      -I PluginAPI/CTributary/include jsonl_sink.c -o libjsonl-sink.so
+ * Build (the Makefile's `examples` target does this):
+ *   cc -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -pthread \
+ *      -I PluginAPI/CTributary/include jsonl_sink.c -o libtributary-jsonl-sink.so
  *
  * Enable (plugins.d/70-jsonl.conf):
- *   plugin = "/usr/local/lib/tributary/libjsonl-sink.so"
+ *   plugin = "jsonl-sink"        # libtributary-jsonl-sink.so on the plugin search path,
+ *                                # or a path to the .so (any value with a '/')
  *   path = "/var/lib/tributary/events.jsonl"   # required; created 0644, always appended to
- *   fsync = false                              # optional; true = fsync after every batch
+ *   fsync = false                # optional; true = fsync after every batch
+ *   max_bytes = 67108864         # optional, default 64 MiB; 0 = never rotate
  *   [filter]
  *   applications = ["example-app"]
+ *
+ * Rotation: when the next line would make the file larger than `max_bytes`, the file is renamed
+ * to `<path>.1` (replacing the previous one) and a new, empty `<path>` is opened, so the two files
+ * together hold at most about 2 x max_bytes. A line is never split between the files; a single
+ * line longer than `max_bytes` is written alone into a fresh file. Each file ends after a whole
+ * line. The size counts every writer of the file (it is read with fstat before each batch), and
+ * a file renamed away by someone else (logrotate, or another instance of this sink during a
+ * reload) is noticed before the next batch and reopened at `path`.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -23,20 +34,29 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tributary.h"
 
+#define DEFAULT_MAX_BYTES (64 * 1024 * 1024)
+
 struct jsonl_sink {
     const trib_type_host_api *host;
     trib_type_instance_host_ptr ih;
-    int fd;
+    char *path;          /* NUL-terminated copy of `path`: the configuration is only lent */
+    char *rotated_path;  /* `path` + ".1" */
+    int64_t max_bytes;   /* 0 = no rotation */
     int fsync_each_batch;
-    /* Deliveries may run concurrently; the lock keeps each batch's lines together and in order. */
+    /* Deliveries may run concurrently; the lock keeps each batch's lines together and in order,
+     * and guards fd and size. */
     pthread_mutex_t lock;
+    int fd;              /* -1 until on_instance_start */
+    int64_t size;        /* bytes in the open file, as far as this instance knows */
 };
 
 static int key_is(trib_type_host_buffer key, const char *name) {
@@ -68,12 +88,53 @@ static int write_all(int fd, const uint8_t *bytes, size_t len) {
     return 0;
 }
 
-static trib_type_status jsonl_deliver(trib_type_instance_plugin_ptr instance, uint64_t op,
-                                      const trib_type_batch *batch) {
-    struct jsonl_sink *sink = instance;
-    int err = 0;
+/* Opens (creating) `path` for appending and learns its size. Returns 0 or an errno value.
+ * O_APPEND keeps lines whole when another process (or a reloaded instance) appends too. */
+static int open_file(struct jsonl_sink *sink) {
+    int fd = open(sink->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return errno;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int err = errno;
+        close(fd);
+        return err;
+    }
+    if (sink->fd >= 0)
+        close(sink->fd);
+    sink->fd = fd;
+    sink->size = (int64_t)st.st_size;
+    return 0;
+}
 
-    pthread_mutex_lock(&sink->lock);
+/* Called with the lock held, before each batch: reopens `path` when the open file is no longer
+ * the one at that name (renamed away by another writer), and refreshes the size so that other
+ * writers' lines count towards max_bytes. Returns 0 or an errno value. */
+static int refresh_file(struct jsonl_sink *sink) {
+    struct stat open_st, path_st;
+    if (fstat(sink->fd, &open_st) != 0)
+        return errno;
+    if (stat(sink->path, &path_st) != 0 || path_st.st_ino != open_st.st_ino || path_st.st_dev != open_st.st_dev)
+        return open_file(sink);
+    sink->size = (int64_t)open_st.st_size;
+    return 0;
+}
+
+/* Called with the lock held: makes room for a line of `len` bytes (newline included). */
+static int rotate_if_needed(struct jsonl_sink *sink, size_t len) {
+    if (sink->max_bytes == 0 || sink->size == 0 || sink->size + (int64_t)len <= sink->max_bytes)
+        return 0;
+    /* fsync first when asked, so the rotated file is as durable as the lines were promised. */
+    if (sink->fsync_each_batch && fsync(sink->fd) != 0)
+        return errno;
+    if (rename(sink->path, sink->rotated_path) != 0)
+        return errno;
+    return open_file(sink);
+}
+
+/* Called with the lock held: appends every event of the batch. Returns 0 or an errno value. */
+static int append_batch(struct jsonl_sink *sink, const trib_type_batch *batch) {
+    int err = refresh_file(sink);
     for (size_t i = 0; i < batch->count && err == 0; i++) {
         uint8_t stack[4096];
         uint8_t *line = stack;
@@ -81,19 +142,31 @@ static trib_type_status jsonl_deliver(trib_type_instance_plugin_ptr instance, ui
         size_t len = sink->host->event_to_json(batch->events[i], stack, sizeof stack - 1);
         if (len > sizeof stack - 1) {
             line = malloc(len + 1);
-            if (line == NULL) {
-                err = ENOMEM;
-                break;
-            }
+            if (line == NULL)
+                return ENOMEM;
             sink->host->event_to_json(batch->events[i], line, len);
         }
         line[len] = '\n';
-        err = write_all(sink->fd, line, len + 1);
+        err = rotate_if_needed(sink, len + 1);
+        if (err == 0)
+            err = write_all(sink->fd, line, len + 1);
+        if (err == 0)
+            sink->size += (int64_t)(len + 1);
         if (line != stack)
             free(line);
     }
     if (err == 0 && sink->fsync_each_batch && fsync(sink->fd) != 0)
         err = errno;
+    return err;
+}
+
+/* on_sink_deliver. THREAD: any, concurrently; the lock serializes the writes. */
+static trib_type_status jsonl_deliver(trib_type_instance_plugin_ptr instance, uint64_t op,
+                                      const trib_type_batch *batch) {
+    struct jsonl_sink *sink = instance;
+
+    pthread_mutex_lock(&sink->lock);
+    int err = append_batch(sink, batch);
     pthread_mutex_unlock(&sink->lock);
 
     trib_type_status status = TRIB_OK;
@@ -108,16 +181,34 @@ static trib_type_status jsonl_deliver(trib_type_instance_plugin_ptr instance, ui
                         (trib_type_plugin_buffer){(const uint8_t *)message, message_len});
         status = TRIB_RETRY;
     }
-    /* The batch must not be touched once this returns. */
+    /* Completed only after the lock is released: the completion runs the adapter's publish
+     * callback on this thread, and an adapter that publishes again from there re-enters this
+     * hook, which would wait forever for a lock this thread still held. The batch must not be
+     * touched once this returns. */
     sink->host->complete_delivery(sink->ih, op, status);
     return TRIB_PENDING;
 }
 
+/* A NUL-terminated heap copy of `len` bytes followed by `suffix`, or NULL when out of memory. */
+static char *copy_with_suffix(const uint8_t *bytes, size_t len, const char *suffix) {
+    size_t extra = strlen(suffix);
+    char *copy = malloc(len + extra + 1);
+    if (copy == NULL)
+        return NULL;
+    memcpy(copy, bytes, len);
+    memcpy(copy + len, suffix, extra + 1);
+    return copy;
+}
+
+/* on_instance_new: validates and copies the configuration, and touches nothing outside this
+ * process: `tributary check` and every reload's validation create instances that are destroyed
+ * without ever being started. The file is opened in on_instance_start. */
 static trib_type_status jsonl_new(const trib_type_host_api *host, trib_type_instance_host_ptr ih,
                                   const trib_type_config *config, trib_type_instance_plugin_ptr *out_instance,
                                   char *error, size_t error_capacity) {
     const trib_type_config_item *path = NULL;
     int fsync_each_batch = 0;
+    int64_t max_bytes = DEFAULT_MAX_BYTES;
 
     for (size_t i = 0; i < config->item_count; i++) {
         const trib_type_config_item *item = config->items[i];
@@ -129,6 +220,10 @@ static trib_type_status jsonl_new(const trib_type_host_api *host, trib_type_inst
             if (item->type != TRIB_CONFIG_BOOLEAN)
                 return refuse(error, error_capacity, "line %u: 'fsync' must be true or false", item->line);
             fsync_each_batch = item->integer != 0;
+        } else if (key_is(item->key, "max_bytes")) {
+            if (item->type != TRIB_CONFIG_INTEGER || item->integer < 0)
+                return refuse(error, error_capacity, "line %u: 'max_bytes' must be an integer >= 0", item->line);
+            max_bytes = item->integer;
         } else {
             /* A typo must not silently fall back to a default. */
             int len = item->key.len > 100 ? 100 : (int)item->key.len;
@@ -141,39 +236,51 @@ static trib_type_status jsonl_new(const trib_type_host_api *host, trib_type_inst
     if (memchr(path->text.ptr, '\0', path->text.len) != NULL)
         return refuse(error, error_capacity, "line %u: 'path' contains a NUL byte", path->line);
 
-    /* The configuration is lent until this hook returns, and open() wants a NUL-terminated name. */
-    char *file_name = malloc(path->text.len + 1);
     struct jsonl_sink *sink = calloc(1, sizeof *sink);
-    if (file_name == NULL || sink == NULL) {
-        free(file_name);
+    if (sink == NULL)
+        return TRIB_ERR_NOMEM;
+    sink->path = copy_with_suffix(path->text.ptr, path->text.len, "");
+    sink->rotated_path = copy_with_suffix(path->text.ptr, path->text.len, ".1");
+    if (sink->path == NULL || sink->rotated_path == NULL) {
+        free(sink->path);
+        free(sink->rotated_path);
         free(sink);
         return TRIB_ERR_NOMEM;
     }
-    memcpy(file_name, path->text.ptr, path->text.len);
-    file_name[path->text.len] = '\0';
-
-    /* O_APPEND keeps lines whole when another process (or a reloaded instance) appends too. */
-    sink->fd = open(file_name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (sink->fd < 0) {
-        trib_type_status status = refuse(error, error_capacity, "cannot open '%s': %s", file_name, strerror(errno));
-        free(file_name);
-        free(sink);
-        return status;
-    }
-    free(file_name);
     sink->host = host;
     sink->ih = ih;
     sink->fsync_each_batch = fsync_each_batch;
+    sink->max_bytes = max_bytes;
+    sink->fd = -1;
     pthread_mutex_init(&sink->lock, NULL);
     *out_instance = sink;
     return TRIB_OK;
 }
 
-/* Every delivery was completed inside its hook, so there is nothing left in flight to wait for. */
+/* on_instance_start: opens the file. Deliveries start only after this returned TRIB_OK, so fd
+ * needs no lock here. On failure the host prints the reason and destroys the instance. */
+static trib_type_status jsonl_start(trib_type_instance_plugin_ptr instance, char *error, size_t error_capacity) {
+    struct jsonl_sink *sink = instance;
+    int err = open_file(sink);
+    if (err != 0) {
+        char reason[96];
+        if (strerror_r(err, reason, sizeof reason) != 0)
+            snprintf(reason, sizeof reason, "errno %d", err);
+        refuse(error, error_capacity, "cannot open '%s': %s", sink->path, reason);
+        return TRIB_ERR_UNAVAILABLE;
+    }
+    return TRIB_OK;
+}
+
+/* on_instance_destroy: every delivery was completed inside its hook, so nothing is in flight;
+ * fd is still -1 when the instance was never started (check, reload validation). */
 static void jsonl_destroy(trib_type_instance_plugin_ptr instance) {
     struct jsonl_sink *sink = instance;
-    close(sink->fd);
+    if (sink->fd >= 0)
+        close(sink->fd);
     pthread_mutex_destroy(&sink->lock);
+    free(sink->path);
+    free(sink->rotated_path);
     free(sink);
 }
 
@@ -190,10 +297,11 @@ static const trib_type_plugin_descriptor jsonl_descriptor = {
     .kind = TRIB_KIND_SINK,
     .flags = 0,
     .name = "jsonl-sink",
-    .version = "1.0.0",
-    .description = "appends events to a file as JSON lines",
+    .version = "1.1.0",
+    .description = "appends events to a file as JSON lines, rotated by size",
     .built_with = TRIB_BUILT_WITH_C,
     .on_instance_new = jsonl_new,
+    .on_instance_start = jsonl_start,
     .on_instance_destroy = jsonl_destroy,
     .sink = &jsonl_sink_hooks,
 };

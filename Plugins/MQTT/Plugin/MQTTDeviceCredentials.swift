@@ -1,7 +1,8 @@
 import MQTTCodec
 import TributarySDK
 
-/// Drogue's CONNECT authentication matrix (reference §2).
+/// Drogue's CONNECT authentication matrix (the table in README.md, "MQTT: device endpoint and
+/// integration").
 enum MQTTDeviceCredentials {
     /// nil when the CONNECT presents no usable credential.
     static func request(_ connect: MQTTPacket.Connect, certificates: [[UInt8]]) -> DeviceAuthRequest? {
