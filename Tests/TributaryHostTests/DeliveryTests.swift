@@ -1,3 +1,4 @@
+import CTributary
 import Foundation
 import TestSupport
 import XCTest
@@ -203,5 +204,20 @@ final class DeliveryTests: XCTestCase {
         while pulled().count < 7 && Date() < deadline { usleep(10_000) }
         XCTAssertEqual(pulled().count, 7, "exactly the acknowledged events")
         XCTAssertEqual(Set(pulled().map { String($0.split(separator: " ")[0]) }), Set(Fixtures.jsonLines("\(state)/picky.jsonl").compactMap { $0["id"] as? String }))
+    }
+
+    // MARK: No re-entry from inside a completion
+
+    func testPublishingFromDoneIntoASerialSinkThatCompletesInsideItsHookNeitherReentersNorDeadlocks() throws {
+        let serial = try Fixtures.instance("plugin = \"\(try Fixtures.fixture("serial_sink"))\"\npath = \"\(state)/serial.jsonl\"",
+                                           file: "10-serial.conf")
+        XCTAssertEqual(runtime.startAll([serial]).map(\.description), [])
+        let adapter = InstanceRecord(name: "chain", kind: .adapter, services: runtime.services)
+        let republisher = Republisher(handle: adapter.handle, count: 50)
+        republisher.publishNext()
+        let deadline = Date().addingTimeInterval(10)
+        while republisher.statuses.withLock({ $0.count }) < 50 && Date() < deadline { usleep(5_000) }
+        XCTAssertEqual(republisher.statuses.withLock { $0 }, Array(repeating: Int32(TRIB_OK), count: 50))
+        XCTAssertEqual(Fixtures.jsonLines("\(state)/serial.jsonl").count, 50)
     }
 }

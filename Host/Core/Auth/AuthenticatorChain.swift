@@ -1,4 +1,5 @@
 import CTributary
+import Dispatch
 import Synchronization
 
 /// The authenticators in drop-in order. Requests see the chain as it was when they started, so
@@ -18,7 +19,12 @@ final class AuthenticatorChain: Sendable {
 
     func start(_ request: AuthRequest, _ completion: AuthOperation.Completion) {
         let chain = slots.withLock { $0 }
-        AuthOperation(request: request, chain: chain, completion: completion, registry: registry).advance()
+        let operation = AuthOperation(request: request, chain: chain, completion: completion, registry: registry)
+        if chain.contains(where: ReentryGuard.isInside) {
+            DispatchQueue.global().async { operation.advance() }
+        } else {
+            operation.advance()
+        }
     }
 
     /// `trib_host_complete_device_auth`.
@@ -33,7 +39,7 @@ final class AuthenticatorChain: Sendable {
             verdict.strings.append(result.pointee.device)
             verdict.strings.append(result.pointee.as_device)
         }
-        operation.answered(verdict)
+        ReentryGuard.within(slot) { operation.answered(verdict) }
     }
 
     /// `trib_host_complete_user_auth`.
@@ -49,7 +55,7 @@ final class AuthenticatorChain: Sendable {
             for role in roles { verdict.strings.append(role) }
             verdict.roleCount = roles.count
         }
-        operation.answered(verdict)
+        ReentryGuard.within(slot) { operation.answered(verdict) }
     }
 
     /// `trib_host_complete_psk`.
@@ -64,7 +70,7 @@ final class AuthenticatorChain: Sendable {
             verdict.strings.append(result.pointee.device)
             verdict.strings.append(result.pointee.key)
         }
-        operation.answered(verdict)
+        ReentryGuard.within(slot) { operation.answered(verdict) }
     }
 
     /// `trib_host_complete_authorize`.
@@ -73,6 +79,6 @@ final class AuthenticatorChain: Sendable {
             registry.unknownCompletions.add()
             return
         }
-        operation.answered(AuthVerdict(status: status))
+        ReentryGuard.within(slot) { operation.answered(AuthVerdict(status: status)) }
     }
 }

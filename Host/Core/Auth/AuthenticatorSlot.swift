@@ -32,7 +32,7 @@ final class AuthenticatorSlot: @unchecked Sendable {
                         struct_size: UInt32(MemoryLayout<trib_type_device_auth_request>.size), credential_kind: kind,
                         application: b[0], device: b[1], as_device: b[2], username: b[3], password: b[4],
                         certificates: certs.baseAddress, certificate_count: certificates)
-                    return hook(instance, id, &request)
+                    return ReentryGuard.within(self) { hook(instance, id, &request) }
                 }
             }
         case .user(let kind, let strings):
@@ -41,13 +41,13 @@ final class AuthenticatorSlot: @unchecked Sendable {
                 var request = trib_type_user_auth_request(
                     struct_size: UInt32(MemoryLayout<trib_type_user_auth_request>.size), credential_kind: kind,
                     username: b[0], password: b[1])
-                return hook(instance, id, &request)
+                return ReentryGuard.within(self) { hook(instance, id, &request) }
             }
         case .psk(let strings):
             guard let hook = hooks.on_lookup_psk else { return forget(id, Int32(TRIB_DEFER)) }
             returned = strings.withBuffers { b in
                 var request = trib_type_psk_request(struct_size: UInt32(MemoryLayout<trib_type_psk_request>.size), identity: b[0])
-                return hook(instance, id, &request)
+                return ReentryGuard.within(self) { hook(instance, id, &request) }
             }
             // The key travels only in a completion.
             if returned == TRIB_OK, pending.withLock({ $0.removeValue(forKey: id) }) != nil { return Int32(TRIB_ERR_INTERNAL) }
@@ -58,7 +58,7 @@ final class AuthenticatorSlot: @unchecked Sendable {
                     var request = trib_type_authorize_request(
                         struct_size: UInt32(MemoryLayout<trib_type_authorize_request>.size), permission: permission,
                         user: b[0], roles: roleBuffers.baseAddress, role_count: roles, application: b[1])
-                    return hook(instance, id, &request)
+                    return ReentryGuard.within(self) { hook(instance, id, &request) }
                 }
             }
         }

@@ -53,6 +53,10 @@ final class SinkSlot: @unchecked Sendable {
     /// Hands the operation's event to the plugin, now or once the window has room; its outcome
     /// reaches `operation` exactly once. `handedOver`: it comes from a draining predecessor.
     func deliver(_ operation: PublishOperation, attempt: Int = 0, handedOver: Bool = false) {
+        if ReentryGuard.isInside(self) {
+            DispatchQueue.global().async { [self] in deliver(operation, attempt: attempt, handedOver: handedOver) }
+            return
+        }
         guard accepting.load(ordering: .acquiring) else {
             handOver(operation, attempt: attempt)
             return
@@ -83,11 +87,11 @@ final class SinkSlot: @unchecked Sendable {
             let id = SinkSlot.nextOperation.add(1, ordering: .relaxed).newValue
             pending.withLock { $0[id] = Delivery(events: events, attempt: attempt, startedNanoseconds: monotonicNanoseconds()) }
             metrics.inFlight.add(Int64(events.count))
-            let returned: Status
-            if serialDelivery {
-                returned = deliveryLock.withLock { _ in Status(rawValue: deliverHook(instance, id, events.batch)) }
-            } else {
-                returned = Status(rawValue: deliverHook(instance, id, events.batch))
+            let returned = ReentryGuard.within(self) {
+                if serialDelivery {
+                    return deliveryLock.withLock { _ in Status(rawValue: deliverHook(instance, id, events.batch)) }
+                }
+                return Status(rawValue: deliverHook(instance, id, events.batch))
             }
             guard returned != .pending else { return }
             // OK is a synchronous delivery; BUSY and errors take nothing. If the plugin already
@@ -125,6 +129,10 @@ final class SinkSlot: @unchecked Sendable {
 
     /// `trib_host_complete_delivery`.
     func complete(operation id: UInt64, status raw: Int32) {
+        ReentryGuard.within(self) { finish(operation: id, status: raw) }
+    }
+
+    private func finish(operation id: UInt64, status raw: Int32) {
         guard let delivery = pending.withLock({ $0.removeValue(forKey: id) }) else {
             registry.unknownCompletions.add()
             return

@@ -90,29 +90,28 @@
  * ASYNCHRONOUS OPERATIONS
  *   Every asynchronous operation completes exactly once, through the completion named in its
  *   description, from any thread, possibly before the call that started it has returned. The host
- *   itself never calls a hook of the completing instance from inside a completion it receives
- *   (another plugin's `done` running inside it may; see below). A completion for an unknown,
+ *   itself never calls a hook of an instance from inside that instance's hook or a completion it
+ *   made, on the same thread: when an adapter's `done` running inside such a completion
+ *   publishes or authenticates again, and that would reach the same sink or authenticator, the
+ *   host hands the call to another thread (the adapter still gets TRIB_PENDING at once). A
+ *   completion for an unknown,
  *   already completed or retired operation is ignored and counted in /metrics
  *   (tributary_unknown_completions_total).
  *   The host holds none of its own locks while it runs a `done`, a handler or a `release`, so
  *   every host callback may be called from inside them: publish or command_route_add from a
  *   publish or authentication `done`, command_send, publish or unsubscribe from a command or
- *   event handler. One exception: the host runs a TRIB_FLAG_SERIAL_DELIVERY sink's
- *   on_sink_deliver under its per-sink lock, so a publish `done` that such a sink triggers by
- *   completing inside its hook runs under that lock, and an adapter that publishes from there
- *   into the same sink re-takes it on the same thread: the host stops with "Recursive call to
- *   lock Mutex". Serial sinks therefore complete from their own thread, or return TRIB_OK from
- *   the hook (the host then completes after releasing the lock).
+ *   event handler. (A TRIB_FLAG_SERIAL_DELIVERY sink's hook runs under the host's per-sink lock;
+ *   by the rule above, nothing started from inside it re-enters that sink on this thread.)
  *   The plugin's own locks are its to watch, because a completion runs on whichever thread
  *   finishes the work:
  *   - a `done` may run inside the call that started it, on the caller's thread (publish: when no
  *     sink matches, or a sink finishes inside its hook; authenticate_*: when the chain answers at
  *     once). Never hold a lock that the `done` takes across trib_host_publish or
  *     trib_host_authenticate_* / trib_host_authorize: the thread would wait for itself;
- *   - trib_host_complete_delivery and trib_host_complete_device_auth / _user_auth / _authorize
- *     run the adapter's `done` before they return, and an adapter that publishes or authenticates
- *     again from there re-enters the completing sink's or authenticator's hook on the same
- *     thread. Never hold a lock that your hooks take across a trib_host_complete_* call;
+ *   - trib_host_complete_delivery and trib_host_complete_device_auth / _user_auth / _authorize /
+ *     _psk run the adapter's `done` before they return, and what that adapter starts from there
+ *     may reach other instances' hooks on the same thread. Never hold a lock that another
+ *     instance's completion path could need across a trib_host_complete_* call;
  *   - each operation started from a `done` that ran synchronously nests deeper on the stack: a
  *     long run of them belongs in a loop, not in recursion;
  *   - a handler must not wait for its own route's or subscription's `release`: that runs only
@@ -658,9 +657,8 @@ typedef struct trib_type_host_api {
      *                         batch to the instance that replaces this one (reload), or fails it;
      *   any other error       the batch failed.
      * After this call returns, the batch must not be touched. When this sink is the last to
-     * finish an event, the adapter's publish `done` runs inside this call and may publish again
-     * into this sink's on_sink_deliver on this thread: hold no lock across it that
-     * on_sink_deliver takes. */
+     * finish an event, the adapter's publish `done` runs inside this call; what it publishes
+     * again reaches this sink on another thread, never inside this call. */
     void (*complete_delivery)(trib_type_instance_host_ptr ih, uint64_t op, trib_type_status status);
 
     /* trib_host_command_route_add (adapters): registers a live route for commands to
@@ -854,9 +852,9 @@ typedef struct trib_type_authenticator_hooks {
 
 /* Descriptor flags. */
 enum {
-    /* Sinks: the host never calls on_sink_deliver concurrently for one instance. It holds a lock
-     * of its own around each call, so do not complete inside the hook (see ASYNCHRONOUS
-     * OPERATIONS): complete from another thread, or return TRIB_OK. */
+    /* Sinks: the host never calls on_sink_deliver concurrently for one instance (it holds a lock
+     * of its own around each call). Completing inside the hook is fine: nothing that completion
+     * starts re-enters this sink on the same thread (see ASYNCHRONOUS OPERATIONS). */
     TRIB_FLAG_SERIAL_DELIVERY = 1u << 0
 };
 

@@ -287,13 +287,16 @@ static void jsonl_destroy(trib_type_instance_plugin_ptr instance) {
 static const trib_type_sink_hooks jsonl_sink_hooks = {
     .struct_size = sizeof(trib_type_sink_hooks),
     .on_sink_deliver = jsonl_deliver,
-    .max_batch = 256, /* larger batches mean fewer fsyncs */
+    .max_batch = 256, /* larger batches mean fewer writes and fsyncs */
+    /* One delivery at a time (ABI 1.1; a 1.0 host ignores it and sends one event per call):
+     * what arrives meanwhile waits in the host and comes as the next batch. */
+    .max_in_flight = 1,
 };
 
 static const trib_type_plugin_descriptor jsonl_descriptor = {
     .struct_size = sizeof(trib_type_plugin_descriptor),
     .abi_major = TRIB_ABI_MAJOR,
-    .abi_minor = TRIB_ABI_MINOR,
+    .abi_minor = 0, /* the oldest minor it needs: it works on every 1.x host (VERSIONS) */
     .kind = TRIB_KIND_SINK,
     .flags = 0,
     .name = "jsonl-sink",
@@ -315,7 +318,7 @@ _Static_assert(_Generic(&trib_plugin_entry, trib_on_plugin_entry_fn: 1, default:
 
 trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
                                    const trib_type_plugin_descriptor **out_descriptor) {
-    /* Built against minor 0, which every host of this major provides. */
+    /* It needs nothing past minor 0, which every host of this major provides. */
     (void)host_abi_minor;
     if (host_abi_major != TRIB_ABI_MAJOR)
         return TRIB_ERR_ABI;

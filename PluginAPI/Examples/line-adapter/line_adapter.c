@@ -714,7 +714,7 @@ static void line_destroy(trib_type_instance_plugin_ptr instance) {
 static const trib_type_plugin_descriptor line_descriptor = {
     .struct_size = sizeof(trib_type_plugin_descriptor),
     .abi_major = TRIB_ABI_MAJOR,
-    .abi_minor = TRIB_ABI_MINOR,
+    .abi_minor = 0, /* the oldest minor it needs: it works on every 1.x host (VERSIONS) */
     .kind = TRIB_KIND_ADAPTER,
     .flags = 0,
     .name = "line-adapter",
@@ -736,7 +736,7 @@ _Static_assert(_Generic(&trib_plugin_entry, trib_on_plugin_entry_fn: 1, default:
 
 trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
                                    const trib_type_plugin_descriptor **out_descriptor) {
-    /* Built against minor 0, which every host of this major provides. */
+    /* It needs nothing past minor 0, which every host of this major provides. */
     (void)host_abi_minor;
     if (host_abi_major != TRIB_ABI_MAJOR)
         return TRIB_ERR_ABI;

@@ -15,7 +15,8 @@
  * tributary_plugin_recording_sink_batches_total (counter: deliveries recorded) and
  * tributary_plugin_recording_sink_queue_depth (gauge: deliveries waiting for the worker).
  * Its hooks ask for batches of RS_MAX_BATCH (64) and RS_MAX_IN_FLIGHT (0: no window) pending
- * deliveries; bounded_sink.c builds this file with other values, since hooks are static.
+ * deliveries and RS_FLAGS (0) as descriptor flags; bounded_sink.c and serial_sink.c build this
+ * file with other values, since hooks and descriptors are static.
  *
  * Build:
  *   cc -std=c11 -Wall -Wextra -Werror -shared -fPIC -pthread \
@@ -400,6 +401,9 @@ static void rs_destroy(trib_type_instance_plugin_ptr instance) {
 #ifndef RS_MAX_IN_FLIGHT
 #define RS_MAX_IN_FLIGHT 0
 #endif
+#ifndef RS_FLAGS
+#define RS_FLAGS 0
+#endif
 
 static const trib_type_sink_hooks rs_hooks = {
     .struct_size = sizeof(trib_type_sink_hooks),
@@ -413,7 +417,7 @@ static const trib_type_plugin_descriptor rs_descriptor = {
     .abi_major = TRIB_ABI_MAJOR,
     .abi_minor = TRIB_ABI_MINOR,
     .kind = TRIB_KIND_SINK,
-    .flags = 0,
+    .flags = RS_FLAGS,
     .name = "recording-sink",
     .version = "1.0.0",
     .description = "test sink: records accepted events, outcome under test control",

@@ -94,3 +94,37 @@ func withPluginBufferMessage(payload: String = "x", _ body: (UnsafePointer<trib_
         try body(&message)
     }
 }
+
+/// An adapter that publishes its next message from inside the `done` of the previous one, as a
+/// device loop answering in its completion would: the case where a sink that completes inside its
+/// hook would be re-entered on the same thread.
+final class Republisher: Sendable {
+    nonisolated(unsafe) let handle: trib_type_instance_host_ptr
+    let remaining: Atomic<Int>
+    let statuses = Mutex<[Int32]>([])
+
+    init(handle: trib_type_instance_host_ptr, count: Int) {
+        self.handle = handle
+        remaining = Atomic(count)
+    }
+
+    func publishNext() {
+        guard remaining.subtract(1, ordering: .relaxed).newValue >= 0 else { return }
+        let returned = withPluginBuffers(["app", "device1", "telemetry", "{\"n\":1}"]) { b in
+            var message = trib_type_message()
+            message.struct_size = UInt32(MemoryLayout<trib_type_message>.size)
+            message.application = b[0]
+            message.device = b[1]
+            message.channel = b[2]
+            message.payload = b[3]
+            return HostAPITable.pointer.pointee.publish(handle, &message, republishDone, Unmanaged.passUnretained(self).toOpaque())
+        }
+        if returned != TRIB_PENDING { statuses.withLock { $0.append(returned) } }
+    }
+}
+
+func republishDone(_ context: UnsafeMutableRawPointer?, _ status: trib_type_status) {
+    let republisher = Unmanaged<Republisher>.fromOpaque(context!).takeUnretainedValue()
+    republisher.statuses.withLock { $0.append(status) }
+    republisher.publishNext()
+}
