@@ -149,4 +149,83 @@ final class ReloadTests: XCTestCase {
         XCTAssertTrue(try JSONSerialization.jsonObject(with: Data(ReloadResult(applied: true).json.utf8)) is [String: Any])
         XCTAssertEqual(try publishThroughNewAdapter("after-all", count: 3).int("ok"), 3)
     }
+
+    // MARK: The plan, and reporting exactly what runs
+
+    func testThePlanStopsReplacesAndStartsInLifecycleOrder() throws {
+        let auth = "plugin = \"\(try Fixtures.fixture("fixture_authenticator"))\"\ndevices = [\"app/d/p\"]\n"
+        try write("05-auth.conf", auth)
+        try write("10-main.conf", try sinkConfig("main"))
+        try write("15-old.conf", try sinkConfig("old"))
+        try write("20-feed.conf", try adapterConfig("feed", count: 0))
+        try write("25-gone.conf", try adapterConfig("gone", count: 0))
+        let (initial, _) = load()
+        XCTAssertEqual(runtime.startAll(initial.instances).map(\.description), [])
+
+        try write("05-auth.conf", auth + "async = true\n")
+        try write("10-main.conf", try sinkConfig("main", "complete_from_thread = true"))
+        try remove("15-old.conf")
+        try write("18-new.conf", try sinkConfig("new"))
+        try write("20-feed.conf", try adapterConfig("feed", count: 1))
+        try remove("25-gone.conf")
+        let (next, _) = load()
+        let desired = try next.instances.map { config -> (kept: RunningInstance?, created: RunningInstance?) in
+            let current = runtime.running.first { $0.config.name == config.name }
+            if let current, current.config.hasSameSettings(as: config) { return (current, nil) }
+            return (nil, try runtime.create(config))
+        }
+        let plan = ReloadPlan(running: runtime.running, desired: desired)
+        XCTAssertEqual(plan.summary, [
+            "stop adapter gone",
+            "start authenticator auth replacing auth", "swap authenticators", "stop authenticator auth (replaced)",
+            "start sink main replacing main", "start sink new",
+            "stop adapter feed (replaced)", "start adapter feed replacing feed",
+            "stop sink old",
+        ])
+        for instance in plan.created { instance.destroy() }
+    }
+
+    func testAnAdapterWhoseReplacementCannotListenIsReportedNotRunningNotUnchanged() throws {
+        let library = try Fixtures.library("PluginAPI/Examples/line-adapter/line_adapter.c")
+        let first = HostProcess.freePort(), second = HostProcess.freePort()
+        try write("10-main.conf", try sinkConfig("main"))
+        try write("20-line.conf", "plugin = \"\(library)\"\naddress = \"127.0.0.1:\(first)\"\n")
+        let (set, _) = load()
+        XCTAssertEqual(runtime.startAll(set.instances).map(\.description), [])
+        XCTAssertTrue(runtime.health.notRunning.isEmpty)
+
+        let holder = try PortHolder(port: second)
+        try write("20-line.conf", "plugin = \"\(library)\"\naddress = \"127.0.0.1:\(second)\"\n")
+        let result = reload()
+        XCTAssertFalse(result.applied)
+        XCTAssertTrue(result.changed, "the old adapter was stopped: this is not an unchanged configuration")
+        XCTAssertEqual(result.notRunning, ["line"])
+        XCTAssertTrue(result.errors.contains { $0.contains("the previous line was stopped to free its listeners, so line is not running") }, "\(result.errors)")
+        XCTAssertEqual(runtime.running.map(\.config.name), ["main"], "exactly what runs")
+        XCTAssertEqual(runtime.health.notRunning.map(\.name), ["line"])
+        XCTAssertTrue(result.json.contains("\"notRunning\":[\"line\"]"), result.json)
+
+        holder.close()
+        let retried = reload()
+        XCTAssertTrue(retried.applied, "\(retried.errors)")
+        XCTAssertEqual(retried.started, ["line"])
+        XCTAssertTrue(runtime.health.notRunning.isEmpty)
+    }
+
+    func testASinkWhoseReplacementFailsToStartKeepsThePreviousOne() throws {
+        // The example sink opens its file in start, so a path in a missing directory validates
+        // and then fails to start.
+        let jsonl = try Fixtures.library("PluginAPI/Examples/jsonl-sink/jsonl_sink.c")
+        try write("10-main.conf", "plugin = \"\(jsonl)\"\npath = \"\(dir)/main.jsonl\"\n")
+        let (set, _) = load()
+        XCTAssertEqual(runtime.startAll(set.instances).map(\.description), [])
+        let before = try XCTUnwrap(runtime.running.first)
+        try write("10-main.conf", "plugin = \"\(jsonl)\"\npath = \"\(dir)/no-such-dir/main.jsonl\"\n")
+        let result = reload()
+        XCTAssertFalse(result.applied)
+        XCTAssertTrue(result.changed)
+        XCTAssertTrue(result.errors.contains { $0.contains("the previous main keeps running") }, "\(result.errors)")
+        XCTAssertTrue(runtime.running.first === before, "the previous instance still serves")
+        XCTAssertEqual(result.notRunning, ["main"], "the configured version does not run")
+    }
 }

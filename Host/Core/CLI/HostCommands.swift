@@ -77,14 +77,17 @@ public enum HostCommands {
         Logger.level = LogLevel(name: set.settings.logLevel) ?? .info
         for error in configErrors { Logger.error("config", error.description) }
         let runtime = HostRuntime(settings: set.settings)
-        for _ in configErrors { runtime.services.registry.instancesFailed.add() }
+        for error in configErrors {
+            runtime.services.registry.instancesFailed.add()
+            runtime.health.failed(error.file, error.description)
+        }
         let reloads = ReloadCoordinator()
 
-        let ready = ReadinessFlag()
+        let health = runtime.health
         let admin: AdminServer
         do {
             admin = try AdminServer(address: set.settings.adminAddress,
-                                    handler: adminRoutes(registry: runtime.services.registry, ready: ready, reloads: reloads))
+                                    handler: adminRoutes(registry: runtime.services.registry, health: health, reloads: reloads))
         } catch {
             Logger.error("host", "admin endpoint: \(error)")
             return 1
@@ -93,7 +96,7 @@ public enum HostCommands {
         Logger.info("host", "\(Version.text); admin endpoint on 127.0.0.1:\(admin.port)")
         _ = runtime.startAll(set.instances)
         runtime.services.registry.lastReloadSuccessful.set(configErrors.isEmpty ? 1 : 0)
-        ready.set(true)
+        health.set(.serving)
         Logger.info("host", "running \(runtime.running.count) instance\(runtime.running.count == 1 ? "" : "s") from \(options.configDirectory)")
 
         // A change to a drop-in (not to a backup, dotfile or editor temporary) asks for a reload.
@@ -107,7 +110,7 @@ public enum HostCommands {
             switch SignalWaiter.wait(timeoutMilliseconds: 100) {
             case .terminate:
                 Logger.info("host", "stopping: draining sinks for up to \(set.settings.drainTimeoutMilliseconds) ms")
-                ready.set(false)
+                health.set(.stopping)
                 watcher?.stop()
                 runtime.stopAll()
                 admin.stop()
@@ -127,17 +130,16 @@ public enum HostCommands {
     }
 
     /// The admin endpoint's routes.
-    static func adminRoutes(registry: MetricsRegistry, ready readiness: ReadinessFlag, reloads: ReloadCoordinator) -> AdminServer.Handler {
+    static func adminRoutes(registry: MetricsRegistry, health: HostHealth, reloads: ReloadCoordinator) -> AdminServer.Handler {
         return { method, path in
             switch (method, path) {
             case ("GET", "/healthz"):
-                guard let last = reloads.last, !last.applied else {
-                    return .init(status: 200, contentType: "application/json", body: "{\"status\":\"ok\"}\n")
-                }
-                return .init(status: 200, contentType: "application/json",
-                             body: "{\"status\":\"degraded\",\"reason\":\"the last reload was refused; the previous configuration keeps running\",\"lastReload\":\(last.json)}\n")
+                return .init(status: 200, contentType: "application/json", body: HealthReport(health: health, lastReload: reloads.last).json + "\n")
             case ("GET", "/readyz"):
-                return readiness.isReady ? .init(status: 200, body: "ready\n") : .init(status: 503, body: "not ready\n")
+                if health.isReady { return .init(status: 200, body: "ready\n") }
+                let missing = health.notRunning.map(\.name)
+                let why = health.phase != .serving ? "\(health.phase)" : "not running: \(missing.joined(separator: ", "))"
+                return .init(status: 503, body: "not ready (\(why))\n")
             case ("GET", "/metrics"):
                 return .init(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: registry.render())
             case ("POST", "/reload"):

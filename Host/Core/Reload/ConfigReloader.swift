@@ -6,32 +6,16 @@ import TributarySDK
 ///
 /// It validates the whole new set first, by loading every library and creating every new or
 /// changed instance (the same work as `tributary check`); if anything fails, it destroys what it
-/// created and the running set stays untouched. Otherwise it applies only the difference:
-/// - a new or changed sink starts before traffic moves to it; the old one drains with a deadline
-///   and hands what it still holds to its successor, then is destroyed;
-/// - authenticators swap between requests (requests in progress finish on the old chain);
-/// - adapters restart: the old one drains (stops listening, waits for its publishes), then the new
-///   one starts, so there is a short gap in which its listeners refuse connections.
-/// A changed library is loaded as a new image beside the old (never unloaded).
+/// created and the running set stays untouched. Otherwise it makes a ``ReloadPlan`` of the
+/// difference and applies it. An instance that then fails to start is reported as not running
+/// (log, `/healthz`, `/readyz`); a changed sink or authenticator whose replacement fails keeps its
+/// previous instance, while a changed adapter's previous instance has already stopped to free its
+/// ports. A changed library is loaded as a new image beside the old (never unloaded).
 extension HostRuntime {
-    private enum Change {
-        case unchanged(RunningInstance)
-        case created(RunningInstance, replacing: RunningInstance?)
-
-        func keeps(_ instance: RunningInstance) -> Bool {
-            switch self {
-            case .unchanged(let kept): kept === instance
-            case .created(_, let replacing): replacing === instance
-            }
-        }
-    }
-
     /// Call on the control thread.
     public func reload(to set: ConfigSet, configErrors: [ConfigError]) -> ReloadResult {
-        var result = ReloadResult(applied: false)
         guard configErrors.isEmpty else {
-            result.errors = configErrors.map(\.description)
-            return refuse(result)
+            return refuse(ReloadResult(applied: false, errors: configErrors.map(\.description)))
         }
         if let level = LogLevel(name: set.settings.logLevel) { Logger.level = level }
         var unchangedSettings = set.settings
@@ -41,107 +25,109 @@ extension HostRuntime {
         }
 
         // Validate: create every new or changed instance; touch nothing that runs.
-        var plan: [Change] = []
+        var desired: [(kept: RunningInstance?, created: RunningInstance?)] = []
+        var errors: [String] = []
         for config in set.instances where config.enabled {
             let current = running.first { $0.config.name == config.name }
             do {
                 let library = try library(for: config)
                 if let current, current.library === library, current.config.hasSameSettings(as: config) {
-                    plan.append(.unchanged(current))
+                    desired.append((current, nil))
                 } else {
-                    let replacing = current?.kind == library.kind ? current : nil
-                    plan.append(.created(try create(config, library: library), replacing: replacing))
+                    desired.append((nil, try create(config, library: library)))
                 }
             } catch {
-                result.errors.append(error.description)
+                errors.append(error.description)
             }
         }
-        guard result.errors.isEmpty else {
-            for case .created(let instance, _) in plan { discard(instance) }
-            return refuse(result)
+        guard errors.isEmpty else {
+            for case (_, let instance?) in desired { discard(instance) }
+            return refuse(ReloadResult(applied: false, errors: errors))
         }
 
-        let removed = running.filter { instance in !plan.contains { $0.keeps(instance) } }
-        let deadline = wallClockMilliseconds() + settings.drainTimeoutMilliseconds
-        var next: [RunningInstance] = []
-
-        // Removed adapters stop first, while the sinks they publish to still run.
-        for instance in removed where instance.kind == .adapter { retire(instance, deadline: deadline) }
-
-        // Then apply, kind by kind, in the order the lifecycle needs.
-        for kind in [PluginKind.authenticator, .sink, .adapter] {
-            for change in plan {
-                switch change {
-                case .unchanged(let instance) where instance.kind == kind:
-                    result.unchanged.append(instance.config.name)
-                    next.append(instance)
-                case .created(let instance, let old) where instance.kind == kind:
-                    if let old, old.kind == .adapter { retire(old, deadline: deadline) }
-                    do {
-                        try startWithoutService(instance)
-                    } catch {
-                        result.errors.append(error.description)
-                        if let old, old.kind != .adapter {
-                            next.append(old)
-                            result.errors.append("\(old.config.file): the previous \(old.config.name) keeps running")
-                        }
-                        continue
-                    }
-                    if let old {
-                        swap(old, for: instance, deadline: deadline)
-                        result.replaced.append(instance.config.name)
-                    } else {
-                        if let sink = instance.record.sink { services.router.add(sink) }
-                        result.started.append(instance.config.name)
-                    }
-                    next.append(instance)
-                default:
-                    continue
-                }
-            }
-            if kind == .authenticator {
-                services.authenticators.replaceAll(next.compactMap { $0.record.authenticator })
-                for instance in running where instance.kind == .authenticator && !next.contains(where: { $0 === instance }) {
-                    retire(instance, deadline: deadline)
-                }
-            }
-        }
-        for instance in removed where instance.kind == .sink {
-            services.router.remove(instance.record.sink!)
-            retire(instance, deadline: deadline)
-        }
-        for instance in removed { services.registry.unregister(instance.record.metrics) }
-        result.stopped = removed.map(\.config.name)
-        running = next
+        let plan = ReloadPlan(running: running, desired: desired)
+        Logger.debug("host", "reload plan: \(plan.summary.joined(separator: "; "))")
+        var result = apply(plan, deadline: wallClockMilliseconds() + settings.drainTimeoutMilliseconds)
+        health.forgetAllBut(Set(set.instances.filter(\.enabled).map(\.name)))
+        result.notRunning = health.notRunning.map(\.name)
         result.applied = result.errors.isEmpty
         if result.applied {
             services.registry.reloadsSucceeded.add()
             services.registry.lastReloadSuccessful.set(1)
-            Logger.info("host", "reload applied: started \(result.started), replaced \(result.replaced), stopped \(result.stopped), \(result.unchanged.count) unchanged")
+            Logger.info("host", "reload applied: \(result.changes)")
         } else {
-            _ = refuse(result)
+            services.registry.reloadsFailed.add()
+            services.registry.lastReloadSuccessful.set(0)
+            for error in result.errors { Logger.error("reload", error) }
+            Logger.error("host", "reload applied in part: \(result.changes); not running: \(result.notRunning.joined(separator: ", "))")
         }
         return result
     }
 
+    /// Carries out `plan`, one action at a time, and reports what runs afterwards.
+    func apply(_ plan: ReloadPlan, deadline: Int64) -> ReloadResult {
+        var result = ReloadResult(applied: true, changed: true)
+        var next: [RunningInstance] = []
+        var keptBecauseReplacementFailed: [RunningInstance] = []
+        for action in plan.actions {
+            switch action {
+            case .keep(let instance):
+                next.append(instance)
+                result.unchanged.append(instance.config.name)
+            case .start(let instance, let old):
+                let name = instance.config.name
+                do {
+                    try startWithoutService(instance)
+                } catch {
+                    result.errors.append(error.description)
+                    health.failed(name, error.description)
+                    if let old, old.kind == .adapter {
+                        services.registry.unregister(old.record.metrics)
+                        result.errors.append("\(old.config.file): the previous \(name) was stopped to free its listeners, so \(name) is not running")
+                    } else if let old {
+                        next.append(old)
+                        keptBecauseReplacementFailed.append(old)
+                        result.errors.append("\(old.config.file): the previous \(name) keeps running")
+                    }
+                    continue
+                }
+                health.runs(name)
+                if let old {
+                    if let oldSink = old.record.sink, let newSink = instance.record.sink {
+                        oldSink.handOver(to: newSink)
+                        services.router.replace(oldSink, with: newSink)
+                        retire(old, deadline: deadline)
+                    }
+                    services.registry.unregister(old.record.metrics)
+                    result.replaced.append(name)
+                } else {
+                    if let sink = instance.record.sink { services.router.add(sink) }
+                    result.started.append(name)
+                }
+                next.append(instance)
+            case .swapAuthenticators:
+                services.authenticators.replaceAll(next.compactMap { $0.record.authenticator })
+            case .stop(let instance, let reason):
+                guard !keptBecauseReplacementFailed.contains(where: { $0 === instance }) else { continue }
+                if reason == .removed, let sink = instance.record.sink { services.router.remove(sink) }
+                retire(instance, deadline: deadline)
+                if reason == .removed {
+                    services.registry.unregister(instance.record.metrics)
+                    result.stopped.append(instance.config.name)
+                }
+            }
+        }
+        running = next
+        return result
+    }
+
+    /// A reload that changed nothing: the running set is exactly what it was.
     private func refuse(_ result: ReloadResult) -> ReloadResult {
         services.registry.reloadsFailed.add()
         services.registry.lastReloadSuccessful.set(0)
         for error in result.errors { Logger.error("reload", error) }
         Logger.error("host", "reload refused: \(result.errors.count) error\(result.errors.count == 1 ? "" : "s"); the running configuration is unchanged")
         return result
-    }
-
-    /// Moves traffic from `old` to the started `new`. A sink's predecessor drains now and hands
-    /// what it holds to `new`; an adapter's was retired before `new` started (its port must be
-    /// free); authenticators are retired once the whole chain is swapped.
-    private func swap(_ old: RunningInstance, for new: RunningInstance, deadline: Int64) {
-        if let oldSink = old.record.sink, let newSink = new.record.sink {
-            oldSink.handOver(to: newSink)
-            services.router.replace(oldSink, with: newSink)
-            retire(old, deadline: deadline)
-        }
-        services.registry.unregister(old.record.metrics)
     }
 
     /// Drains and destroys an instance that left the configuration or was replaced.

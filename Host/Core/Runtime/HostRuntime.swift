@@ -10,6 +10,8 @@ import TributarySDK
 public final class HostRuntime: @unchecked Sendable {
     public let services: HostServices
     public let settings: HostSettings
+    /// Phase and the drop-ins that should run but do not (`/readyz`, `/healthz`).
+    public let health = HostHealth()
     private let searchPath: PluginSearchPath
     private let environment: [String: String]
     var running: [RunningInstance] = []
@@ -118,12 +120,22 @@ public final class HostRuntime: @unchecked Sendable {
         }
         var created: [RunningInstance] = []
         for config in enabled {
-            do { created.append(try create(config)) } catch { errors.append(error) }
+            do {
+                created.append(try create(config))
+            } catch {
+                errors.append(error)
+                health.failed(config.name, error.description)
+            }
         }
         let order: [PluginKind] = [.authenticator, .sink, .adapter]
         for kind in order {
             for instance in created where instance.kind == kind {
-                do { try start(instance) } catch { errors.append(error) }
+                do {
+                    try start(instance)
+                } catch {
+                    errors.append(error)
+                    health.failed(instance.config.name, error.description)
+                }
             }
         }
         for error in errors {

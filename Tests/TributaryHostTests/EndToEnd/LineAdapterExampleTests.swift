@@ -69,7 +69,7 @@ final class LineAdapterExampleTests: XCTestCase {
         XCTAssertTrue(refused.output.contains("40-line.conf: line-adapter refused its configuration: line 3: unknown key 'port'"), refused.output)
 
         // A good set passes while another socket holds the port: on_instance_new must not bind.
-        let holder = try LineServerSocket(port: port)
+        let holder = try PortHolder(port: port)
         try writeDropIns(dir, ["40-line.conf": "plugin = \"\(try Fixtures.library(Self.source))\"\naddress = \"127.0.0.1:\(port)\"\n"])
         let passed = try Fixtures.run(Fixtures.executable, ["check", "--config-dir", dir + "/conf", "--state-dir", dir + "/state"])
         XCTAssertEqual(passed.status, 0, passed.output)
@@ -123,25 +123,6 @@ private final class LineClient {
             guard n > 0 else { throw FixtureError("no answer within 5 s (errno \(errno))") }
             buffered += chunk[..<n]
         }
-    }
-}
-
-/// A listening socket that occupies a port.
-private final class LineServerSocket {
-    private var fd: Int32
-
-    init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in.loopback(port: port)
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 1) == 0 else { throw FixtureError("cannot hold port \(port): errno \(errno)") }
-    }
-
-    func close() {
-        Glibc.close(fd)
-        fd = -1
     }
 }
 
