@@ -48,9 +48,14 @@ let package = Package(
         // OpenSSL; the networking runtime. The host links only the core.
         .target(name: "TributarySDK", dependencies: ["CTributary", "CTributaryLinux"], path: "PluginAPI/TributarySDK"),
         .target(name: "TributaryCrypto", dependencies: ["COpenSSL", "CTributarySSL"], path: "PluginAPI/TributaryCrypto"),
+        // The byte codecs, apart from any I/O (no sockets, no OpenSSL): the incremental-decoding
+        // discipline they share, HTTP/1.1 and WebSocket. Fuzzers and the host link them alone.
+        .target(name: "IncrementalDecoding", path: "PluginAPI/IncrementalDecoding"),
+        .target(name: "HTTP1Codec", dependencies: ["IncrementalDecoding", "TributarySDK"], path: "PluginAPI/HTTP1Codec"),
+        .target(name: "WebSocketCodec", dependencies: ["IncrementalDecoding", "TributarySDK"], path: "PluginAPI/WebSocketCodec"),
         .target(
             name: "TributaryNet",
-            dependencies: ["TributarySDK", "TributaryCrypto", "CTributaryLinux", "COpenSSL", "CTributarySSL"],
+            dependencies: ["TributarySDK", "TributaryCrypto", "HTTP1Codec", "WebSocketCodec", "CTributaryLinux", "COpenSSL", "CTributarySSL"],
             path: "PluginAPI/TributaryNet"
         ),
         // The host's logic, as a library so tests drive it in-process.
@@ -75,7 +80,7 @@ let package = Package(
         .testTarget(name: "TributarySDKTests", dependencies: ["TributarySDK"], path: "Tests/TributarySDKTests"),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"], path: "Tests/MQTTCodecTests"),
         .testTarget(name: "TributaryCryptoTests", dependencies: ["TributaryCrypto", "TestSupport"], path: "Tests/TributaryCryptoTests"),
-        .testTarget(name: "TributaryNetTests", dependencies: ["TributaryNet", "TributarySDK", "TributaryCrypto", "TestSupport"], path: "Tests/TributaryNetTests"),
+        .testTarget(name: "TributaryNetTests", dependencies: ["TributaryNet", "HTTP1Codec", "WebSocketCodec", "TributarySDK", "TributaryCrypto", "TestSupport"], path: "Tests/TributaryNetTests"),
         // Test helpers: certificates from the openssl CLI, libcrypt hashes, a recording host table.
         .target(name: "TestSupport", dependencies: ["CTributary", "CCrypt"], path: "Tests/Support/TestSupport"),
         .testTarget(name: "HTTPPluginTests", dependencies: ["TestSupport"], path: "Tests/HTTPPluginTests"),

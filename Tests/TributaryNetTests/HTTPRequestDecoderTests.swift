@@ -1,5 +1,5 @@
 import XCTest
-@testable import TributaryNet
+@testable import HTTP1Codec
 
 final class HTTPRequestDecoderTests: XCTestCase {
     private func decode(_ text: String, limits: HTTPDecoderLimits = HTTPDecoderLimits(), file: StaticString = #filePath, line: UInt = #line)

@@ -1,5 +1,5 @@
 import XCTest
-@testable import TributaryNet
+@testable import HTTP1Codec
 
 final class HTTPRequestHeadTests: XCTestCase {
     func testPathAndQueryAreRawSlicesOfTheTarget() {

@@ -1,5 +1,5 @@
 import XCTest
-@testable import TributaryNet
+@testable import HTTP1Codec
 
 final class HTTPResponseDecoderTests: XCTestCase {
     private func decode(_ text: String, methods: [String] = [], limits: HTTPDecoderLimits = HTTPDecoderLimits(),

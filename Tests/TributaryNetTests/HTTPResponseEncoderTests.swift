@@ -1,5 +1,5 @@
 import XCTest
-@testable import TributaryNet
+@testable import HTTP1Codec
 
 final class HTTPResponseEncoderTests: XCTestCase {
     private func encoded(_ response: HTTPResponse, head: Bool = false) -> String {

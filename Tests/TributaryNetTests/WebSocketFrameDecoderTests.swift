@@ -1,5 +1,5 @@
 import XCTest
-@testable import TributaryNet
+@testable import WebSocketCodec
 
 final class WebSocketFrameDecoderTests: XCTestCase {
     private func decode(_ bytes: [UInt8], role: WebSocketFrameDecoder.Role = .server, maxFrameSize: Int = 1 << 16,

@@ -1,5 +1,5 @@
 import XCTest
-@testable import TributaryNet
+@testable import WebSocketCodec
 
 final class WebSocketFrameEncoderTests: XCTestCase {
     private func encoded(_ frame: WebSocketFrame, key: [UInt8]? = nil) -> [UInt8] {

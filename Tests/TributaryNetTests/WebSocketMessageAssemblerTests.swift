@@ -1,5 +1,5 @@
 import XCTest
-@testable import TributaryNet
+@testable import WebSocketCodec
 
 final class WebSocketMessageAssemblerTests: XCTestCase {
     private func assemble(_ frames: [WebSocketFrame], maxMessageSize: Int = 1 << 20) -> (events: [WebSocketEvent], error: WebSocketError?) {

@@ -1,5 +1,6 @@
 import XCTest
-@testable import TributaryNet
+@testable import HTTP1Codec
+@testable import WebSocketCodec
 
 /// What every codec decoder offers: append bytes, take messages until nil.
 protocol DripFeedDecoder {

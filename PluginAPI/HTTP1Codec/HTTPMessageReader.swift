@@ -1,4 +1,5 @@
 import Glibc
+import IncrementalDecoding
 import TributarySDK
 
 /// The framing state machine shared by the request and response decoders: start line, header
@@ -11,9 +12,9 @@ import TributarySDK
 ///
 /// Lines end with CRLF only. A bare LF or bare CR is rejected (RFC 9112 section 2.2 allows either
 /// choice): accepting what other parsers on the path reject is how requests get smuggled.
-struct HTTPMessageReader: Sendable {
+package struct HTTPMessageReader: Sendable {
     /// How the body of the current message is delimited.
-    enum Framing: Sendable, Equatable {
+    package enum Framing: Sendable, Equatable {
         case noBody
         case length(Int)
         case chunked

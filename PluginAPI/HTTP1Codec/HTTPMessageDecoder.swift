@@ -1,7 +1,9 @@
+import IncrementalDecoding
+
 /// An HTTP/1.1 decoder built on ``HTTPMessageReader``: the reader frames the message, the
 /// decoder interprets its start line and head. The parse loop lives here once for requests and
 /// responses.
-protocol HTTPMessageDecoder: IncrementalParser where Failure == HTTPParseError {
+package protocol HTTPMessageDecoder: IncrementalParser where Failure == HTTPParseError {
     var reader: HTTPMessageReader { get set }
 
     /// Checks `reader.startLine`, as soon as it is complete.
@@ -16,12 +18,12 @@ protocol HTTPMessageDecoder: IncrementalParser where Failure == HTTPParseError {
 }
 
 extension HTTPMessageDecoder {
-    var partialByteCount: Int { reader.byteCount }
+    package var partialByteCount: Int { reader.byteCount }
 
     /// Whether nothing of a message is buffered.
     var isIdleDecoder: Bool { backlog.isEmpty && reader.isIdle }
 
-    mutating func parse(_ bytes: UnsafeRawBufferPointer) throws(HTTPParseError) -> (consumed: Int, message: (Message, Int)?) {
+    package mutating func parse(_ bytes: UnsafeRawBufferPointer) throws(HTTPParseError) -> (consumed: Int, message: (Message, Int)?) {
         var index = 0
         while true {
             switch try reader.read(bytes, from: &index) {

@@ -1,3 +1,5 @@
+import IncrementalDecoding
+
 /// Incremental HTTP/1.1 response decoder for the client: bytes in, whole responses out.
 ///
 /// A response's framing depends on the request (RFC 9112 section 6.3): a response to HEAD, and
@@ -12,8 +14,8 @@
 /// ``HTTPDecoderLimits/maxTargetBytes``.
 public struct HTTPResponseDecoder: Sendable, HTTPMessageDecoder {
     public let limits: HTTPDecoderLimits
-    var backlog = DecoderBacklog<HTTPClientResponse, HTTPParseError>()
-    var reader: HTTPMessageReader
+    package var backlog = DecoderBacklog<HTTPClientResponse, HTTPParseError>()
+    package var reader: HTTPMessageReader
     private var expectedMethods: [String] = []
     /// The response whose body is being read, without its body.
     private var head: HTTPClientResponse?
@@ -63,18 +65,18 @@ public struct HTTPResponseDecoder: Sendable, HTTPMessageDecoder {
     /// Bytes received and not yet returned as a response.
     public var bufferedByteCount: Int { unreturnedByteCount }
 
-    mutating func startLineCompleted() throws(HTTPParseError) {
+    package mutating func startLineCompleted() throws(HTTPParseError) {
         head = try Self.parseStatusLine(reader.startLine)
     }
 
-    mutating func headCompleted() throws(HTTPParseError) -> HTTPMessageReader.Framing? {
+    package mutating func headCompleted() throws(HTTPParseError) -> HTTPMessageReader.Framing? {
         // `.head` always follows `.startLine`, which set `head`.
         head!.headers = reader.headers
         if head!.status < 200 && head!.status != 101 { return nil }
         return try framing(of: head!)
     }
 
-    mutating func messageCompleted() -> HTTPClientResponse {
+    package mutating func messageCompleted() -> HTTPClientResponse {
         // `.message` always follows `.head`, which set `head`.
         var response = head!
         response.body = reader.body

@@ -98,12 +98,12 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     // MARK: - Module-internal
 
     /// Appends a field the caller has already validated (the decoders, literal names).
-    mutating func appendValidated(name: String, value: String) {
+    package mutating func appendValidated(name: String, value: String) {
         fields.append((name, value))
     }
 
     /// Whether the comma-separated list fields named `name` contain `token` (any case).
-    func containsToken(_ token: String, inList name: String) -> Bool {
+    package func containsToken(_ token: String, inList name: String) -> Bool {
         HTTPGrammar.listElements(values(name)).contains { HTTPGrammar.equalsIgnoringCase($0.utf8, token.utf8) }
     }
 

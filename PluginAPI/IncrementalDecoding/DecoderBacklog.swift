@@ -3,20 +3,22 @@
 ///
 /// Why hold bytes unparsed: parsing the next message before the caller took the current one
 /// would need a queue the peer could grow; held bytes are at most what the caller appended since.
-struct DecoderBacklog<Message, Failure: Error> {
+package struct DecoderBacklog<Message, Failure: Error> {
     /// The completed message and the number of bytes it took on the wire.
-    var ready: (message: Message, byteCount: Int)?
-    var failure: Failure?
+    package var ready: (message: Message, byteCount: Int)?
+    package var failure: Failure?
     private var held: [UInt8] = []
     private var heldStart = 0
 
+    package init() {}
+
     /// Whether there is no message, held byte or error.
-    var isEmpty: Bool { ready == nil && failure == nil && heldCount == 0 }
+    package var isEmpty: Bool { ready == nil && failure == nil && heldCount == 0 }
 
     /// Bytes held after the ready message.
-    var heldCount: Int { held.count &- heldStart }
+    package var heldCount: Int { held.count &- heldStart }
 
-    mutating func hold(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func hold(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
         // Reclaim the consumed prefix once it is the larger part, so repeated pipelining keeps
         // the buffer proportional to what is actually held.
@@ -29,7 +31,7 @@ struct DecoderBacklog<Message, Failure: Error> {
 
     /// Takes the held bytes out (so a parser can read them while it mutates itself) and their
     /// start; give them back with ``restore(_:start:)``.
-    mutating func takeHeld() -> (bytes: [UInt8], start: Int) {
+    package mutating func takeHeld() -> (bytes: [UInt8], start: Int) {
         defer {
             held = []
             heldStart = 0
@@ -38,7 +40,7 @@ struct DecoderBacklog<Message, Failure: Error> {
     }
 
     /// Puts back bytes taken with ``takeHeld()``, of which those before `start` are consumed.
-    mutating func restore(_ bytes: [UInt8], start: Int) {
+    package mutating func restore(_ bytes: [UInt8], start: Int) {
         if start >= bytes.count {
             held = []
             heldStart = 0
@@ -48,7 +50,7 @@ struct DecoderBacklog<Message, Failure: Error> {
         }
     }
 
-    mutating func dropHeld() {
+    package mutating func dropHeld() {
         held = []
         heldStart = 0
     }

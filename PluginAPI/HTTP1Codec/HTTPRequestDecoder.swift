@@ -1,3 +1,5 @@
+import IncrementalDecoding
+
 /// Incremental HTTP/1.1 request decoder for the server: bytes in, whole requests out.
 ///
 /// Why incremental: requests arrive in arbitrary pieces, possibly several in one read
@@ -25,8 +27,8 @@
 /// ```
 public struct HTTPRequestDecoder: Sendable, HTTPMessageDecoder {
     public let limits: HTTPDecoderLimits
-    var backlog = DecoderBacklog<HTTPRequest, HTTPParseError>()
-    var reader: HTTPMessageReader
+    package var backlog = DecoderBacklog<HTTPRequest, HTTPParseError>()
+    package var reader: HTTPMessageReader
     /// The head of the request whose body is being read.
     private var head: HTTPRequestHead?
     private var continueWritten = false
@@ -75,11 +77,11 @@ public struct HTTPRequestDecoder: Sendable, HTTPMessageDecoder {
     /// Bytes received and not yet returned as a request (parsed or held).
     public var bufferedByteCount: Int { unreturnedByteCount }
 
-    mutating func startLineCompleted() throws(HTTPParseError) {
+    package mutating func startLineCompleted() throws(HTTPParseError) {
         head = try Self.parseRequestLine(reader.startLine, limits: limits)
     }
 
-    mutating func headCompleted() throws(HTTPParseError) -> HTTPMessageReader.Framing? {
+    package mutating func headCompleted() throws(HTTPParseError) -> HTTPMessageReader.Framing? {
         // `.head` always follows `.startLine`, which set `head`.
         head!.headers = reader.headers
         try Self.checkTargetForm(head!)
@@ -88,7 +90,7 @@ public struct HTTPRequestDecoder: Sendable, HTTPMessageDecoder {
         return try HTTPMessageReader.declaredFraming(reader.headers, version: head!.version) ?? .noBody
     }
 
-    mutating func messageCompleted() -> HTTPRequest {
+    package mutating func messageCompleted() -> HTTPRequest {
         defer { head = nil }
         return HTTPRequest(head: head!, body: reader.body, trailers: reader.trailers)
     }

@@ -1,3 +1,5 @@
+import IncrementalDecoding
+
 /// Incremental WebSocket frame decoder (RFC 6455 section 5): bytes in, unmasked frames out.
 ///
 /// Strict, since no extension is ever negotiated: RSV bits and reserved opcodes are errors,
@@ -18,7 +20,7 @@ public struct WebSocketFrameDecoder: Sendable, IncrementalParser {
     public let role: Role
     /// Largest payload accepted in one frame.
     public let maxFrameSize: Int
-    var backlog = DecoderBacklog<WebSocketFrame, WebSocketError>()
+    package var backlog = DecoderBacklog<WebSocketFrame, WebSocketError>()
 
     /// The header bytes read so far (2 to 14).
     private var header: [UInt8] = []
@@ -58,9 +60,9 @@ public struct WebSocketFrameDecoder: Sendable, IncrementalParser {
     /// Bytes received and not yet returned as a frame.
     public var bufferedByteCount: Int { unreturnedByteCount }
 
-    var partialByteCount: Int { header.count &+ (frame?.payload.count ?? 0) }
+    package var partialByteCount: Int { header.count &+ (frame?.payload.count ?? 0) }
 
-    mutating func parse(_ bytes: UnsafeRawBufferPointer) throws(WebSocketError) -> (consumed: Int, message: (WebSocketFrame, Int)?) {
+    package mutating func parse(_ bytes: UnsafeRawBufferPointer) throws(WebSocketError) -> (consumed: Int, message: (WebSocketFrame, Int)?) {
         var index = 0
         if frame == nil {
             while header.count < headerLength {
