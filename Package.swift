@@ -10,18 +10,25 @@ let pluginLinkerFlags: [LinkerSetting] = [
     ])
 ]
 
-/// A shipped plugin: `Plugins/<folder>` built as `libtributary-<name>.so`.
-func plugin(_ name: String, folder: String, target: String, dependencies: [Target.Dependency]) -> (Product, Target) {
-    (.library(name: "tributary-\(name)", type: .dynamic, targets: [target]),
-     .target(name: target, dependencies: dependencies, path: "Plugins/\(folder)", linkerSettings: pluginLinkerFlags))
+/// A shipped plugin: its logic as the library target `<module>Core` (which tests link), and a
+/// dynamic library `libtributary-<name>.so` of one file, `Entry/PluginEntry.swift`, exporting the
+/// core's definition.
+func plugin(_ name: String, module: String, core: String, entry: String, dependencies: [Target.Dependency]) -> (Product, [Target]) {
+    let coreExcludes = entry.hasPrefix(core + "/") ? [String(entry.dropFirst(core.count + 1))] : []
+    return (.library(name: "tributary-\(name)", type: .dynamic, targets: ["\(module)Plugin"]),
+            [.target(name: "\(module)Core", dependencies: dependencies, path: core, exclude: coreExcludes),
+             .target(name: "\(module)Plugin", dependencies: [.target(name: "\(module)Core"), "TributarySDK", "CTributary"],
+                     path: entry, linkerSettings: pluginLinkerFlags)])
 }
 
-let shipped: [(Product, Target)] = [
-    plugin("http", folder: "HTTP", target: "HTTPPlugin", dependencies: ["TributarySDK", "TributaryNet", "CTributary"]),
-    plugin("mqtt", folder: "MQTT/Plugin", target: "MQTTPlugin", dependencies: ["TributarySDK", "TributaryNet", "MQTTCodec", "CTributary"]),
-    plugin("registry-file", folder: "RegistryFile", target: "RegistryFilePlugin",
+let shipped: [(Product, [Target])] = [
+    plugin("http", module: "HTTP", core: "Plugins/HTTP", entry: "Plugins/HTTP/Entry",
+           dependencies: ["TributarySDK", "TributaryNet", "CTributary"]),
+    plugin("mqtt", module: "MQTT", core: "Plugins/MQTT/Core", entry: "Plugins/MQTT/Entry",
+           dependencies: ["TributarySDK", "TributaryNet", "MQTTCodec", "CTributary"]),
+    plugin("registry-file", module: "RegistryFile", core: "Plugins/RegistryFile", entry: "Plugins/RegistryFile/Entry",
            dependencies: ["TributarySDK", "TributaryCrypto", "CTributary", "CCrypt"]),
-    plugin("webhook-push", folder: "WebhookPush", target: "WebhookPushPlugin",
+    plugin("webhook-push", module: "WebhookPush", core: "Plugins/WebhookPush", entry: "Plugins/WebhookPush/Entry",
            dependencies: ["TributarySDK", "TributaryNet", "TributaryCrypto", "CTributary"]),
 ]
 
@@ -33,7 +40,6 @@ let package = Package(
         .library(name: "TributarySDK", targets: ["TributarySDK", "CTributary"]),
         .library(name: "TributaryCrypto", targets: ["TributaryCrypto"]),
         .library(name: "TributaryNet", targets: ["TributaryNet"]),
-        .library(name: "tributary-fixture-swift-sink", type: .dynamic, targets: ["FixtureSwiftSink"]),
     ] + shipped.map(\.0),
     targets: [
         // The ABI: one pure C header.
@@ -69,14 +75,6 @@ let package = Package(
         // The MQTT codec, its own target so the mqtt plugin and the fuzzer share it.
         .target(name: "MQTTCodec", dependencies: ["TributarySDK"], path: "Plugins/MQTT/Codec"),
 
-        // A Swift sink built with the SDK, used by host tests (reload, Swift images).
-        .target(
-            name: "FixtureSwiftSink",
-            dependencies: ["TributarySDK", "CTributary"],
-            path: "Tests/Fixtures/SwiftSink",
-            linkerSettings: pluginLinkerFlags
-        ),
-
         .testTarget(name: "TributarySDKTests", dependencies: ["TributarySDK"], path: "Tests/TributarySDKTests"),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"], path: "Tests/MQTTCodecTests"),
         .testTarget(name: "TributaryCryptoTests", dependencies: ["TributaryCrypto", "TestSupport"], path: "Tests/TributaryCryptoTests"),
@@ -88,7 +86,7 @@ let package = Package(
         .testTarget(name: "MQTTPluginTests", dependencies: ["TestSupport"], path: "Tests/MQTTPluginTests", exclude: ["Scripts"]),
         .testTarget(
             name: "RegistryFileTests",
-            dependencies: ["RegistryFilePlugin", "TestSupport", "TributarySDK", "TributaryCrypto", "CTributary"],
+            dependencies: ["RegistryFileCore", "TestSupport", "TributarySDK", "TributaryCrypto", "CTributary"],
             path: "Tests/RegistryFileTests"
         ),
         // Warm-cache and cold-bcrypt authentication rates of the built registry-file library,
@@ -98,18 +96,15 @@ let package = Package(
         // binary against a Python CloudEvents receiver that misbehaves on cue.
         .testTarget(
             name: "WebhookPushTests",
-            dependencies: ["WebhookPushPlugin", "TributaryNet", "TributarySDK", "TestSupport"],
+            dependencies: ["WebhookPushCore", "TributaryNet", "TributarySDK", "TestSupport"],
             path: "Tests/WebhookPushTests",
-            exclude: ["receiver.py"],
-            // Every test target links into one test bundle, and each shipped plugin exports the
-            // same C entry symbol; the tests call the Swift functions, never that symbol.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--allow-multiple-definition"])]
+            exclude: ["receiver.py"]
         ),
         .testTarget(
             name: "TributaryHostTests",
             dependencies: ["TributaryHost", "TributarySDK", "CTributary", "TestSupport"],
             path: "Tests/TributaryHostTests"
         ),
-    ] + shipped.map(\.1),
+    ] + shipped.flatMap(\.1),
     swiftLanguageModes: [.v6]
 )

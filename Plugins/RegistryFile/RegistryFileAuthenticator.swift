@@ -1,4 +1,3 @@
-import CTributary
 import Synchronization
 import TributarySDK
 
@@ -144,18 +143,4 @@ final class RegistryFileAuthenticator: AuthenticatorInstance {
     private static func summary(_ index: RegistryIndex) -> String {
         "\(index.applicationCount) applications, \(index.deviceCount) devices, \(index.userCount) users"
     }
-}
-
-@c(trib_plugin_entry)
-public func tribPluginEntry(
-    hostMajor: UInt32, hostMinor: UInt32,
-    descriptor: UnsafeMutablePointer<UnsafePointer<trib_type_plugin_descriptor>?>?
-) -> Int32 {
-    PluginExport.entry(
-        hostMajor: hostMajor, hostMinor: hostMinor, descriptor: descriptor,
-        definition: PluginDefinition(
-            name: "registry-file", version: "0.1.0",
-            description: "Devices, gateways, certificates and API-key users from one JSON file (Drogue's registry model).",
-            kind: .authenticator,
-            make: { host, config throws(PluginError) in try RegistryFileAuthenticator(host: host, config: config) }))
 }

@@ -1,4 +1,3 @@
-import CTributary
 import TributaryNet
 import TributarySDK
 
@@ -46,17 +45,4 @@ final class HTTPAdapter: AdapterInstance, @unchecked Sendable {
     func drain(deadlineUnixMilliseconds: Int64) { endpoints.stopAccepting() }
 
     func stop() { endpoints.stop() }
-}
-
-@c(trib_plugin_entry)
-public func tribPluginEntry(
-    hostMajor: UInt32, hostMinor: UInt32,
-    descriptor: UnsafeMutablePointer<UnsafePointer<trib_type_plugin_descriptor>?>?
-) -> Int32 {
-    PluginExport.entry(
-        hostMajor: hostMajor, hostMinor: hostMinor, descriptor: descriptor,
-        definition: PluginDefinition(
-            name: "http", version: "1.0.0",
-            description: "Drogue's HTTP device API, command API and WebSocket integration.",
-            kind: .adapter, make: { host, config throws(PluginError) in try HTTPAdapter(host: host, config: config) }))
 }

@@ -1,4 +1,3 @@
-import CTributary
 import MQTTCodec
 import TributaryNet
 import TributarySDK
@@ -45,16 +44,4 @@ final class MQTTAdapter: AdapterInstance, @unchecked Sendable {
     func drain(deadlineUnixMilliseconds: Int64) { endpoints.stopAccepting() }
 
     func stop() { endpoints.stop() }
-}
-
-@c(trib_plugin_entry)
-public func tribPluginEntry(
-    hostMajor: UInt32, hostMinor: UInt32,
-    descriptor: UnsafeMutablePointer<UnsafePointer<trib_type_plugin_descriptor>?>?
-) -> Int32 {
-    PluginExport.entry(
-        hostMajor: hostMajor, hostMinor: hostMinor, descriptor: descriptor,
-        definition: PluginDefinition(
-            name: "mqtt", version: "1.0.0", description: "Drogue's MQTT device endpoint (3.1.1 and 5.0) and MQTT integration.",
-            kind: .adapter, make: { host, config throws(PluginError) in try MQTTAdapter(host: host, config: config) }))
 }
