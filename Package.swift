@@ -10,9 +10,9 @@ let pluginLinkerFlags: [LinkerSetting] = [
     ])
 ]
 
-/// A shipped plugin: its logic as the library target `<module>Core` (which tests link), and a
-/// dynamic library `libtributary-<name>.so` of one file, `Entry/PluginEntry.swift`, exporting the
-/// core's definition.
+/// A shipped plugin: its logic as the library target `<module>Core` in `core` (which tests link),
+/// and the dynamic library `libtributary-<name>.so` of one file, `<entry>/PluginEntry.swift`,
+/// exporting the core's definition. An entry folder inside the core's is excluded from the core.
 func plugin(_ name: String, module: String, core: String, entry: String, dependencies: [Target.Dependency]) -> (Product, [Target]) {
     let coreExcludes = entry.hasPrefix(core + "/") ? [String(entry.dropFirst(core.count + 1))] : []
     return (.library(name: "tributary-\(name)", type: .dynamic, targets: ["\(module)Plugin"]),
@@ -64,10 +64,11 @@ let package = Package(
             dependencies: ["TributarySDK", "TributaryCrypto", "HTTP1Codec", "WebSocketCodec", "CTributaryLinux", "COpenSSL", "CTributarySSL"],
             path: "PluginAPI/TributaryNet"
         ),
-        // The host's logic, as a library so tests drive it in-process.
+        // The host's logic, as a library so tests drive it in-process. Of the protocol code it
+        // links only the HTTP/1.1 codec, for the admin endpoint.
         .target(
             name: "TributaryHost",
-            dependencies: ["TributarySDK", "CTributary", "CTributaryLinux"],
+            dependencies: ["TributarySDK", "HTTP1Codec", "CTributary", "CTributaryLinux"],
             path: "Host/Core"
         ),
         .executableTarget(name: "tributary", dependencies: ["TributaryHost"], path: "Host/CLI"),
