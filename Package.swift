@@ -79,7 +79,9 @@ let package = Package(
         .testTarget(name: "TributarySDKTests", dependencies: ["TributarySDK"], path: "Tests/TributarySDKTests"),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"], path: "Tests/MQTTCodecTests"),
         .testTarget(name: "TributaryCryptoTests", dependencies: ["TributaryCrypto", "TestSupport"], path: "Tests/TributaryCryptoTests"),
-        .testTarget(name: "TributaryNetTests", dependencies: ["TributaryNet", "HTTP1Codec", "WebSocketCodec", "TributarySDK", "TributaryCrypto", "TestSupport"], path: "Tests/TributaryNetTests"),
+        // The HTTP/1.1 and WebSocket codecs alone, without sockets: bytes in, messages out.
+        .testTarget(name: "CodecTests", dependencies: ["HTTP1Codec", "WebSocketCodec"], path: "Tests/CodecTests"),
+        .testTarget(name: "TributaryNetTests", dependencies: ["TributaryNet", "TributarySDK", "TributaryCrypto", "TestSupport"], path: "Tests/TributaryNetTests"),
         // Test helpers: certificates from the openssl CLI, libcrypt hashes, a recording host table.
         .target(name: "TestSupport", dependencies: ["CTributary", "CCrypt"], path: "Tests/Support/TestSupport"),
         .testTarget(name: "HTTPPluginTests", dependencies: ["TestSupport"], path: "Tests/HTTPPluginTests"),
