@@ -26,8 +26,14 @@ build_fuzzer() {
     shift 2
     [ -n "$fuzz_description" ] || fuzz_description=$(cd "$fuzz_root" && swift package describe --type json)
     echo "building $target for $(basename "$output")"
-    (cd "$fuzz_root" && swift build -c release --scratch-path "$fuzz_scratch" --sanitize fuzzer --sanitize address \
-        -Xswiftc -enable-testing -Xswiftc -g --target "$target" 2>&1 | grep -E "error|warning: " || true)
+    mkdir -p "$fuzz_scratch"
+    local log=$fuzz_scratch/build-$target.log
+    if ! (cd "$fuzz_root" && swift build -c release --scratch-path "$fuzz_scratch" --sanitize fuzzer --sanitize address \
+        -Xswiftc -enable-testing -Xswiftc -g --target "$target" > "$log" 2>&1); then
+        tail -n 40 "$log"
+        echo "swift build of $target failed; the whole log is $log"
+        return 1
+    fi
     local objects=() modulemaps=() name path
     shopt -s nullglob
     for name in $(fuzz_closure "$target"); do
