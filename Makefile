@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CC ?= cc
 # What the build, the tests and the benchmarks use from Debian.
-PACKAGES := gcc libc6-dev curl openssl libssl-dev libcrypt-dev pkg-config python3 python3-prometheus-client python3-websocket \
+PACKAGES := gcc libc6-dev curl jq openssl libssl-dev libcrypt-dev pkg-config python3 python3-prometheus-client python3-websocket \
 	util-linux python3-pip wrk nginx-light mosquitto mosquitto-clients python3-paho-mqtt
 PLUGIN_BUILD := .build/plugins
 CFLAGS_PLUGIN := -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -pthread -I PluginAPI/CTributary/include

@@ -11,18 +11,25 @@ let pluginLinkerFlags: [LinkerSetting] = [
     ])
 ]
 
-/// A shipped plugin: `Plugins/<folder>` built as `libtributary-<name>.so`.
-func plugin(_ name: String, folder: String, target: String, dependencies: [Target.Dependency]) -> (Product, Target) {
-    (.library(name: "tributary-\(name)", type: .dynamic, targets: [target]),
-     .target(name: target, dependencies: dependencies, path: "Plugins/\(folder)", linkerSettings: pluginLinkerFlags))
+/// A shipped plugin: its logic as the library target `<module>Core` in `core` (which tests link),
+/// and the dynamic library `libtributary-<name>.so` of one file, `<entry>/PluginEntry.swift`,
+/// exporting the core's definition. An entry folder inside the core's is excluded from the core.
+func plugin(_ name: String, module: String, core: String, entry: String, dependencies: [Target.Dependency]) -> (Product, [Target]) {
+    let coreExcludes = entry.hasPrefix(core + "/") ? [String(entry.dropFirst(core.count + 1))] : []
+    return (.library(name: "tributary-\(name)", type: .dynamic, targets: ["\(module)Plugin"]),
+            [.target(name: "\(module)Core", dependencies: dependencies, path: core, exclude: coreExcludes),
+             .target(name: "\(module)Plugin", dependencies: [.target(name: "\(module)Core"), "TributarySDK", "CTributary"],
+                     path: entry, linkerSettings: pluginLinkerFlags)])
 }
 
-let shipped: [(Product, Target)] = [
-    plugin("http", folder: "HTTP", target: "HTTPPlugin", dependencies: ["TributarySDK", "TributaryNet", "CTributary"]),
-    plugin("mqtt", folder: "MQTT/Plugin", target: "MQTTPlugin", dependencies: ["TributarySDK", "TributaryNet", "MQTTCodec", "CTributary"]),
-    plugin("registry-file", folder: "RegistryFile", target: "RegistryFilePlugin",
+let shipped: [(Product, [Target])] = [
+    plugin("http", module: "HTTP", core: "Plugins/HTTP", entry: "Plugins/HTTP/Entry",
+           dependencies: ["TributarySDK", "TributaryNet", "CTributary"]),
+    plugin("mqtt", module: "MQTT", core: "Plugins/MQTT/Core", entry: "Plugins/MQTT/Entry",
+           dependencies: ["TributarySDK", "TributaryNet", "MQTTCodec", "CTributary"]),
+    plugin("registry-file", module: "RegistryFile", core: "Plugins/RegistryFile", entry: "Plugins/RegistryFile/Entry",
            dependencies: ["TributarySDK", "TributaryCrypto", "CTributary", "CCrypt"]),
-    plugin("webhook-push", folder: "WebhookPush", target: "WebhookPushPlugin",
+    plugin("webhook-push", module: "WebhookPush", core: "Plugins/WebhookPush", entry: "Plugins/WebhookPush/Entry",
            dependencies: ["TributarySDK", "TributaryNet", "TributaryCrypto", "CTributary"]),
 ]
 
@@ -34,7 +41,6 @@ let package = Package(
         .library(name: "TributarySDK", targets: ["TributarySDK", "CTributary"]),
         .library(name: "TributaryCrypto", targets: ["TributaryCrypto"]),
         .library(name: "TributaryNet", targets: ["TributaryNet"]),
-        .library(name: "tributary-fixture-swift-sink", type: .dynamic, targets: ["FixtureSwiftSink"]),
     ] + shipped.map(\.0),
     targets: [
         // The ABI: one pure C header.
@@ -49,15 +55,21 @@ let package = Package(
         // OpenSSL; the networking runtime. The host links only the core.
         .target(name: "TributarySDK", dependencies: ["CTributary", "CTributaryLinux"], path: "PluginAPI/TributarySDK"),
         .target(name: "TributaryCrypto", dependencies: ["COpenSSL", "CTributarySSL"], path: "PluginAPI/TributaryCrypto"),
+        // The byte codecs, apart from any I/O (no sockets, no OpenSSL): the incremental-decoding
+        // discipline they share, HTTP/1.1 and WebSocket. Fuzzers and the host link them alone.
+        .target(name: "IncrementalDecoding", path: "PluginAPI/IncrementalDecoding"),
+        .target(name: "HTTP1Codec", dependencies: ["IncrementalDecoding", "TributarySDK"], path: "PluginAPI/HTTP1Codec"),
+        .target(name: "WebSocketCodec", dependencies: ["IncrementalDecoding", "TributarySDK"], path: "PluginAPI/WebSocketCodec"),
         .target(
             name: "TributaryNet",
-            dependencies: ["TributarySDK", "TributaryCrypto", "CTributaryLinux", "COpenSSL", "CTributarySSL"],
+            dependencies: ["TributarySDK", "TributaryCrypto", "HTTP1Codec", "WebSocketCodec", "CTributaryLinux", "COpenSSL", "CTributarySSL"],
             path: "PluginAPI/TributaryNet"
         ),
-        // The host's logic, as a library so tests drive it in-process.
+        // The host's logic, as a library so tests drive it in-process. Of the protocol code it
+        // links only the HTTP/1.1 codec, for the admin endpoint.
         .target(
             name: "TributaryHost",
-            dependencies: ["TributarySDK", "CTributary", "CTributaryLinux"],
+            dependencies: ["TributarySDK", "HTTP1Codec", "CTributary", "CTributaryLinux"],
             path: "Host/Core"
         ),
         .executableTarget(name: "tributary", dependencies: ["TributaryHost"], path: "Host/CLI"),
@@ -65,17 +77,11 @@ let package = Package(
         // The MQTT codec, its own target so the mqtt plugin and the fuzzer share it.
         .target(name: "MQTTCodec", dependencies: ["TributarySDK"], path: "Plugins/MQTT/Codec"),
 
-        // A Swift sink built with the SDK, used by host tests (reload, Swift images).
-        .target(
-            name: "FixtureSwiftSink",
-            dependencies: ["TributarySDK", "CTributary"],
-            path: "Tests/Fixtures/SwiftSink",
-            linkerSettings: pluginLinkerFlags
-        ),
-
         .testTarget(name: "TributarySDKTests", dependencies: ["TributarySDK"], path: "Tests/TributarySDKTests"),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"], path: "Tests/MQTTCodecTests"),
         .testTarget(name: "TributaryCryptoTests", dependencies: ["TributaryCrypto", "TestSupport"], path: "Tests/TributaryCryptoTests"),
+        // The HTTP/1.1 and WebSocket codecs alone, without sockets: bytes in, messages out.
+        .testTarget(name: "CodecTests", dependencies: ["HTTP1Codec", "WebSocketCodec"], path: "Tests/CodecTests"),
         .testTarget(name: "TributaryNetTests", dependencies: ["TributaryNet", "TributarySDK", "TributaryCrypto", "TestSupport"], path: "Tests/TributaryNetTests"),
         // Test helpers: certificates from the openssl CLI, libcrypt hashes, a recording host table.
         .target(name: "TestSupport", dependencies: ["CTributary", "CCrypt"], path: "Tests/Support/TestSupport"),
@@ -84,7 +90,7 @@ let package = Package(
         .testTarget(name: "MQTTPluginTests", dependencies: ["TestSupport"], path: "Tests/MQTTPluginTests", exclude: ["Scripts"]),
         .testTarget(
             name: "RegistryFileTests",
-            dependencies: ["RegistryFilePlugin", "TestSupport", "TributarySDK", "TributaryCrypto", "CTributary"],
+            dependencies: ["RegistryFileCore", "TestSupport", "TributarySDK", "TributaryCrypto", "CTributary"],
             path: "Tests/RegistryFileTests"
         ),
         // Warm-cache and cold-bcrypt authentication rates of the built registry-file library,
@@ -94,18 +100,15 @@ let package = Package(
         // binary against a Python CloudEvents receiver that misbehaves on cue.
         .testTarget(
             name: "WebhookPushTests",
-            dependencies: ["WebhookPushPlugin", "TributaryNet", "TributarySDK", "TestSupport"],
+            dependencies: ["WebhookPushCore", "TributaryNet", "TributarySDK", "TestSupport"],
             path: "Tests/WebhookPushTests",
-            exclude: ["receiver.py"],
-            // Every test target links into one test bundle, and each shipped plugin exports the
-            // same C entry symbol; the tests call the Swift functions, never that symbol.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--allow-multiple-definition"])]
+            exclude: ["receiver.py"]
         ),
         .testTarget(
             name: "TributaryHostTests",
             dependencies: ["TributaryHost", "TributarySDK", "CTributary", "TestSupport"],
             path: "Tests/TributaryHostTests"
         ),
-    ] + shipped.map(\.1),
+    ] + shipped.flatMap(\.1),
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,3 @@
-import CTributary
 import Synchronization
 import TributaryNet
 import TributarySDK
@@ -154,17 +153,4 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
 /// Lets the spool writer (made before the sender) tell the sender about commits.
 private final class CommitRelay: Sendable {
     let sender = Mutex<WebhookSender?>(nil)
-}
-
-@c(trib_plugin_entry)
-public func tribPluginEntry(
-    hostMajor: UInt32, hostMinor: UInt32,
-    descriptor: UnsafeMutablePointer<UnsafePointer<trib_type_plugin_descriptor>?>?
-) -> Int32 {
-    PluginExport.entry(
-        hostMajor: hostMajor, hostMinor: hostMinor, descriptor: descriptor,
-        definition: PluginDefinition(
-            name: "webhook-push", version: "1.0.0",
-            description: "CloudEvents over HTTP to a consumer, with retries, back-pressure and an optional durable spool.",
-            kind: .sink(), make: { host, config throws(PluginError) in try WebhookPushSink(host: host, config: config) }))
 }

@@ -1,4 +1,5 @@
 import CTributary
+@testable import TributaryHost
 import TributarySDK
 
 /// libFuzzer target: any message an adapter can hand the host either is refused or becomes a

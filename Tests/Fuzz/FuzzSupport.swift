@@ -1,4 +1,4 @@
-// Shared by the codec fuzz targets (compiled into each, see run.sh).
+// Shared by the codec fuzz targets (linked into each, see run.sh).
 
 /// What every codec decoder offers: append bytes, take messages until nil.
 protocol FuzzedDecoder {

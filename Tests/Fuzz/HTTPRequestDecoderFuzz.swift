@@ -1,6 +1,8 @@
 // libFuzzer target for HTTPRequestDecoder (and, on the same bytes, HTTPResponseDecoder).
 // Build and run with Tests/Fuzz/run.sh.
 
+@testable import HTTP1Codec
+
 extension HTTPRequestDecoder: FuzzedDecoder {}
 extension HTTPResponseDecoder: FuzzedDecoder {}
 

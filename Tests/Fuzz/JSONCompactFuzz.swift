@@ -1,3 +1,5 @@
+@testable import TributarySDK
+
 /// libFuzzer target: JSON validation never crashes, compaction agrees with validation, and
 /// compacting compact JSON changes nothing.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,5 +1,4 @@
-// libFuzzer target for MQTTDecoder, built by run-mqtt.sh together with the codec's sources into
-// one module, so it reaches the codec only through what the mqtt plugin uses.
+// libFuzzer target for MQTTDecoder, built by run-mqtt.sh from the MQTTCodec target.
 //
 // The first input byte configures the run, the rest is the byte stream of one connection:
 //   bit 0     0 = server decoder (first packet must be CONNECT), 1 = client decoder
@@ -15,6 +14,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+@testable import MQTTCodec
 
 /// Reports a failed check with its reason, which an optimised build's `precondition` would
 /// drop, then aborts for libFuzzer to save the input.

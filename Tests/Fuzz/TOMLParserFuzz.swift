@@ -1,3 +1,5 @@
+@testable import TributaryHost
+
 /// libFuzzer target: the drop-in parser must never crash, and whatever it accepts must flatten.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTOMLParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {

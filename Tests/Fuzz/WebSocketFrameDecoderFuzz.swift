@@ -1,6 +1,8 @@
 // libFuzzer target for WebSocketFrameDecoder (both roles) and WebSocketMessageAssembler.
 // Build and run with Tests/Fuzz/run.sh.
 
+@testable import WebSocketCodec
+
 extension WebSocketFrameDecoder: FuzzedDecoder {}
 
 private let maxFrameSize = 1024

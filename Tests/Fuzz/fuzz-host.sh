@@ -8,24 +8,10 @@ out=${FUZZ_OUT:-$root/.build/fuzz-host}
 seconds=${FUZZ_SECONDS:-30}
 mkdir -p "$out"
 
-build() {
-    local name=$1 module=$2; shift 2
-    swiftc -sanitize=fuzzer,address -parse-as-library -O -use-ld=lld -module-name "$module" "$@" -o "$out/$name"
-}
-
-build toml TOMLFuzz "$root"/Host/Core/Config/{TOMLParser,TOMLValue,SourcePosition,ConfigError}.swift "$root/Tests/Fuzz/TOMLParserFuzz.swift"
-build json JSONFuzz "$root/PluginAPI/TributarySDK/Event/JSON.swift" "$root/PluginAPI/TributarySDK/Text/UTF8Validation.swift" "$root/Tests/Fuzz/JSONCompactFuzz.swift"
-
-# The normalizer imports CTributary (a module map over the header) and the SDK's event codecs
-# (compiled first as module TributarySDK).
-mkdir -p "$out/include"
-printf 'module CTributary {\n    header "%s"\n    export *\n}\n' "$root/PluginAPI/CTributary/include/tributary.h" > "$out/include/module.modulemap"
-sdk=("$root"/PluginAPI/TributarySDK/Event/*.swift "$root"/PluginAPI/TributarySDK/Text/*.swift
-     "$root"/PluginAPI/TributarySDK/Plugin/{Buffers,LentEvent,CloudEvent+ABI}.swift)
-swiftc -sanitize=fuzzer,address -parse-as-library -O -wmo -I "$out/include" -module-name TributarySDK -emit-module \
-    -emit-module-path "$out/TributarySDK.swiftmodule" -c "${sdk[@]}" -o "$out/TributarySDK.o"
-build normalizer TributaryHost -I "$out/include" -I "$out" "$out/TributarySDK.o" \
-    "$root"/Host/Core/Routing/{EventNormalizer,EventRecordLayout,EventRecord}.swift "$root/Tests/Fuzz/EventNormalizerFuzz.swift"
+source "$root/Tests/Fuzz/build-fuzzer.sh"
+build_fuzzer "$out/toml" TributaryHost "$root/Tests/Fuzz/TOMLParserFuzz.swift"
+build_fuzzer "$out/json" TributarySDK "$root/Tests/Fuzz/JSONCompactFuzz.swift"
+build_fuzzer "$out/normalizer" TributaryHost "$root/Tests/Fuzz/EventNormalizerFuzz.swift"
 
 status=0
 for name in toml json normalizer; do

@@ -4,18 +4,15 @@
 # left in .build/fuzz/mqtt/artifacts/ and replays with
 #   .build/fuzz/mqtt/mqtt-decoder-fuzz .build/fuzz/mqtt/artifacts/crash-...
 # The corpus grows in .build/fuzz/mqtt/corpus/ across runs. Needs only the Swift toolchain
-# (its libFuzzer and AddressSanitizer) and python3.
+# (its libFuzzer and AddressSanitizer), jq and python3.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 out=.build/fuzz/mqtt
 mkdir -p "$out/corpus" "$out/artifacts"
 
-# The codec and the one SDK file it uses, compiled into a single module with the target
-# (linked by lld: gold warns about every sanitizer symbol it cannot export).
-"${SWIFTC:-swiftc}" -sanitize=fuzzer,address -parse-as-library -O -module-name MQTTCodec -use-ld=lld \
-    Tests/Fuzz/MQTTDecoderFuzz.swift Plugins/MQTT/Codec/*.swift PluginAPI/TributarySDK/Text/UTF8Validation.swift \
-    -o "$out/mqtt-decoder-fuzz"
+source Tests/Fuzz/build-fuzzer.sh
+build_fuzzer "$out/mqtt-decoder-fuzz" MQTTCodec Tests/Fuzz/MQTTDecoderFuzz.swift
 
 # Seeds: a control byte (see the target), then a connection's bytes: mosquitto_pub's 3.1.1, 5.0
 # and 3.1 connections (MQTTDecoderTests), every client packet of each version, and what a server

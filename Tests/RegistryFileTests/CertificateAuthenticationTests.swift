@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import TributarySDK
 import XCTest
-@testable import RegistryFilePlugin
+@testable import RegistryFileCore
 
 /// X.509 chains against applications' trust anchors: the application from the issuer, the device
 /// from the subject DN (name or alias), validity windows, intermediates, foreign authorities.

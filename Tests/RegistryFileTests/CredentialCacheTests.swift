@@ -2,7 +2,7 @@ import Dispatch
 import TestSupport
 import TributarySDK
 import XCTest
-@testable import RegistryFilePlugin
+@testable import RegistryFileCore
 
 /// Slow hashes run once per distinct credential; the cache is bounded and forgets on a file change.
 final class CredentialCacheTests: RegistryTestCase {

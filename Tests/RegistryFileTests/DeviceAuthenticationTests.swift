@@ -1,7 +1,7 @@
 import TestSupport
 import TributarySDK
 import XCTest
-@testable import RegistryFilePlugin
+@testable import RegistryFileCore
 
 /// Every password form passing and failing, aliases, disabled devices and applications, gateways.
 final class DeviceAuthenticationTests: RegistryTestCase {

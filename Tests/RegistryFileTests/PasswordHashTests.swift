@@ -1,5 +1,5 @@
 import XCTest
-@testable import RegistryFilePlugin
+@testable import RegistryFileCore
 
 /// Hashes as the README's recipes make them verify; malformed ones are refused at load.
 final class PasswordHashTests: XCTestCase {

@@ -1,10 +1,9 @@
 import CTributary
 import TestSupport
 import XCTest
-@testable import RegistryFilePlugin
 
-/// The plugin as the host sees it: the entry symbol, on_instance_new with drop-in keys, the
-/// hooks' immediate answers and completions, metrics through the host table.
+/// The built library as the host sees it: loaded with dlopen, the entry symbol, on_instance_new
+/// with drop-in keys, the hooks' immediate answers and completions, metrics through the host table.
 final class PluginABITests: XCTestCase {
     private var fixture: RegistryFixture!
     private var plugin: CPlugin!
@@ -20,7 +19,7 @@ final class PluginABITests: XCTestCase {
             ],
             "users": [Resource.user("alice", keys: [Resource.sha256Key("alice-key")], roles: ["drogue-user"])],
         ])
-        plugin = try CPlugin(entry: tribPluginEntry)
+        plugin = try CPlugin(library: Fixtures.products + "/libtributary-registry-file.so")
         instance = try plugin.instance(file: fixture.directory + "/10-registry.conf", [("path", .string("registry.json")), ("hash_workers", .integer(1))])
     }
 

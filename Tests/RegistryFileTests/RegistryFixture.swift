@@ -5,7 +5,7 @@ import TestSupport
 import TributaryCrypto
 import TributarySDK
 import XCTest
-@testable import RegistryFilePlugin
+@testable import RegistryFileCore
 
 /// A registry file in a temporary directory and instances of the plugin reading it, with their
 /// log lines recorded.

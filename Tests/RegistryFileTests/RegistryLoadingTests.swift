@@ -1,7 +1,7 @@
 import Foundation
 import TributarySDK
 import XCTest
-@testable import RegistryFilePlugin
+@testable import RegistryFileCore
 
 /// What the file may hold, where its mistakes are reported, and the drop-in's keys.
 final class RegistryLoadingTests: XCTestCase {

@@ -4,7 +4,7 @@ import Synchronization
 import TestSupport
 import TributarySDK
 import XCTest
-@testable import RegistryFilePlugin
+@testable import RegistryFileCore
 
 /// The watched file: a valid new version applies to the next request, an invalid one is refused
 /// with its position while the previous one stays in force.

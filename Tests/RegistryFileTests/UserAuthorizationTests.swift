@@ -1,7 +1,7 @@
 import TestSupport
 import TributarySDK
 import XCTest
-@testable import RegistryFilePlugin
+@testable import RegistryFileCore
 
 /// API-key users, and every branch of Drogue's owner/members rules.
 final class UserAuthorizationTests: RegistryTestCase {

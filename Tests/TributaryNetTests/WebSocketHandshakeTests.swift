@@ -67,7 +67,9 @@ final class WebSocketHandshakeTests: XCTestCase {
     func testDecodedUpgradeRequest() throws {
         let wire = "GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-        let request = try XCTUnwrap(DripFeed.decodeBothWays(wire.bytes, { HTTPRequestDecoder() }).messages.first)
+        var decoder = HTTPRequestDecoder()
+        Array(wire.utf8).withUnsafeBytes { decoder.append($0) }
+        let request = try XCTUnwrap(try decoder.next())
         XCTAssertEqual(WebSocketHandshake.response(to: request.head).headers["sec-websocket-accept"], "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
     }
 }

@@ -3,7 +3,7 @@ import Glibc
 import TributaryNet
 import TributarySDK
 import XCTest
-@testable import WebhookPushPlugin
+@testable import WebhookPushCore
 
 private func event(_ seq: Int, key: String = "app/d1", contentType: String? = "application/json", data: String? = nil) -> CloudEvent {
     CloudEvent(id: "id-\(seq)", type: "io.drogue.event.v1", source: "drogue://app/d%2D1", subject: "telemetry",

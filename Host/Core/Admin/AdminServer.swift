@@ -2,12 +2,15 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// The admin endpoint: `/healthz`, `/readyz` and `/metrics` (Prometheus text) on a loopback
-/// address by default.
+/// The admin endpoint: `/healthz`, `/readyz`, `/metrics` (Prometheus text) and `POST /reload`,
+/// on a loopback address by default, IPv4 or IPv6.
 ///
-/// It serves operators and scrapers, a few requests a second at most, so one thread handles one
-/// short connection at a time, with a 2 s receive timeout and an 8 KiB request limit so a stuck
-/// or hostile client cannot hold it.
+/// It serves operators and scrapers, a few requests a second, so it stays small: one thread
+/// accepts, and each connection gets its own short-lived thread for one request. That thread is
+/// what lets `/healthz` and `/metrics` answer while a `POST /reload` waits for its reload. At
+/// most `maxConnections` are served at once; one more is answered 503 at once and closed, so a
+/// client holding connections open cannot pile up threads. Requests are decoded and responses
+/// written with the shared HTTP/1.1 codec (see ``AdminConnection`` for its limits and deadlines).
 public final class AdminServer: @unchecked Sendable {
     public struct Response: Sendable {
         public var status: Int
@@ -23,50 +26,44 @@ public final class AdminServer: @unchecked Sendable {
 
     public typealias Handler = @Sendable (_ method: String, _ path: String) -> Response
 
+    static let maxConnections = 16
+
     private let listener: Int32
     private let handler: Handler
     private let stopped = Atomic<Bool>(false)
-    private var thread: Thread?
+    private let connections = Atomic<Int>(0)
     public let port: UInt16
+    /// The address the socket is bound to, as `host:port` or `[v6]:port` (the real port when
+    /// the configured one was 0).
+    public let boundAddress: String
 
-    /// Binds `address` ("host:port"; port 0 picks a free one).
+    /// Binds `address` (`host:port` with an IPv4 literal or `localhost`, or `[v6]:port`; port 0
+    /// picks a free one).
     public init(address: String, handler: @escaping Handler) throws {
-        guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else {
-            throw AdminError("admin address '\(address)' is not host:port")
-        }
-        let host = String(address[..<colon])
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = port.bigEndian
-        guard inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host, &addr.sin_addr) == 1 else {
-            throw AdminError("admin address '\(address)' needs an IPv4 address")
-        }
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        let parsed = try AdminAddress(address)
+        let fd = socket(parsed.family, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw AdminError("socket: \(String(cString: strerror(errno)))") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        var storage = parsed.storage
+        let bound = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, parsed.length) }
         }
         guard bound == 0, listen(fd, 16) == 0 else {
             let reason = String(cString: strerror(errno))
             close(fd)
             throw AdminError("cannot listen on \(address): \(reason)")
         }
-        var actual = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &actual) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        self.port = UInt16(bigEndian: actual.sin_port)
+        let described = AdminAddress.describe(socket: fd)
+        boundAddress = described.text
+        port = described.port
         listener = fd
         self.handler = handler
     }
 
     public func start() {
-        let thread = Thread { [self] in serve() }
+        let thread = Thread { [self] in acceptConnections() }
         thread.name = "tributary-admin"
-        self.thread = thread
         thread.start()
     }
 
@@ -76,64 +73,34 @@ public final class AdminServer: @unchecked Sendable {
         close(listener)
     }
 
-    private func serve() {
+    private func acceptConnections() {
         while !stopped.load(ordering: .acquiring) {
             let client = accept(listener, nil, nil)
             if client < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 return
             }
-            var timeout = timeval(tv_sec: 2, tv_usec: 0)
-            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            handle(client)
-            close(client)
+            guard connections.add(1, ordering: .acquiringAndReleasing).newValue <= Self.maxConnections else {
+                connections.subtract(1, ordering: .acquiringAndReleasing)
+                refuse(client)
+                continue
+            }
+            let thread = Thread { [self] in
+                AdminConnection.serve(client, handler: handler)
+                close(client)
+                connections.subtract(1, ordering: .acquiringAndReleasing)
+            }
+            thread.name = "tributary-admin-connection"
+            thread.start()
         }
     }
 
-    private func handle(_ client: Int32) {
-        var request: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 2048)
-        let terminator: [UInt8] = [13, 10, 13, 10]
-        while request.count < 8192 {
-            let n = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { return }
-            request.append(contentsOf: chunk[0..<n])
-            if request.firstRange(of: terminator) != nil { break }
-        }
-        let line = String(decoding: request.prefix { $0 != 13 && $0 != 10 }, as: UTF8.self).split(separator: " ")
-        let response: Response
-        if line.count == 3, line[2].hasPrefix("HTTP/1.") {
-            let target = String(line[1])
-            let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? target
-            response = handler(String(line[0]), path)
-        } else {
-            response = Response(status: 400, body: "bad request\n")
-        }
-        let body = Array(response.body.utf8)
-        let head = "HTTP/1.1 \(response.status) \(AdminServer.reason(response.status))\r\nContent-Type: \(response.contentType)\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
-        let bytes = Array(head.utf8) + body
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { send(client, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { return }
-            offset += n
-        }
+    /// Answers 503 without reading the request or waiting for the peer: the send either fits the
+    /// socket buffer of a fresh connection or is dropped.
+    private func refuse(_ client: Int32) {
+        var output: [UInt8] = []
+        AdminConnection.encode(Response(status: 503, body: "too many admin connections\n"), into: &output)
+        _ = output.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        close(client)
     }
-
-    private static func reason(_ status: Int) -> String {
-        switch status {
-        case 200: "OK"
-        case 400: "Bad Request"
-        case 404: "Not Found"
-        case 405: "Method Not Allowed"
-        case 503: "Service Unavailable"
-        default: "Status"
-        }
-    }
-}
-
-public struct AdminError: Error, CustomStringConvertible {
-    public var description: String
-    init(_ description: String) { self.description = description }
 }

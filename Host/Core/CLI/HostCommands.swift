@@ -93,7 +93,7 @@ public enum HostCommands {
             return 1
         }
         admin.start()
-        Logger.info("host", "\(Version.text); admin endpoint on 127.0.0.1:\(admin.port)")
+        Logger.info("host", "\(Version.text); admin endpoint \(set.settings.adminAddress) listening on \(admin.boundAddress)")
         _ = runtime.startAll(set.instances)
         runtime.services.registry.lastReloadSuccessful.set(configErrors.isEmpty ? 1 : 0)
         health.set(.serving)

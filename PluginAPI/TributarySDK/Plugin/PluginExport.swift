@@ -2,25 +2,26 @@ import CTributary
 import Glibc
 import Synchronization
 
-/// The glue between a Swift plugin and the C ABI. A plugin exports its entry symbol like this:
+/// The glue between a Swift plugin and the C ABI. A plugin keeps its logic in a library target
+/// that exposes its ``PluginDefinition``, and exports it from a one-file dynamic target:
 ///
 /// ```swift
-/// @c(trib_plugin_entry)
-/// public func tribPluginEntry(
-///     hostMajor: UInt32, hostMinor: UInt32,
-///     descriptor: UnsafeMutablePointer<UnsafePointer<trib_type_plugin_descriptor>?>?
-/// ) -> Int32 {
-///     PluginExport.entry(hostMajor: hostMajor, hostMinor: hostMinor, descriptor: descriptor,
-///                        definition: PluginDefinition(name: "my-sink", ...) { host, config in ... })
+/// @c(trib_plugin_entry) public func tribPluginEntry(hostMajor: UInt32, hostMinor: UInt32, descriptor: PluginExport.DescriptorOut) -> Int32 {
+///     PluginExport.entry(hostMajor: hostMajor, hostMinor: hostMinor, descriptor: descriptor, definition: mySinkDefinition)
 /// }
 /// ```
 ///
 /// Each plugin image links its own copy of this SDK, so the one definition registered here is the
 /// image's own. The descriptor and its strings live as long as the image (which is never unloaded).
+/// Tests of a plugin link its library target and call the definition's `make` with a
+/// ``PluginHost`` and ``PluginConfig`` of their own, so this registration never decides which
+/// plugin a test process talks to.
 public enum PluginExport {
+    /// Where the entry function writes the descriptor: its third parameter.
+    public typealias DescriptorOut = UnsafeMutablePointer<UnsafePointer<trib_type_plugin_descriptor>?>?
+
     public static func entry(
-        hostMajor: UInt32, hostMinor: UInt32,
-        descriptor out: UnsafeMutablePointer<UnsafePointer<trib_type_plugin_descriptor>?>?,
+        hostMajor: UInt32, hostMinor: UInt32, descriptor out: DescriptorOut,
         definition: @autoclosure () -> PluginDefinition
     ) -> Int32 {
         guard hostMajor == TRIB_ABI_MAJOR, let out else { return Int32(TRIB_ERR_ABI) }

@@ -36,14 +36,8 @@ final class SwiftFileSink: SinkInstance {
     func stop() { close(descriptor) }
 }
 
-@c(trib_plugin_entry)
-public func tribPluginEntry(
-    hostMajor: UInt32, hostMinor: UInt32,
-    descriptor: UnsafeMutablePointer<UnsafePointer<trib_type_plugin_descriptor>?>?
-) -> Int32 {
-    PluginExport.entry(
-        hostMajor: hostMajor, hostMinor: hostMinor, descriptor: descriptor,
-        definition: PluginDefinition(
-            name: "swift-file-sink", version: "1.0.0", description: "Appends events as JSON lines (Swift SDK fixture).",
-            kind: .sink(), make: { host, config throws(PluginError) in try SwiftFileSink(host: host, config: config) }))
+@c(trib_plugin_entry) public func tribPluginEntry(hostMajor: UInt32, hostMinor: UInt32, descriptor: PluginExport.DescriptorOut) -> Int32 {
+    PluginExport.entry(hostMajor: hostMajor, hostMinor: hostMinor, descriptor: descriptor, definition: PluginDefinition(
+        name: "swift-file-sink", version: "1.0.0", description: "Appends events as JSON lines (Swift SDK fixture).",
+        kind: .sink(), make: { host, config throws(PluginError) in try SwiftFileSink(host: host, config: config) }))
 }

@@ -41,8 +41,33 @@ public enum Fixtures {
         return bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent().path : bundle.path
     }()
 
-    /// The Swift fixture sink, built with the SDK by `swift build`.
-    public static var swiftSink: String { products + "/libtributary-fixture-swift-sink.so" }
+    /// The Swift fixture sink (`Tests/Fixtures/SwiftSink`) as a shipped Swift plugin is built: its
+    /// own copy of the SDK, only the entry symbol exported, never unloaded. Linked here, once per
+    /// run, from the SDK objects `swift build` left beside the products, so the package need not
+    /// offer it as a product.
+    public static var swiftSink: String {
+        get throws { try builtSwiftSink.get() }
+    }
+
+    private static let builtSwiftSink = Result<String, any Error> {
+        let output = outputDirectory + "/libtributary-fixture-swift-sink.so"
+        let objects = try ["TributarySDK", "CTributaryLinux"].flatMap { target in
+            let directory = products + "/\(target).build"
+            return try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".o") }.map { directory + "/" + $0 }
+        }
+        let result = try run("/usr/bin/env", [
+            "swiftc", "-emit-library", "-parse-as-library", "-swift-version", "6", "-module-name", "FixtureSwiftSink",
+            "-I", products + "/Modules",
+            "-Xcc", "-fmodule-map-file=\(products)/CTributary.build/module.modulemap",
+            "-Xcc", "-fmodule-map-file=\(products)/CTributaryLinux.build/module.modulemap",
+            root + "/Tests/Fixtures/SwiftSink/SwiftSink.swift",
+        ] + objects + [
+            "-Xlinker", "-z", "-Xlinker", "nodelete", "-Xlinker", "--version-script=\(root)/PluginAPI/plugin.exports",
+            "-o", output,
+        ])
+        guard result.status == 0 else { throw FixtureError("swiftc Tests/Fixtures/SwiftSink failed: \(result.output)") }
+        return output
+    }
 
     /// The `tributary` executable.
     public static var executable: String { products + "/tributary" }

@@ -1,0 +1,5 @@
+/// Why the admin endpoint could not start.
+public struct AdminError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

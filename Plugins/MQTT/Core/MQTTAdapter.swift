@@ -1,0 +1,47 @@
+import MQTTCodec
+import TributaryNet
+import TributarySDK
+
+/// The `mqtt` protocol adapter: Drogue's MQTT device endpoint and MQTT integration, on the SDK's
+/// event loops.
+final class MQTTAdapter: AdapterInstance, @unchecked Sendable {
+    private let context: MQTTContext
+    private let endpoints = ServerEndpoints()
+
+    init(host: PluginHost, config: PluginConfig) throws(PluginError) {
+        let configuration = try MQTTConfiguration(config)
+        if let tls = configuration.tls {
+            do { _ = try TLSContext(server: tls) } catch { throw PluginError("\(config.file): \(error)") }
+        }
+        context = MQTTContext(host: host, configuration: configuration, devices: DeviceDirectory(), metrics: MQTTMetrics(host: host))
+    }
+
+    func start() throws(PluginError) {
+        let context = context
+        let configuration = context.configuration
+        let connect: @Sendable (any ByteStream) -> MQTTConnection = { stream in
+            MQTTConnection(stream: stream, maxPacketSize: configuration.maxPacketSize,
+                           connectTimeoutMilliseconds: configuration.connectTimeoutMilliseconds)
+        }
+        let serveDevices: @Sendable (any ByteStream) -> Void = { _ = DeviceSession(context: context, connection: connect($0)) }
+        let serveIntegration: @Sendable (any ByteStream) -> Void = { _ = IntegrationSession(context: context, connection: connect($0)) }
+        var list = [
+            ServerEndpoints.Endpoint(address: configuration.deviceAddress, label: "devices", onStream: serveDevices),
+            ServerEndpoints.Endpoint(address: configuration.integrationAddress, label: "integration", onStream: serveIntegration),
+        ]
+        if let tls = configuration.tls {
+            var deviceTLS = tls
+            deviceTLS.requestClientCertificate = true
+            list.append(.init(address: configuration.deviceTLSAddress, tls: deviceTLS, label: "devices", onStream: serveDevices))
+            list.append(.init(address: configuration.integrationTLSAddress, tls: tls, label: "integration", onStream: serveIntegration))
+        }
+        try endpoints.start(name: "mqtt", eventLoops: configuration.eventLoops, maxConnections: configuration.maxConnections, list) {
+            context.host.log(.info, $0)
+        }
+    }
+
+    /// Stops accepting; connected clients stay until stop (their publishes complete or fail).
+    func drain(deadlineUnixMilliseconds: Int64) { endpoints.stopAccepting() }
+
+    func stop() { endpoints.stop() }
+}
