@@ -34,7 +34,7 @@ final class HostDelivery: Sendable {
 /// its request when one event makes one request, or its JSON for batches; its partition key;
 /// and what to tell when it is done (the host's delivery without a spool, its cursor ticket
 /// with one).
-final class OutgoingEvent: @unchecked Sendable {
+final class OutgoingEvent: Sendable {
     let key: String
     let record: [UInt8]
     /// binary and structured modes: the whole request.
@@ -71,7 +71,7 @@ final class OutgoingEvent: @unchecked Sendable {
 }
 
 /// The events of one request and how often it has failed.
-struct RequestAttempt: @unchecked Sendable {
+struct RequestAttempt: Sendable {
     var events: [OutgoingEvent]
     var failures = 0
 }

@@ -59,9 +59,13 @@ public final class HostRuntime: @unchecked Sendable {
         defer { record.configLookup = [:] }
         var errorText = [CChar](repeating: 0, count: 1024)
         var plugin: trib_type_instance_plugin_ptr?
-        let status = errorText.withUnsafeMutableBufferPointer { buffer in
-            library.descriptor.pointee.on_instance_new(HostAPITable.pointer, record.handle, items.config, &plugin,
-                                                       buffer.baseAddress, buffer.count)
+        // `items.config` points into `items`, and config_get lends its items during the call:
+        // the optimizer must not end `items`' life at its last Swift use, before the plugin reads.
+        let status = withExtendedLifetime(items) {
+            errorText.withUnsafeMutableBufferPointer { buffer in
+                library.descriptor.pointee.on_instance_new(HostAPITable.pointer, record.handle, items.config, &plugin,
+                                                           buffer.baseAddress, buffer.count)
+            }
         }
         guard status == TRIB_OK, let plugin else {
             services.registry.unregister(record.metrics)
