@@ -26,6 +26,7 @@ public struct CommandLineOptions: Sendable, Equatable {
           --state-dir DIR        where staged libraries and plugin state live
           --log-level LEVEL      error, warn, info, debug or trace
           --drain-timeout-ms MS  how long stopping waits for in-flight events
+          --bus-memory-bytes N   what all pull consumers' queues may hold together
         """
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> CommandLineOptions {

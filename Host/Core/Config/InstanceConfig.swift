@@ -24,6 +24,8 @@ public struct HostSettings: Sendable, Equatable {
     public var eventType = "io.drogue.event.v1"
     public var sourceScheme = "drogue"
     public var drainTimeoutMilliseconds: Int64 = 10_000
+    /// What every pull consumer's queue together may hold, in event bytes.
+    public var busMemoryBytes: Int64 = 256 << 20
 
     public init() {}
 
@@ -33,6 +35,7 @@ public struct HostSettings: Sendable, Equatable {
         ("plugin_path", "TRIBUTARY_PLUGIN_PATH"), ("state_dir", "TRIBUTARY_STATE_DIR"),
         ("log_level", "TRIBUTARY_LOG_LEVEL"), ("event_type", "TRIBUTARY_EVENT_TYPE"),
         ("source_scheme", "TRIBUTARY_SOURCE_SCHEME"), ("drain_timeout_ms", "TRIBUTARY_DRAIN_TIMEOUT_MS"),
+        ("bus_memory_bytes", "TRIBUTARY_BUS_MEMORY_BYTES"),
     ]
 
     /// Applies one setting given as text (environment variable or flag).
@@ -50,6 +53,11 @@ public struct HostSettings: Sendable, Equatable {
                 throw ConfigError(file: key, position: nil, message: "drain_timeout_ms must be a non-negative integer, found '\(text)'")
             }
             drainTimeoutMilliseconds = value
+        case "bus_memory_bytes":
+            guard let value = Int64(text), value >= 1 << 20 else {
+                throw ConfigError(file: key, position: nil, message: "bus_memory_bytes must be an integer of at least 1048576, found '\(text)'")
+            }
+            busMemoryBytes = value
         default:
             throw ConfigError(file: key, position: nil, message: "unknown host setting '\(key)'")
         }
@@ -64,7 +72,7 @@ public struct HostSettings: Sendable, Equatable {
             let text: String
             switch entry.value {
             case .string(let s): text = s
-            case .integer(let i) where entry.key == "drain_timeout_ms": text = String(i)
+            case .integer(let i) where entry.key == "drain_timeout_ms" || entry.key == "bus_memory_bytes": text = String(i)
             case .array(let items) where entry.key == "plugin_path":
                 var paths: [String] = []
                 for item in items {

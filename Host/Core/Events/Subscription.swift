@@ -3,9 +3,10 @@ import Dispatch
 import Glibc
 import Synchronization
 
-/// One pull consumer on the application-event bus: a bounded queue drained, in order, by a serial
-/// dispatch queue that calls the plugin's handler, so a slow consumer delays only itself and what
-/// overflows its queue is dropped and counted instead of piling up.
+/// One pull consumer on the application-event bus: a queue bounded in bytes (its own bound, and
+/// the host-wide ``BusBudget``), optionally in count, drained in order by a serial dispatch queue
+/// that calls the plugin's handler, so a slow consumer delays only itself and what overflows its
+/// queue is dropped and counted instead of piling up.
 ///
 /// Events wait in `pending`, and one dispatch block drains everything that arrived before it ran:
 /// a burst costs one hand-off between threads, not one per event.
@@ -14,14 +15,18 @@ final class Subscription: @unchecked Sendable {
     let application: String
     let channel: String?
     let group: String?
-    private let capacity: Int
+    private let maxEvents: Int
+    private let maxBytes: Int
+    private let budget: BusBudget
     private let handler: trib_type_event_handler_fn
     private let context: UnsafeMutableRawPointer?
     private let release: trib_type_release_fn?
     private let metrics: InstanceMetrics
     private let queue: DispatchQueue
-    /// Events offered and not yet handed to the handler (including a batch being drained).
+    /// Events offered and not yet handed to the handler (including a batch being drained), and
+    /// their bytes.
     private let queued = Atomic<Int>(0)
+    private let queuedBytes = Atomic<Int>(0)
     /// Events waiting for the drain, and whether a drain block is scheduled.
     private let pending = Mutex<(events: [EventRecord], scheduled: Bool)>(([], false))
     /// The batch being drained, swapped out of `pending`. Touched only on `queue`.
@@ -29,14 +34,17 @@ final class Subscription: @unchecked Sendable {
     private let removed = Atomic<Bool>(false)
     private let released = Atomic<Bool>(false)
 
-    init(id: UInt64, application: String, channel: String?, group: String?, capacity: Int,
+    /// `maxEvents` nil: bounded by bytes alone.
+    init(id: UInt64, application: String, channel: String?, group: String?, maxEvents: Int?, maxBytes: Int, budget: BusBudget,
          handler: @escaping trib_type_event_handler_fn, context: UnsafeMutableRawPointer?,
          release: trib_type_release_fn?, metrics: InstanceMetrics) {
         self.id = id
         self.application = application
         self.channel = channel
         self.group = group
-        self.capacity = capacity
+        self.maxEvents = maxEvents ?? Int.max
+        self.maxBytes = maxBytes
+        self.budget = budget
         self.handler = handler
         self.context = context
         self.release = release
@@ -44,14 +52,21 @@ final class Subscription: @unchecked Sendable {
         queue = DispatchQueue(label: "tributary.subscription.\(id)", target: .global())
     }
 
+    /// A subscription's own byte bound when the plugin names none.
+    static let defaultQueueBytes = 16 << 20
+
     func wants(_ record: EventRecord) -> Bool { channel == nil || channel == record.channel }
 
-    var hasRoom: Bool { queued.load(ordering: .relaxed) < capacity }
+    var hasRoom: Bool { queued.load(ordering: .relaxed) < maxEvents && queuedBytes.load(ordering: .relaxed) < maxBytes }
 
-    /// Queues the event, or drops and counts it when the queue is full.
+    /// Queues the event, or drops and counts it when its queue or the host's budget is full.
     func offer(_ record: EventRecord) {
-        guard queued.add(1, ordering: .relaxed).newValue <= capacity else {
+        let size = record.byteCount
+        let fits = queued.add(1, ordering: .relaxed).newValue <= maxEvents
+        let fitsBytes = queuedBytes.add(size, ordering: .relaxed).newValue <= maxBytes
+        guard fits, fitsBytes, budget.reserve(size) else {
             queued.subtract(1, ordering: .relaxed)
+            queuedBytes.subtract(size, ordering: .relaxed)
             metrics.busDropped.add()
             return
         }
@@ -70,6 +85,8 @@ final class Subscription: @unchecked Sendable {
         pending.withLock { swap(&$0.events, &draining) }
         for record in draining {
             queued.subtract(1, ordering: .relaxed)
+            queuedBytes.subtract(record.byteCount, ordering: .relaxed)
+            budget.release(record.byteCount)
             guard !removed.load(ordering: .acquiring) else { continue }
             if handler(context, record.event) == TRIB_OK {
                 metrics.busDelivered.add()

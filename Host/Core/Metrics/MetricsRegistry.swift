@@ -21,6 +21,8 @@ public final class MetricsRegistry: Sendable {
     private let state = Mutex(State())
     public let unknownCompletions = Counter()
     public let unroutedEvents = Counter()
+    /// A gauge: event bytes every pull consumer's queue holds together (see BusBudget).
+    public let busQueuedBytes = Counter()
     public let commandsDelivered = Counter()
     public let commandsWithoutRoute = Counter()
     public let authenticationAllowed = Counter()
@@ -104,6 +106,7 @@ public final class MetricsRegistry: Sendable {
         out.family("tributary_bus_events_dropped_total", "counter", "Events a pull consumer's full queue dropped.")
         for i in adapters { out.sample("tributary_bus_events_dropped_total", ["instance": i.name], i.metrics.busDropped.value) }
 
+        out.single("tributary_bus_queued_bytes", "gauge", "Event bytes waiting in pull consumers' queues, against bus_memory_bytes.", busQueuedBytes.value)
         out.single("tributary_events_unrouted_total", "counter", "Events no sink's filter matched.", unroutedEvents.value)
         out.single("tributary_unknown_completions_total", "counter", "Completions for unknown or retired operations (ignored).", unknownCompletions.value)
         out.family("tributary_commands_total", "counter", "Commands sent, by whether a live route took them.")

@@ -130,12 +130,20 @@ private func hostSubscribe(_ ih: trib_type_instance_host_ptr?, _ subscription: U
     let entry = Subscription(
         id: bus.makeID(), application: String(decoding: s.application.raw, as: UTF8.self),
         channel: channel.isEmpty ? nil : channel, group: group.isEmpty ? nil : group,
-        capacity: s.queue_capacity == 0 ? 1024 : Int(s.queue_capacity),
+        maxEvents: s.queue_capacity == 0 ? nil : Int(s.queue_capacity),
+        maxBytes: queueBytes(subscription) ?? Subscription.defaultQueueBytes, budget: record.services.busBudget,
         handler: handler, context: context, release: release, metrics: record.metrics)
     record.addSubscription(entry.id)
     bus.add(entry)
     out.pointee = entry.id
     return Int32(TRIB_OK)
+}
+
+/// `queue_bytes`, when the plugin's struct has it (ABI 1.1) and set it.
+private func queueBytes(_ subscription: UnsafePointer<trib_type_subscription>) -> Int? {
+    let end = MemoryLayout<trib_type_subscription>.offset(of: \.queue_bytes)! + MemoryLayout<UInt64>.size
+    guard Int(subscription.pointee.struct_size) >= end, subscription.pointee.queue_bytes > 0 else { return nil }
+    return Int(clamping: subscription.pointee.queue_bytes)
 }
 
 private func hostUnsubscribe(_ ih: trib_type_instance_host_ptr?, _ id: UInt64) {

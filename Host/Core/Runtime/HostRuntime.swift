@@ -23,7 +23,7 @@ public final class HostRuntime: @unchecked Sendable {
         normalizer.instance = settings.instance
         normalizer.eventType = settings.eventType
         normalizer.sourceScheme = settings.sourceScheme
-        self.services = services ?? HostServices(normalizer: normalizer)
+        self.services = services ?? HostServices(normalizer: normalizer, busMemoryBytes: settings.busMemoryBytes)
         searchPath = PluginSearchPath.resolved(from: settings)
         self.environment = environment
     }

@@ -542,21 +542,28 @@ typedef trib_type_status (*trib_type_command_handler_fn)(void *handler_ctx, cons
 /* Application-event subscriptions (pull consumers)                                             */
 /* ============================================================================================ */
 
-/* What a pull consumer wants. OWNERSHIP: plugin; copied. */
+/* What a pull consumer wants. OWNERSHIP: plugin; copied.
+ * QUEUE: events wait for the handler in a queue bounded in bytes (an event costs its normalized
+ * size, a few hundred bytes for a small payload) by `queue_bytes`, optionally in count by
+ * `queue_capacity`, and by the host-wide `bus_memory_bytes` (host setting, 256 MiB) that all
+ * queues share: a burst is absorbed, and only a consumer that stays slower than the publishers
+ * loses events, each counted once in tributary_bus_events_dropped_total. */
 typedef struct trib_type_subscription {
     uint32_t struct_size;
     trib_type_plugin_buffer application;     /* required */
     trib_type_plugin_buffer channel;         /* empty = every channel */
     trib_type_plugin_buffer group;           /* empty = its own; else one member of the group
                                               * (per application) gets each event */
-    uint32_t queue_capacity;                 /* events held for this subscriber; 0 = 1024 */
+    uint32_t queue_capacity;                 /* events held for it at most; 0 = no count bound */
+    /* ABI 1.1 (a 1.0 struct ends before it: 0 applies): */
+    uint64_t queue_bytes;                    /* event bytes held for it; 0 = 16 MiB */
 } trib_type_subscription;
 
 /* Hands one event to a subscriber. Return TRIB_OK when taken; anything else counts the event as
  * dropped for that subscriber. THREAD: a host delivery thread; calls for one subscription never
  * overlap and arrive in publish order. Any host callback may be called from here, unsubscribe of
  * this very subscription included. Must not block for long: events queue behind it, and past
- * `queue_capacity` they are dropped and counted. */
+ * the queue's bounds (see trib_type_subscription) they are dropped and counted. */
 typedef trib_type_status (*trib_type_event_handler_fn)(void *handler_ctx, const trib_type_event *event);
 
 /* Called exactly once, after a route or subscription has been removed and no handler call for it
