@@ -40,13 +40,13 @@ final class AuthenticatorChainTests: XCTestCase {
     private func device(_ application: String, _ device: String, _ password: String, as asDevice: String = "") -> String {
         let recorder = Recorder()
         withPluginBuffers([application, device, asDevice, password]) { b in
-            var request = trib_type_device_auth_request()
-            request.struct_size = UInt32(MemoryLayout<trib_type_device_auth_request>.size)
+            var request = trib_type_plugin_device_auth_request()
+            request.struct_size = UInt32(MemoryLayout<trib_type_plugin_device_auth_request>.size)
             request.credential_kind = TRIB_CREDENTIAL_PASSWORD.rawValue
-            request.application = b[0].lent
-            request.device = b[1].lent
-            request.as_device = b[2].lent
-            request.password = b[3].lent
+            request.application = b[0]
+            request.device = b[1]
+            request.as_device = b[2]
+            request.password = b[3]
             XCTAssertEqual(api.authenticate_device(adapter.handle, &request, recordDeviceAuth, recorder.context), Int32(TRIB_PENDING))
         }
         return recorder.wait(for: 1).first ?? "no answer"
@@ -55,8 +55,8 @@ final class AuthenticatorChainTests: XCTestCase {
     private func user(_ name: String, _ key: String) -> String {
         let recorder = Recorder()
         withPluginBuffers([name, key]) { b in
-            var request = trib_type_user_auth_request(struct_size: UInt32(MemoryLayout<trib_type_user_auth_request>.size),
-                                                      credential_kind: TRIB_CREDENTIAL_API_KEY.rawValue, username: b[0].lent, password: b[1].lent)
+            var request = trib_type_plugin_user_auth_request(struct_size: UInt32(MemoryLayout<trib_type_plugin_user_auth_request>.size),
+                                                      credential_kind: TRIB_CREDENTIAL_API_KEY.rawValue, username: b[0], password: b[1])
             XCTAssertEqual(api.authenticate_user(adapter.handle, &request, recordUserAuth, recorder.context), Int32(TRIB_PENDING))
         }
         return recorder.wait(for: 1).first ?? "no answer"
@@ -65,9 +65,9 @@ final class AuthenticatorChainTests: XCTestCase {
     private func authorize(_ name: String, _ application: String, _ permission: trib_type_permission) -> String {
         let recorder = Recorder()
         withPluginBuffers([name, application]) { b in
-            var request = trib_type_authorize_request(struct_size: UInt32(MemoryLayout<trib_type_authorize_request>.size),
-                                                      permission: permission.rawValue, user: b[0].lent, roles: nil, role_count: 0,
-                                                      application: b[1].lent)
+            var request = trib_type_plugin_authorize_request(struct_size: UInt32(MemoryLayout<trib_type_plugin_authorize_request>.size),
+                                                      permission: permission.rawValue, user: b[0], roles: nil, role_count: 0,
+                                                      application: b[1])
             XCTAssertEqual(api.authorize(adapter.handle, &request, recordAuthorize, recorder.context), Int32(TRIB_PENDING))
         }
         return recorder.wait(for: 1).first ?? "no answer"
@@ -76,7 +76,7 @@ final class AuthenticatorChainTests: XCTestCase {
     private func psk(_ identity: String) -> String {
         let recorder = Recorder()
         withPluginBuffers([identity]) { b in
-            var request = trib_type_psk_request(struct_size: UInt32(MemoryLayout<trib_type_psk_request>.size), identity: b[0].lent)
+            var request = trib_type_plugin_psk_request(struct_size: UInt32(MemoryLayout<trib_type_plugin_psk_request>.size), identity: b[0])
             XCTAssertEqual(api.lookup_psk(adapter.handle, &request, recordPSK, recorder.context), Int32(TRIB_PENDING))
         }
         return recorder.wait(for: 1).first ?? "no answer"

@@ -21,8 +21,8 @@ final class CommandBusTests: XCTestCase {
 
     private func send(_ application: String, _ device: String, _ name: String, _ payload: String = "{}") -> Status {
         withPluginBuffers([application, device, name, "application/json", payload]) { b in
-            var command = trib_type_command(struct_size: UInt32(MemoryLayout<trib_type_command>.size), application: b[0].lent,
-                                            device: b[1].lent, command: b[2].lent, content_type: b[3].lent, payload: b[4].lent)
+            var command = trib_type_plugin_command(struct_size: UInt32(MemoryLayout<trib_type_plugin_command>.size), application: b[0],
+                                            device: b[1], command: b[2], content_type: b[3], payload: b[4])
             return Status(rawValue: api.command_send(adapter.handle, &command))
         }
     }

@@ -28,7 +28,7 @@ final class AuthenticatorChain: Sendable {
     }
 
     /// `trib_host_complete_device_auth`.
-    func completeDevice(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_device_auth_result>?) {
+    func completeDevice(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_plugin_device_auth_result>?) {
         guard let operation = slot.take(operation: id) else {
             registry.unknownCompletions.add()
             return
@@ -43,7 +43,7 @@ final class AuthenticatorChain: Sendable {
     }
 
     /// `trib_host_complete_user_auth`.
-    func completeUser(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_user_auth_result>?) {
+    func completeUser(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_plugin_user_auth_result>?) {
         guard let operation = slot.take(operation: id) else {
             registry.unknownCompletions.add()
             return
@@ -59,7 +59,7 @@ final class AuthenticatorChain: Sendable {
     }
 
     /// `trib_host_complete_psk`.
-    func completePSK(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_psk_result>?) {
+    func completePSK(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_plugin_psk_result>?) {
         guard let operation = slot.take(operation: id) else {
             registry.unknownCompletions.add()
             return

@@ -57,14 +57,20 @@ final class CommandBus: Sendable {
         return removed
     }
 
-    /// `trib_host_command_send`.
-    func send(_ command: UnsafePointer<trib_type_command>) -> Int32 {
-        let application = command.pointee.application.string
-        let device = command.pointee.device.string
+    /// `trib_host_command_send`: the sender's bytes are lent on to each handler as they are (the
+    /// sender's call outlasts every handler call).
+    func send(_ sent: UnsafePointer<trib_type_plugin_command>) -> Int32 {
+        let c = sent.pointee
+        func relent(_ buffer: trib_type_plugin_buffer) -> trib_type_host_buffer { trib_type_host_buffer(ptr: buffer.ptr, len: buffer.len) }
+        var command = trib_type_command(struct_size: UInt32(MemoryLayout<trib_type_command>.size), application: relent(c.application),
+                                        device: relent(c.device), command: relent(c.command), content_type: relent(c.content_type),
+                                        payload: relent(c.payload))
+        let application = command.application.string
+        let device = command.device.string
         let candidates = routes.withLock { routes in
             (routes[Key(application: application, device: device)] ?? []) + (routes[Key(application: application, device: "")] ?? [])
         }
-        for route in candidates where route.offer(command) == TRIB_OK {
+        for route in candidates where route.offer(&command) == TRIB_OK {
             registry.commandsDelivered.add()
             return Int32(TRIB_OK)
         }

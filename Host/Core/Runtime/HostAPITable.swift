@@ -41,45 +41,45 @@ private func hostPublish(_ ih: trib_type_instance_host_ptr?, _ message: UnsafePo
     return record.services.router.publish(from: record.metrics, message, done: done, context: context).rawValue
 }
 
-private func hostAuthenticateDevice(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_device_auth_request>?,
+private func hostAuthenticateDevice(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_device_auth_request>?,
                                     _ done: trib_type_device_auth_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
     guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
     record.services.authenticators.start(AuthRequest(request), .device(done, context))
     return Int32(TRIB_PENDING)
 }
 
-private func hostAuthenticateUser(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_user_auth_request>?,
+private func hostAuthenticateUser(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_user_auth_request>?,
                                   _ done: trib_type_user_auth_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
     guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
     record.services.authenticators.start(AuthRequest(request), .user(done, context))
     return Int32(TRIB_PENDING)
 }
 
-private func hostAuthorize(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_authorize_request>?,
+private func hostAuthorize(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_authorize_request>?,
                            _ done: trib_type_authorize_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
     guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
     record.services.authenticators.start(AuthRequest(request), .authorize(done, context))
     return Int32(TRIB_PENDING)
 }
 
-private func hostLookupPSK(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_psk_request>?,
+private func hostLookupPSK(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_psk_request>?,
                            _ done: trib_type_psk_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
     guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
     record.services.authenticators.start(AuthRequest(request), .psk(done, context))
     return Int32(TRIB_PENDING)
 }
 
-private func hostCompletePSK(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_psk_result>?) {
+private func hostCompletePSK(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_plugin_psk_result>?) {
     guard let record = InstanceRecord.from(ih), let slot = record.authenticator else { return }
     record.services.authenticators.completePSK(from: slot, operation: op, result)
 }
 
-private func hostCompleteDeviceAuth(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_device_auth_result>?) {
+private func hostCompleteDeviceAuth(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_plugin_device_auth_result>?) {
     guard let record = InstanceRecord.from(ih), let slot = record.authenticator else { return }
     record.services.authenticators.completeDevice(from: slot, operation: op, result)
 }
 
-private func hostCompleteUserAuth(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_user_auth_result>?) {
+private func hostCompleteUserAuth(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_plugin_user_auth_result>?) {
     guard let record = InstanceRecord.from(ih), let slot = record.authenticator else { return }
     record.services.authenticators.completeUser(from: slot, operation: op, result)
 }
@@ -111,7 +111,7 @@ private func hostCommandRouteRemove(_ ih: trib_type_instance_host_ptr?, _ route:
     record.services.commands.remove(owner: ObjectIdentifier(record), id: route)
 }
 
-private func hostCommandSend(_ ih: trib_type_instance_host_ptr?, _ command: UnsafePointer<trib_type_command>?) -> trib_type_status {
+private func hostCommandSend(_ ih: trib_type_instance_host_ptr?, _ command: UnsafePointer<trib_type_plugin_command>?) -> trib_type_status {
     guard let record = InstanceRecord.from(ih), let command, command.pointee.application.len > 0,
           command.pointee.device.len > 0 else { return Int32(TRIB_ERR_INVALID) }
     return record.services.commands.send(command)

@@ -150,7 +150,8 @@
  *   fields only when its `struct_size` covers them, so a 1.0 plugin's shorter structs are safe.
  *   Added in 1.1: trib_type_sink_hooks.max_in_flight (the delivery window),
  *   trib_type_authenticator_hooks.on_lookup_psk, trib_host_lookup_psk and trib_host_complete_psk
- *   (pre-shared keys for TLS-PSK/DTLS-PSK).
+ *   (pre-shared keys for TLS-PSK/DTLS-PSK), trib_type_subscription.queue_bytes, and the
+ *   trib_type_plugin_* twins of the structs plugins fill (same layout as their 1.0 types).
  *
  * EVOLUTION
  *   Every struct that crosses starts with `struct_size` (sizeof as the writer knew it) and only ever
@@ -408,9 +409,13 @@ typedef enum trib_type_credential_kind {
     TRIB_CREDENTIAL_API_KEY = 6             /* user realm: `username` + `password` = API key */
 } trib_type_credential_kind;
 
-/* The request and result structs below travel both ways (adapter -> host -> authenticator ->
- * host -> adapter). Their buffers are lent by whoever makes the call, for the duration of that
- * call; the receiver copies what it keeps. They use trib_type_host_buffer's layout throughout. */
+/* Each request and result below exists twice, with the same fields and layout: as the host
+ * lends it (trib_type_*, host buffers: an authenticator's request, an adapter's verdict) and as a
+ * plugin fills and lends it to the host (trib_type_plugin_*, plugin buffers: the request an
+ * adapter passes to trib_host_authenticate_*, the result an authenticator passes to
+ * trib_host_complete_*). The host copies what it receives before the call returns. The twins
+ * are ABI 1.1 names for what 1.0 declared with host buffers only: same bytes, so 1.0 plugins
+ * keep working; only their source needs the new names when rebuilt. */
 
 /* A device authentication request. `application` or `device` may be empty when the credential
  * names them (a certificate's issuer and subject). `as_device` is set when a gateway publishes for
@@ -427,6 +432,19 @@ typedef struct trib_type_device_auth_request {
     size_t certificate_count;
 } trib_type_device_auth_request;
 
+/* trib_type_device_auth_request as an adapter fills it for trib_host_authenticate_device. */
+typedef struct trib_type_plugin_device_auth_request {
+    uint32_t struct_size;
+    uint32_t credential_kind;
+    trib_type_plugin_buffer application;
+    trib_type_plugin_buffer device;
+    trib_type_plugin_buffer as_device;
+    trib_type_plugin_buffer username;
+    trib_type_plugin_buffer password;
+    const trib_type_plugin_buffer *certificates;
+    size_t certificate_count;
+} trib_type_plugin_device_auth_request;
+
 /* The verdict on a device. `status`: TRIB_OK (authenticated and, with `as_device`, allowed to act
  * for it), TRIB_DEFER (authenticator: not mine), TRIB_ERR_UNAUTHENTICATED, TRIB_ERR_DENIED,
  * TRIB_ERR_UNAVAILABLE. On TRIB_OK, `application` and `device` are the canonical names (resolved
@@ -439,6 +457,15 @@ typedef struct trib_type_device_auth_result {
     trib_type_host_buffer as_device;
 } trib_type_device_auth_result;
 
+/* trib_type_device_auth_result as an authenticator fills it for trib_host_complete_device_auth. */
+typedef struct trib_type_plugin_device_auth_result {
+    uint32_t struct_size;
+    trib_type_status status;
+    trib_type_plugin_buffer application;
+    trib_type_plugin_buffer device;
+    trib_type_plugin_buffer as_device;
+} trib_type_plugin_device_auth_result;
+
 /* A user (application-side) authentication request: TRIB_CREDENTIAL_BEARER_TOKEN or
  * TRIB_CREDENTIAL_API_KEY. */
 typedef struct trib_type_user_auth_request {
@@ -447,6 +474,14 @@ typedef struct trib_type_user_auth_request {
     trib_type_host_buffer username;
     trib_type_host_buffer password;          /* the API key, or the bearer token */
 } trib_type_user_auth_request;
+
+/* trib_type_user_auth_request as an adapter fills it for trib_host_authenticate_user. */
+typedef struct trib_type_plugin_user_auth_request {
+    uint32_t struct_size;
+    uint32_t credential_kind;
+    trib_type_plugin_buffer username;
+    trib_type_plugin_buffer password;
+} trib_type_plugin_user_auth_request;
 
 /* The verdict on a user. `status`: TRIB_OK, TRIB_DEFER, TRIB_ERR_UNAUTHENTICATED,
  * TRIB_ERR_UNAVAILABLE. On TRIB_OK, `user` names the user and `roles` its global roles
@@ -458,6 +493,15 @@ typedef struct trib_type_user_auth_result {
     const trib_type_host_buffer *roles;
     size_t role_count;
 } trib_type_user_auth_result;
+
+/* trib_type_user_auth_result as an authenticator fills it for trib_host_complete_user_auth. */
+typedef struct trib_type_plugin_user_auth_result {
+    uint32_t struct_size;
+    trib_type_status status;
+    trib_type_plugin_buffer user;
+    const trib_type_plugin_buffer *roles;
+    size_t role_count;
+} trib_type_plugin_user_auth_result;
 
 /* Permissions on an application, weakest first (Drogue's model). */
 typedef enum trib_type_permission {
@@ -478,6 +522,16 @@ typedef struct trib_type_authorize_request {
     trib_type_host_buffer application;
 } trib_type_authorize_request;
 
+/* trib_type_authorize_request as an adapter fills it for trib_host_authorize. */
+typedef struct trib_type_plugin_authorize_request {
+    uint32_t struct_size;
+    uint32_t permission;
+    trib_type_plugin_buffer user;
+    const trib_type_plugin_buffer *roles;
+    size_t role_count;
+    trib_type_plugin_buffer application;
+} trib_type_plugin_authorize_request;
+
 /* Completions the host calls back into an adapter. `result` is lent until the function returns.
  * THREAD: any; possibly before the starting call returns. Must not block. */
 typedef void (*trib_type_device_auth_done_fn)(void *done_ctx, const trib_type_device_auth_result *result);
@@ -496,6 +550,12 @@ typedef struct trib_type_psk_request {
     trib_type_host_buffer identity;
 } trib_type_psk_request;
 
+/* trib_type_psk_request as an adapter fills it for trib_host_lookup_psk. */
+typedef struct trib_type_plugin_psk_request {
+    uint32_t struct_size;
+    trib_type_plugin_buffer identity;
+} trib_type_plugin_psk_request;
+
 /* The answer to a PSK lookup. `status`: TRIB_OK (the device holds a `psk` credential valid now,
  * and `key` is it: when several are valid, the first in the registry's order), TRIB_DEFER
  * (authenticator: not my application), TRIB_ERR_UNAUTHENTICATED (no such device, or no key valid
@@ -511,6 +571,15 @@ typedef struct trib_type_psk_result {
     trib_type_host_buffer key;
 } trib_type_psk_result;
 
+/* trib_type_psk_result as an authenticator fills it for trib_host_complete_psk. */
+typedef struct trib_type_plugin_psk_result {
+    uint32_t struct_size;
+    trib_type_status status;
+    trib_type_plugin_buffer application;
+    trib_type_plugin_buffer device;
+    trib_type_plugin_buffer key;
+} trib_type_plugin_psk_result;
+
 /* Completion of trib_host_lookup_psk. `result` is lent until the function returns.
  * THREAD: any; possibly before trib_host_lookup_psk returns. Must not block. */
 typedef void (*trib_type_psk_done_fn)(void *done_ctx, const trib_type_psk_result *result);
@@ -519,8 +588,8 @@ typedef void (*trib_type_psk_done_fn)(void *done_ctx, const trib_type_psk_result
 /* Commands (application -> device, best effort)                                                */
 /* ============================================================================================ */
 
-/* A command for a device. OWNERSHIP: the caller's; a command handler must copy what it keeps
- * before returning. */
+/* A command for a device, as the host lends it to a command handler. OWNERSHIP: host; lent until
+ * the handler returns: copy what you keep. */
 typedef struct trib_type_command {
     uint32_t struct_size;
     trib_type_host_buffer application;
@@ -529,6 +598,17 @@ typedef struct trib_type_command {
     trib_type_host_buffer content_type;      /* may be empty */
     trib_type_host_buffer payload;
 } trib_type_command;
+
+/* trib_type_command as an application-facing adapter fills it for trib_host_command_send.
+ * OWNERSHIP: plugin; lent until trib_host_command_send returns. */
+typedef struct trib_type_plugin_command {
+    uint32_t struct_size;
+    trib_type_plugin_buffer application;
+    trib_type_plugin_buffer device;
+    trib_type_plugin_buffer command;
+    trib_type_plugin_buffer content_type;
+    trib_type_plugin_buffer payload;
+} trib_type_plugin_command;
 
 /* Called by the host when a command matches a live route. Return TRIB_OK when the command was
  * handed to the live connection, TRIB_ERR_NOT_FOUND to decline it (e.g. a wildcard route of a
@@ -630,17 +710,17 @@ typedef struct trib_type_host_api {
      * finished draining by then and should not be asking.
      * RETURNS: TRIB_PENDING (`done` follows exactly once) or TRIB_ERR_INVALID (no `done`). */
     trib_type_status (*authenticate_device)(trib_type_instance_host_ptr ih,
-                                            const trib_type_device_auth_request *request,
+                                            const trib_type_plugin_device_auth_request *request,
                                             trib_type_device_auth_done_fn done, void *done_ctx);
 
     /* trib_host_authenticate_user (adapters): the same for the user realm. */
     trib_type_status (*authenticate_user)(trib_type_instance_host_ptr ih,
-                                          const trib_type_user_auth_request *request,
+                                          const trib_type_plugin_user_auth_request *request,
                                           trib_type_user_auth_done_fn done, void *done_ctx);
 
     /* trib_host_authorize (adapters): asks the chain whether a user may act on an application;
      * all defer = TRIB_ERR_DENIED. RETURNS as trib_host_authenticate_device. */
-    trib_type_status (*authorize)(trib_type_instance_host_ptr ih, const trib_type_authorize_request *request,
+    trib_type_status (*authorize)(trib_type_instance_host_ptr ih, const trib_type_plugin_authorize_request *request,
                                   trib_type_authorize_done_fn done, void *done_ctx);
 
     /* trib_host_complete_device_auth / _user_auth / _authorize (authenticators): completes the
@@ -649,9 +729,9 @@ typedef struct trib_type_host_api {
      * The adapter's `done` (after TRIB_DEFER: the next authenticator's hook) runs inside this
      * call; see ASYNCHRONOUS OPERATIONS: hold no lock across it that your hooks take. */
     void (*complete_device_auth)(trib_type_instance_host_ptr ih, uint64_t op,
-                                 const trib_type_device_auth_result *result);
+                                 const trib_type_plugin_device_auth_result *result);
     void (*complete_user_auth)(trib_type_instance_host_ptr ih, uint64_t op,
-                               const trib_type_user_auth_result *result);
+                               const trib_type_plugin_user_auth_result *result);
     void (*complete_authorize)(trib_type_instance_host_ptr ih, uint64_t op, trib_type_status status);
 
     /* trib_host_complete_delivery (sinks): completes the delivery `op` that on_sink_deliver
@@ -687,7 +767,7 @@ typedef struct trib_type_host_api {
      * handler that returns TRIB_OK. The caller authorizes the sender first. `command` is lent
      * until this returns.
      * RETURNS: TRIB_OK (a live route took it), TRIB_ERR_NOT_FOUND (none did), TRIB_ERR_INVALID. */
-    trib_type_status (*command_send)(trib_type_instance_host_ptr ih, const trib_type_command *command);
+    trib_type_status (*command_send)(trib_type_instance_host_ptr ih, const trib_type_plugin_command *command);
 
     /* trib_host_subscribe (application-facing adapters): subscribes to the application-event bus.
      * `handler` gets each matching event in order (see trib_type_event_handler_fn). On TRIB_OK,
@@ -741,13 +821,13 @@ typedef struct trib_type_host_api {
      * pre-shared key of a PSK identity (see trib_type_psk_request); all defer (or none can
      * answer PSK lookups) = TRIB_ERR_UNAUTHENTICATED. `request` is copied.
      * RETURNS: TRIB_PENDING (`done` follows exactly once) or TRIB_ERR_INVALID (no `done`). */
-    trib_type_status (*lookup_psk)(trib_type_instance_host_ptr ih, const trib_type_psk_request *request,
+    trib_type_status (*lookup_psk)(trib_type_instance_host_ptr ih, const trib_type_plugin_psk_request *request,
                                    trib_type_psk_done_fn done, void *done_ctx);
 
     /* trib_host_complete_psk (authenticators): completes the lookup `op` that on_lookup_psk
      * accepted. `result` (and the key it holds) is copied. Exactly once per op, from any thread,
      * possibly from inside the hook. */
-    void (*complete_psk)(trib_type_instance_host_ptr ih, uint64_t op, const trib_type_psk_result *result);
+    void (*complete_psk)(trib_type_instance_host_ptr ih, uint64_t op, const trib_type_plugin_psk_result *result);
 } trib_type_host_api;
 
 /* ============================================================================================ */

@@ -355,7 +355,7 @@ static int handle_line(struct connection *conn, const char *line, size_t len) {
     if (auth == NULL)
         return answer_status(conn, TRIB_ERR_NOMEM);
     /* Lent to the host for the call only; it copies what it keeps. */
-    trib_type_device_auth_request request = {
+    trib_type_plugin_device_auth_request request = {
         .struct_size = sizeof request,
         .credential_kind = TRIB_CREDENTIAL_PASSWORD,
         .application = {(const uint8_t *)field[0], field_len[0]},

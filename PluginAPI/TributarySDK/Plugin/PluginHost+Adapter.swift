@@ -42,9 +42,9 @@ extension PluginHost {
         let context = Unmanaged.passRetained(DeviceAuthBox(done)).toOpaque()
         let status = withPluginBuffers([request.application, request.device, request.asDevice, username, password]) { b in
             withLentChain(certificates) { chain in
-                var r = trib_type_device_auth_request(
-                    struct_size: UInt32(MemoryLayout<trib_type_device_auth_request>.size), credential_kind: kind.rawValue,
-                    application: b[0].lent, device: b[1].lent, as_device: b[2].lent, username: b[3].lent, password: b[4].lent,
+                var r = trib_type_plugin_device_auth_request(
+                    struct_size: UInt32(MemoryLayout<trib_type_plugin_device_auth_request>.size), credential_kind: kind.rawValue,
+                    application: b[0], device: b[1], as_device: b[2], username: b[3], password: b[4],
                     certificates: chain.baseAddress, certificate_count: chain.count)
                 return api.pointee.authenticate_device(instance, &r, deviceAuthDone, context)
             }
@@ -63,8 +63,8 @@ extension PluginHost {
         }
         let context = Unmanaged.passRetained(UserAuthBox(done)).toOpaque()
         let status = withPluginBuffers([username, secret]) { b in
-            var r = trib_type_user_auth_request(struct_size: UInt32(MemoryLayout<trib_type_user_auth_request>.size),
-                                                credential_kind: kind.rawValue, username: b[0].lent, password: b[1].lent)
+            var r = trib_type_plugin_user_auth_request(struct_size: UInt32(MemoryLayout<trib_type_plugin_user_auth_request>.size),
+                                                       credential_kind: kind.rawValue, username: b[0], password: b[1])
             return api.pointee.authenticate_user(instance, &r, userAuthDone, context)
         }
         if Status(rawValue: status).isFailure {
@@ -78,11 +78,11 @@ extension PluginHost {
     public func authorize(_ request: AuthorizeRequest, done: @escaping @Sendable (Status) -> Void) {
         let context = Unmanaged.passRetained(AuthorizeBox(done)).toOpaque()
         let status = withPluginBuffers([request.user, request.application] + request.roles) { b in
-            let roles = b.dropFirst(2).map(\.lent)
+            let roles = Array(b.dropFirst(2))
             return roles.withUnsafeBufferPointer { roleBuffers in
-                var r = trib_type_authorize_request(struct_size: UInt32(MemoryLayout<trib_type_authorize_request>.size),
-                                                    permission: request.permission.rawValue, user: b[0].lent,
-                                                    roles: roleBuffers.baseAddress, role_count: roleBuffers.count, application: b[1].lent)
+                var r = trib_type_plugin_authorize_request(struct_size: UInt32(MemoryLayout<trib_type_plugin_authorize_request>.size),
+                                                           permission: request.permission.rawValue, user: b[0],
+                                                           roles: roleBuffers.baseAddress, role_count: roleBuffers.count, application: b[1])
                 return api.pointee.authorize(instance, &r, authorizeDone, context)
             }
         }
@@ -104,7 +104,7 @@ extension PluginHost {
         guard canLookUpPSK, let lookup = api.pointee.lookup_psk else { return done(PSKVerdict(status: .unsupported)) }
         let context = Unmanaged.passRetained(PSKBox(done)).toOpaque()
         let status = withPluginBuffers([identity]) { b in
-            var r = trib_type_psk_request(struct_size: UInt32(MemoryLayout<trib_type_psk_request>.size), identity: b[0].lent)
+            var r = trib_type_plugin_psk_request(struct_size: UInt32(MemoryLayout<trib_type_plugin_psk_request>.size), identity: b[0])
             return lookup(instance, &r, pskDone, context)
         }
         if Status(rawValue: status).isFailure {
@@ -135,9 +135,9 @@ extension PluginHost {
     public func sendCommand(_ command: Command) -> Status {
         withPluginBuffers([command.application, command.device, command.name, command.contentType]) { b in
             command.payload.withUnsafeBytes { payload in
-                var c = trib_type_command(struct_size: UInt32(MemoryLayout<trib_type_command>.size), application: b[0].lent,
-                                          device: b[1].lent, command: b[2].lent, content_type: b[3].lent,
-                                          payload: trib_type_plugin_buffer(payload).lent)
+                var c = trib_type_plugin_command(struct_size: UInt32(MemoryLayout<trib_type_plugin_command>.size), application: b[0],
+                                                 device: b[1], command: b[2], content_type: b[3],
+                                                 payload: trib_type_plugin_buffer(payload))
                 return Status(rawValue: api.pointee.command_send(instance, &c))
             }
         }
@@ -167,7 +167,7 @@ extension PluginHost {
     public func unsubscribe(_ id: UInt64) { api.pointee.unsubscribe(instance, id) }
 }
 
-private func withLentChain<R>(_ chain: [[UInt8]], _ body: (UnsafeBufferPointer<trib_type_host_buffer>) -> R) -> R {
+private func withLentChain<R>(_ chain: [[UInt8]], _ body: (UnsafeBufferPointer<trib_type_plugin_buffer>) -> R) -> R {
     var joined: [UInt8] = []
     var ranges: [Range<Int>] = []
     for certificate in chain {
@@ -176,7 +176,7 @@ private func withLentChain<R>(_ chain: [[UInt8]], _ body: (UnsafeBufferPointer<t
     }
     return joined.withUnsafeBufferPointer { bytes in
         let buffers = ranges.map { range in
-            trib_type_host_buffer(ptr: bytes.baseAddress.map { $0 + range.lowerBound }, len: range.count)
+            trib_type_plugin_buffer(ptr: bytes.baseAddress.map { $0 + range.lowerBound }, len: range.count)
         }
         return buffers.withUnsafeBufferPointer(body)
     }

@@ -43,17 +43,17 @@
 
 struct device_entry {
     char *text; /* owns the bytes the buffers below point into */
-    trib_type_host_buffer application, device, password;
+    trib_type_plugin_buffer application, device, password;
 };
 
 struct user_entry {
     char *text;
-    trib_type_host_buffer user, key;
+    trib_type_plugin_buffer user, key;
 };
 
 struct grant_entry {
     char *text;
-    trib_type_host_buffer user, application;
+    trib_type_plugin_buffer user, application;
     uint32_t permission;
 };
 
@@ -65,9 +65,9 @@ struct job {
     struct job *next;
     enum job_kind kind;
     uint64_t op;
-    trib_type_device_auth_result device;
-    trib_type_user_auth_result user;
-    trib_type_psk_result psk;
+    trib_type_plugin_device_auth_result device;
+    trib_type_plugin_user_auth_result user;
+    trib_type_plugin_psk_result psk;
     trib_type_status status; /* JOB_AUTHORIZE */
 };
 
@@ -94,22 +94,22 @@ struct authenticator {
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static int same(trib_type_host_buffer a, trib_type_host_buffer b) {
+static int same(trib_type_plugin_buffer a, trib_type_host_buffer b) {
     return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 
 /* Splits `text` at its first `parts - 1` slashes; the last part keeps any further slash, so a
  * password may contain one. Returns 0 when a part other than the last is empty or missing. */
-static int split(char *text, size_t len, trib_type_host_buffer *out, size_t parts) {
+static int split(char *text, size_t len, trib_type_plugin_buffer *out, size_t parts) {
     size_t start = 0;
     for (size_t p = 0; p + 1 < parts; p++) {
         char *slash = memchr(text + start, '/', len - start);
         if (slash == NULL || slash == text + start)
             return 0;
-        out[p] = (trib_type_host_buffer){(const uint8_t *)text + start, (size_t)(slash - (text + start))};
+        out[p] = (trib_type_plugin_buffer){(const uint8_t *)text + start, (size_t)(slash - (text + start))};
         start = (size_t)(slash - text) + 1;
     }
-    out[parts - 1] = (trib_type_host_buffer){(const uint8_t *)text + start, len - start};
+    out[parts - 1] = (trib_type_plugin_buffer){(const uint8_t *)text + start, len - start};
     return 1;
 }
 
@@ -128,12 +128,12 @@ static void free_authenticator(struct authenticator *a) {
     free(a);
 }
 
-static int parse_permission(trib_type_host_buffer text, uint32_t *out) {
+static int parse_permission(trib_type_plugin_buffer text, uint32_t *out) {
     static const char *const names[] = {"read", "write", "admin", "owner"};
     static const uint32_t values[] = {TRIB_PERMISSION_READ, TRIB_PERMISSION_WRITE, TRIB_PERMISSION_ADMIN,
                                       TRIB_PERMISSION_OWNER};
     for (size_t i = 0; i < 4; i++) {
-        if (text_is(text, names[i])) {
+        if (text.len == strlen(names[i]) && memcmp(text.ptr, names[i], text.len) == 0) {
             *out = values[i];
             return 1;
         }
@@ -144,7 +144,7 @@ static int parse_permission(trib_type_host_buffer text, uint32_t *out) {
 /* Parses element `index` of array `name`; `text` is already a NUL-terminated copy it keeps. */
 static trib_type_status add_entry(struct authenticator *a, const char *name, size_t index, char *text, size_t len,
                                   uint32_t line, char *error, size_t capacity) {
-    trib_type_host_buffer parts[3];
+    trib_type_plugin_buffer parts[3];
     if (strcmp(name, "devices") == 0) {
         if (!split(text, len, parts, 3))
             return refuse(error, capacity, "line %u: devices[%zu] must be \"application/device/password\"", line, index);
@@ -299,7 +299,7 @@ static int application_known(const struct authenticator *a, trib_type_host_buffe
 }
 
 static trib_type_status decide_device(const struct authenticator *a, const trib_type_device_auth_request *request,
-                                      trib_type_device_auth_result *result) {
+                                      trib_type_plugin_device_auth_result *result) {
     if (request->credential_kind != TRIB_CREDENTIAL_PASSWORD)
         return TRIB_DEFER;
     if (!application_known(a, request->application))
