@@ -69,11 +69,32 @@ final class ApplicationEventBusTests: XCTestCase {
     }
 
     func testBurstsFromSeveralPublishersArriveOnceAndInOrder() throws {
+        try burstsArriveOnceAndInOrder(inline: false)
+    }
+
+    func testInlineSubscriptionsKeepOrderAndNeverOverlapUnderConcurrentPublishers() throws {
+        try burstsArriveOnceAndInOrder(inline: true)
+    }
+
+    func testAnIdleInlineSubscriptionIsCalledOnThePublishersThread() throws {
+        let bus = ApplicationEventBus()
+        let recorder = Recorder()
+        let subscription = Subscription(id: bus.makeID(), application: "app", channel: nil, group: nil, maxEvents: nil, maxBytes: 1 << 20,
+                                        budget: bigBudget, inline: true, handler: recordThread, context: recorder.context,
+                                        release: countRelease, metrics: InstanceMetrics())
+        bus.add(subscription)
+        bus.publish(try makeRecord())
+        XCTAssertEqual(recorder.all, ["\(UInt(bitPattern: Int(bitPattern: pthread_self())))"], "no hand-off when nothing waits")
+        bus.remove(id: subscription.id)?.cancel()
+        XCTAssertTrue(subscription.waitUntilReleased(deadlineNanoseconds: monotonicNanoseconds() + 5_000_000_000))
+    }
+
+    private func burstsArriveOnceAndInOrder(inline: Bool) throws {
         let bus = ApplicationEventBus()
         let metrics = InstanceMetrics()
         let recorder = Recorder()
         let subscription = Subscription(id: bus.makeID(), application: "app", channel: nil, group: nil, maxEvents: 20_000, maxBytes: 1 << 30, budget: bigBudget,
-                                        handler: recordEventData, context: recorder.context, release: countRelease, metrics: metrics)
+                                        inline: inline, handler: recordEventData, context: recorder.context, release: countRelease, metrics: metrics)
         bus.add(subscription)
         let publishers = 2, perPublisher = 5_000
         let records = try (0..<publishers).map { publisher in

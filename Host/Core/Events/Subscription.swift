@@ -9,7 +9,10 @@ import Synchronization
 /// queue is dropped and counted instead of piling up.
 ///
 /// Events wait in `pending`, and one dispatch block drains everything that arrived before it ran:
-/// a burst costs one hand-off between threads, not one per event.
+/// a burst costs one hand-off between threads, not one per event. An inline subscription
+/// (`TRIB_SUBSCRIPTION_INLINE`) skips even that hand-off whenever it is idle: the publisher's
+/// thread calls the handler itself. `pending.scheduled` is the one token that lets a thread call
+/// the handler, so calls never overlap and keep their order either way.
 final class Subscription: @unchecked Sendable {
     let id: UInt64
     let application: String
@@ -33,11 +36,15 @@ final class Subscription: @unchecked Sendable {
     private var draining: [EventRecord] = []
     private let removed = Atomic<Bool>(false)
     private let released = Atomic<Bool>(false)
+    private let isInline: Bool
+    /// Handler calls in progress on publishers' threads, which `release` must wait out.
+    private let inlineCalls = Atomic<Int>(0)
 
     /// `maxEvents` nil: bounded by bytes alone.
     init(id: UInt64, application: String, channel: String?, group: String?, maxEvents: Int?, maxBytes: Int, budget: BusBudget,
-         handler: @escaping trib_type_event_handler_fn, context: UnsafeMutableRawPointer?,
+         inline: Bool = false, handler: @escaping trib_type_event_handler_fn, context: UnsafeMutableRawPointer?,
          release: trib_type_release_fn?, metrics: InstanceMetrics) {
+        isInline = inline
         self.id = id
         self.application = application
         self.channel = channel
@@ -70,6 +77,13 @@ final class Subscription: @unchecked Sendable {
             metrics.busDropped.add()
             return
         }
+        if isInline && pending.withLock({ pending in
+            guard !pending.scheduled else { return false }
+            pending.scheduled = true
+            return true
+        }) {
+            return deliverInline(record)
+        }
         let schedule = pending.withLock { pending -> Bool in
             pending.events.append(record)
             defer { pending.scheduled = true }
@@ -83,18 +97,35 @@ final class Subscription: @unchecked Sendable {
     /// worker threads with the others instead of holding one for as long as events keep coming.
     private func drain() {
         pending.withLock { swap(&$0.events, &draining) }
-        for record in draining {
-            queued.subtract(1, ordering: .relaxed)
-            queuedBytes.subtract(record.byteCount, ordering: .relaxed)
-            budget.release(record.byteCount)
-            guard !removed.load(ordering: .acquiring) else { continue }
-            if handler(context, record.event) == TRIB_OK {
-                metrics.busDelivered.add()
-            } else {
-                metrics.busDropped.add()
-            }
-        }
+        for record in draining { hand(record) }
         draining.removeAll(keepingCapacity: draining.capacity <= 4096)
+        passToken()
+    }
+
+    /// The publisher holds the token: it calls the handler, then passes the token to a drain
+    /// block if events arrived meanwhile.
+    private func deliverInline(_ record: EventRecord) {
+        // Counted before `removed` is read, so `cancel` either sees the call or the call sees it.
+        inlineCalls.add(1, ordering: .sequentiallyConsistent)
+        hand(record)
+        inlineCalls.subtract(1, ordering: .sequentiallyConsistent)
+        passToken()
+    }
+
+    private func hand(_ record: EventRecord) {
+        queued.subtract(1, ordering: .relaxed)
+        queuedBytes.subtract(record.byteCount, ordering: .relaxed)
+        budget.release(record.byteCount)
+        guard !removed.load(ordering: .sequentiallyConsistent) else { return }
+        if handler(context, record.event) == TRIB_OK {
+            metrics.busDelivered.add()
+        } else {
+            metrics.busDropped.add()
+        }
+    }
+
+    /// Keeps the token for a new drain block when events are waiting, else gives it up.
+    private func passToken() {
         let more = pending.withLock { pending -> Bool in
             pending.scheduled = !pending.events.isEmpty
             return pending.scheduled
@@ -104,8 +135,9 @@ final class Subscription: @unchecked Sendable {
 
     /// Stops delivery; `release` runs after any handler call in progress, on the same queue.
     func cancel() {
-        removed.store(true, ordering: .releasing)
+        removed.store(true, ordering: .sequentiallyConsistent)
         queue.async { [self] in
+            while inlineCalls.load(ordering: .sequentiallyConsistent) > 0 { usleep(100) }
             release?(context)
             released.store(true, ordering: .releasing)
         }

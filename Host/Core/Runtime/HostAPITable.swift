@@ -132,6 +132,7 @@ private func hostSubscribe(_ ih: trib_type_instance_host_ptr?, _ subscription: U
         channel: channel.isEmpty ? nil : channel, group: group.isEmpty ? nil : group,
         maxEvents: s.queue_capacity == 0 ? nil : Int(s.queue_capacity),
         maxBytes: queueBytes(subscription) ?? Subscription.defaultQueueBytes, budget: record.services.busBudget,
+        inline: subscriptionFlags(subscription) & UInt32(TRIB_SUBSCRIPTION_INLINE) != 0,
         handler: handler, context: context, release: release, metrics: record.metrics)
     record.addSubscription(entry.id)
     bus.add(entry)
@@ -144,6 +145,12 @@ private func queueBytes(_ subscription: UnsafePointer<trib_type_subscription>) -
     let end = MemoryLayout<trib_type_subscription>.offset(of: \.queue_bytes)! + MemoryLayout<UInt64>.size
     guard Int(subscription.pointee.struct_size) >= end, subscription.pointee.queue_bytes > 0 else { return nil }
     return Int(clamping: subscription.pointee.queue_bytes)
+}
+
+/// `flags`, when the plugin's struct has them (ABI 1.1).
+private func subscriptionFlags(_ subscription: UnsafePointer<trib_type_subscription>) -> UInt32 {
+    let end = MemoryLayout<trib_type_subscription>.offset(of: \.flags)! + MemoryLayout<UInt32>.size
+    return Int(subscription.pointee.struct_size) >= end ? subscription.pointee.flags : 0
 }
 
 private func hostUnsubscribe(_ ih: trib_type_instance_host_ptr?, _ id: UInt64) {

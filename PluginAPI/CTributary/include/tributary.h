@@ -150,7 +150,8 @@
  *   fields only when its `struct_size` covers them, so a 1.0 plugin's shorter structs are safe.
  *   Added in 1.1: trib_type_sink_hooks.max_in_flight (the delivery window),
  *   trib_type_authenticator_hooks.on_lookup_psk, trib_host_lookup_psk and trib_host_complete_psk
- *   (pre-shared keys for TLS-PSK/DTLS-PSK), trib_type_subscription.queue_bytes, and the
+ *   (pre-shared keys for TLS-PSK/DTLS-PSK), trib_type_subscription.queue_bytes and .flags
+ *   (TRIB_SUBSCRIPTION_INLINE), and the
  *   trib_type_plugin_* twins of the structs plugins fill (same layout as their 1.0 types).
  *
  * EVOLUTION
@@ -635,12 +636,26 @@ typedef struct trib_type_subscription {
     trib_type_plugin_buffer group;           /* empty = its own; else one member of the group
                                               * (per application) gets each event */
     uint32_t queue_capacity;                 /* events held for it at most; 0 = no count bound */
-    /* ABI 1.1 (a 1.0 struct ends before it: 0 applies): */
+    /* ABI 1.1 (a 1.0 struct ends before these: 0 applies): */
     uint64_t queue_bytes;                    /* event bytes held for it; 0 = 16 MiB */
+    uint32_t flags;                          /* TRIB_SUBSCRIPTION_* */
 } trib_type_subscription;
 
+/* Subscription flags (ABI 1.1). */
+enum {
+    /* The handler may run on the publishing thread, inside the trib_host_publish (or the sink
+     * completion) that made the event deliverable, whenever nothing of this subscription is
+     * queued or being handed over; otherwise on a host delivery thread, as without the flag.
+     * Order and "calls never overlap" hold either way. It saves a thread hand-off per event;
+     * in exchange the handler must never block, and must not take a lock that any thread may
+     * hold while it publishes (the MQTT integration sets it: its handler only queues for its
+     * connection's loop, or writes at once when already on that loop). */
+    TRIB_SUBSCRIPTION_INLINE = 1u << 0
+};
+
 /* Hands one event to a subscriber. Return TRIB_OK when taken; anything else counts the event as
- * dropped for that subscriber. THREAD: a host delivery thread; calls for one subscription never
+ * dropped for that subscriber. THREAD: a host delivery thread (with TRIB_SUBSCRIPTION_INLINE,
+ * possibly the publishing thread); calls for one subscription never
  * overlap and arrive in publish order. Any host callback may be called from here, unsubscribe of
  * this very subscription included. Must not block for long: events queue behind it, and past
  * the queue's bounds (see trib_type_subscription) they are dropped and counted. */

@@ -146,15 +146,17 @@ extension PluginHost {
     /// Subscribes to the application-event bus; `handler` gets each event (lent until it returns)
     /// on a host delivery thread, in order. Returns the subscription id, or nil when refused.
     /// `capacity`: events held for it at most (0: no count bound); `queueBytes`: event bytes held
-    /// for it (0: the host's default). See `trib_type_subscription`.
+    /// for it (0: the host's default); `inline`: the handler may run on the publishing thread
+    /// (`TRIB_SUBSCRIPTION_INLINE`: it must never block). See `trib_type_subscription`.
     public func subscribe(application: String, channel: String = "", group: String = "", capacity: UInt32 = 0,
-                          queueBytes: UInt64 = 0,
+                          queueBytes: UInt64 = 0, inline: Bool = false,
                           handler: @escaping @Sendable (UnsafePointer<trib_type_event>) -> Status) -> UInt64? {
         let context = Unmanaged.passRetained(EventBox(handler)).toOpaque()
         var id: UInt64 = 0
         let status = withPluginBuffers([application, channel, group]) { b in
             var s = trib_type_subscription(struct_size: UInt32(MemoryLayout<trib_type_subscription>.size), application: b[0],
-                                           channel: b[1], group: b[2], queue_capacity: capacity, queue_bytes: queueBytes)
+                                           channel: b[1], group: b[2], queue_capacity: capacity, queue_bytes: queueBytes,
+                                           flags: inline ? UInt32(TRIB_SUBSCRIPTION_INLINE) : 0)
             return api.pointee.subscribe(instance, &s, eventHandler, context, releaseEventBox, &id)
         }
         guard status == TRIB_OK else {

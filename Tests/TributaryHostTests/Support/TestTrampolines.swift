@@ -57,6 +57,12 @@ func recordEventData(_ context: UnsafeMutableRawPointer?, _ event: UnsafePointer
     return recorder.answer
 }
 
+/// Records the calling thread, to tell inline calls from hand-offs.
+func recordThread(_ context: UnsafeMutableRawPointer?, _ event: UnsafePointer<trib_type_event>?) -> trib_type_status {
+    Recorder.from(context).entries.withLock { $0.append("\(UInt(bitPattern: Int(bitPattern: pthread_self())))") }
+    return Int32(TRIB_OK)
+}
+
 func countRelease(_ context: UnsafeMutableRawPointer?) {
     _ = Recorder.from(context).releases.add(1, ordering: .relaxed)
 }
