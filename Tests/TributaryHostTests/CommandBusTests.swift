@@ -78,4 +78,27 @@ final class CommandBusTests: XCTestCase {
         XCTAssertEqual(device.releases.load(ordering: .relaxed), 1)
         XCTAssertEqual(send("app", "device1", "x"), .notFound)
     }
+
+    func testRoutesOfOneTargetKeepTheirOrderAndManyComeAndGoOneByOne() {
+        let first = Recorder(answer: Int32(TRIB_ERR_NOT_FOUND)), second = Recorder(), third = Recorder()
+        let a = addRoute("app", "device1", first)
+        let b = addRoute("app", "device1", second)
+        _ = addRoute("app", "device1", third)
+        XCTAssertEqual(send("app", "device1", "one"), .ok)
+        XCTAssertEqual(first.all.count, 1, "the oldest route is offered first, and declines")
+        XCTAssertEqual(second.all.count, 1, "the next one takes it")
+        XCTAssertEqual(third.all.count, 0)
+        api.command_route_remove(adapter.handle, b)
+        XCTAssertEqual(send("app", "device1", "two"), .ok)
+        XCTAssertEqual(third.all.count, 1, "removing one in the middle keeps the rest in order")
+        api.command_route_remove(adapter.handle, a)
+
+        // One client subscribing the same filter over and over must not make its disconnect
+        // quadratic: 100,000 routes on one target, removed one by one.
+        let many = Recorder()
+        let ids = (0..<100_000).map { _ in addRoute("app", "flood", many) }
+        for id in ids { api.command_route_remove(adapter.handle, id) }
+        XCTAssertEqual(send("app", "flood", "x"), .notFound)
+        XCTAssertEqual(many.releases.load(ordering: .relaxed), 100_000, "each released once")
+    }
 }
