@@ -30,6 +30,13 @@ final class AuthenticatorChainTests: XCTestCase {
                 grants = ["bob/app2/read"]
                 async = true
                 """, file: "20-second.conf"),
+            try Fixtures.instance("""
+                plugin = "\(library)"
+                devices = ["app3/device1/third"]
+                users = ["carol/carol-key"]
+                inline_answers = true
+                defer_unknown = true
+                """, file: "30-inline.conf"),
         ])
         XCTAssertEqual(errors.map(\.description), [])
         adapter = InstanceRecord(name: "adapter", kind: .adapter, services: runtime.services)
@@ -115,6 +122,19 @@ final class AuthenticatorChainTests: XCTestCase {
         XCTAssertEqual(authorize("alice", "app1", TRIB_PERMISSION_WRITE), "ok")
         XCTAssertEqual(authorize("alice", "app1", TRIB_PERMISSION_ADMIN), "denied")
         XCTAssertEqual(authorize("bob", "app2", TRIB_PERMISSION_READ), "denied", "the first authenticator denies before the second is asked")
+    }
+
+    func testAnAnswerGivenAtOnceCarriesTheRequestsNames() {
+        XCTAssertEqual(device("app3", "device1", "third"), "ok app3/device1/")
+        XCTAssertEqual(user("carol", "carol-key"), "ok carol", "the user asked about, not an empty name")
+        XCTAssertEqual(user("carol", "wrong"), "unauthenticated ")
+    }
+
+    func testAStoppingHostAnswersUnavailableNotUnauthenticated() {
+        runtime.stopAll()
+        XCTAssertEqual(device("app1", "device1", "secret"), "unavailable app1/device1/",
+                       "nobody can answer now: the device should retry, not be told its credential is wrong")
+        XCTAssertEqual(psk("device1@app1"), "unavailable / key=")
     }
 
     func testWithoutAuthenticatorsEverythingIsDenied() {

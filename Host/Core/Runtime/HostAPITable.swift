@@ -38,34 +38,34 @@ private func hostLogEnabled(_ ih: trib_type_instance_host_ptr?, _ level: trib_ty
 private func hostPublish(_ ih: trib_type_instance_host_ptr?, _ message: UnsafePointer<trib_type_message>?,
                          _ done: trib_type_publish_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
     guard let record = InstanceRecord.from(ih), let message else { return Int32(TRIB_ERR_INVALID) }
-    return record.services.router.publish(from: record.metrics, message, done: done, context: context).rawValue
+    return record.services.router.publish(from: record.metrics, gate: record.gate, message, done: done, context: context).rawValue
 }
 
 private func hostAuthenticateDevice(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_device_auth_request>?,
                                     _ done: trib_type_device_auth_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
     guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
-    record.services.authenticators.start(AuthRequest(request), .device(done, context))
+    record.services.authenticators.start(AuthRequest(request), .device(done, context), for: record.gate)
     return Int32(TRIB_PENDING)
 }
 
 private func hostAuthenticateUser(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_user_auth_request>?,
                                   _ done: trib_type_user_auth_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
     guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
-    record.services.authenticators.start(AuthRequest(request), .user(done, context))
+    record.services.authenticators.start(AuthRequest(request), .user(done, context), for: record.gate)
     return Int32(TRIB_PENDING)
 }
 
 private func hostAuthorize(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_authorize_request>?,
                            _ done: trib_type_authorize_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
     guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
-    record.services.authenticators.start(AuthRequest(request), .authorize(done, context))
+    record.services.authenticators.start(AuthRequest(request), .authorize(done, context), for: record.gate)
     return Int32(TRIB_PENDING)
 }
 
 private func hostLookupPSK(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_psk_request>?,
                            _ done: trib_type_psk_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
     guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
-    record.services.authenticators.start(AuthRequest(request), .psk(done, context))
+    record.services.authenticators.start(AuthRequest(request), .psk(done, context), for: record.gate)
     return Int32(TRIB_PENDING)
 }
 

@@ -83,7 +83,7 @@ public final class HostRuntime: @unchecked Sendable {
                                    serialDelivery: d.flags & UInt32(TRIB_FLAG_SERIAL_DELIVERY) != 0,
                                    maxBatch: Int(hooks.max_batch), maxInFlight: Int(hooks.max_in_flight), retry: RetryPolicy())
         case .authenticator:
-            record.authenticator = AuthenticatorSlot(name: config.name, instance: plugin, hooks: d.authenticator!)
+            record.authenticator = AuthenticatorSlot(name: config.name, instance: plugin, hooks: d.authenticator!, gate: record.gate)
         case .adapter:
             break
         }
@@ -179,6 +179,7 @@ public final class HostRuntime: @unchecked Sendable {
             instance.drain(deadlineUnixMilliseconds: start + timeout)
         }
         for instance in running where instance.kind == .authenticator {
+            services.authenticators.stopAccepting()
             services.authenticators.remove(instance.record.authenticator!)
             instance.drain(deadlineUnixMilliseconds: start + timeout)
         }

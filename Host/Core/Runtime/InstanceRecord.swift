@@ -11,6 +11,9 @@ final class InstanceRecord: @unchecked Sendable {
     let kind: PluginKind
     let services: HostServices
     let metrics: InstanceMetrics
+    /// Every call the host makes into this instance from a thread that may race with its
+    /// destruction passes here; destroy closes it (see ``RunningInstance/destroy()``).
+    let gate = CallGate()
     /// Set on the control thread before `on_instance_start`, so before any traffic reads them.
     nonisolated(unsafe) var sink: SinkSlot?
     nonisolated(unsafe) var authenticator: AuthenticatorSlot?

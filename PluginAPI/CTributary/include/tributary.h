@@ -71,19 +71,16 @@
  *   - what a sink or authenticator still holds at the drain deadline is failed by the host (its
  *     late completions are ignored and counted);
  *   - routes and subscriptions still held at destroy are removed, and their `release` is awaited
- *     for 5 s at most (then the host logs it and destroys anyway). Known limit of this host: a
- *     command route's `release` may still be running on another thread when destroy starts;
- *   - an adapter's publishes and authentication requests are not tracked per instance. At
- *     shutdown adapters are destroyed after every sink and authenticator has drained, so their
- *     completions have been called (known limit: a delivery waiting out a retry backoff then is
- *     failed up to 2 s later); at a reload a replaced or removed adapter is destroyed as soon as
- *     its on_instance_drain returns. So an adapter's drain waits for its own completions until
- *     the deadline, and a completion's context must survive the instance if one is still
- *     pending then (PluginAPI/Examples/line-adapter shares it by reference count).
- *   Apart from such late adapter completions, nothing of the instance is called after
- *   on_instance_destroy. (Known limit of this host: a device or user request that was waiting on
- *   an earlier authenticator of the old chain when a reload swapped the chain may still reach a
- *   retired authenticator's hook when that earlier one answers TRIB_DEFER.)
+ *     (until it has returned) for 5 s at most; then the host logs it and destroys anyway;
+ *   - an adapter's publishes and authentication requests are not awaited: at a reload a
+ *     replaced or removed adapter is destroyed as soon as its on_instance_drain returns, so an
+ *     adapter's drain waits for its own completions until the deadline. A completion that comes
+ *     later (a sink still retrying, an authenticator still hashing) is dropped by the host,
+ *     never called: destroy first closes the instance to every host call from other threads and
+ *     waits for those already running.
+ *   Nothing of the instance is called once on_instance_destroy has begun. A request still
+ *   walking an old authenticator chain after a reload passes a retired authenticator as if it
+ *   had deferred.
  *   A failed on_instance_new or on_instance_start stops that instance only; the host prints the
  *   plugin's reason with the drop-in file name.
  *
@@ -718,11 +715,9 @@ typedef struct trib_type_host_api {
      * TRIB_ERR_UNAUTHENTICATED. `request` is copied. `done` runs before this returns, on this
      * thread, when the chain answers at once (an empty chain, or authenticators that answer from
      * their hooks).
-     * While the host stops, this still returns TRIB_PENDING: requests are answered normally until
-     * the authenticators drain (after the adapters and sinks), a request an authenticator still
-     * holds then is completed with TRIB_ERR_UNAVAILABLE, and once they are gone the chain is
-     * empty, so the verdict is TRIB_ERR_UNAUTHENTICATED, not TRIB_ERR_UNAVAILABLE. An adapter has
-     * finished draining by then and should not be asking.
+     * While the host stops, requests are answered normally until the authenticators drain (after
+     * the adapters and sinks); from then on, and for what an authenticator still holds, the
+     * verdict is TRIB_ERR_UNAVAILABLE (nobody can answer now), never a refusal.
      * RETURNS: TRIB_PENDING (`done` follows exactly once) or TRIB_ERR_INVALID (no `done`). */
     trib_type_status (*authenticate_device)(trib_type_instance_host_ptr ih,
                                             const trib_type_plugin_device_auth_request *request,
@@ -905,10 +900,10 @@ typedef trib_type_status (*trib_on_sink_deliver_fn)(trib_type_instance_plugin_pt
  * that status and no completion (TRIB_DEFER: not mine; TRIB_OK: allowed, and the request's names
  * are the canonical ones). `request` is lent until the hook returns.
  * An immediate TRIB_OK carries no result: a device verdict then holds the names the adapter
- * asked with, and a user verdict an empty `user` and no roles. To resolve an alias or a
- * certificate, or to name a user and roles, complete `op` with a result (inside the hook is
- * fine) and return TRIB_PENDING; names left empty in a device result also default to the
- * request's.
+ * asked with, and a user verdict the `username` asked about (empty for a bearer token) and no
+ * roles. To resolve an alias or a certificate, or to name a user and roles, complete `op` with a
+ * result (inside the hook is fine) and return TRIB_PENDING; names left empty in a device result
+ * also default to the request's.
  * THREAD: any, concurrently. Must not block: slow work (bcrypt, HTTP) goes to the plugin's own
  * threads. */
 typedef trib_type_status (*trib_on_authenticate_device_fn)(trib_type_instance_plugin_ptr instance, uint64_t op,

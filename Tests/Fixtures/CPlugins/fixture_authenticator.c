@@ -19,7 +19,10 @@
  * an unknown device -> TRIB_ERR_UNAUTHENTICATED.
  * Authorization: TRIB_OK when a grant for (user, application) is at least the permission asked
  * for (read < write < admin < owner), else TRIB_ERR_DENIED.
- * Every answer goes through trib_host_complete_*: inside the hook, or with `async` from the
+ * With `inline_answers`, device, user and authorization answers are the hook's return value (no
+ * completion; the host then takes the request's names as canonical); PSK answers, whose key can
+ * only travel in a completion, still complete.
+ * Otherwise every answer goes through trib_host_complete_*: inside the hook, or with `async` from the
  * instance's worker thread; the hook returns TRIB_PENDING either way. The result buffers point
  * at the instance's copies of its tables, which outlive every operation.
  *
@@ -34,6 +37,7 @@
  *   grants = ["alice/app/write"]                          # "user/application/read|write|admin|owner"
  *   defer_unknown = true
  *   async = false
+ *   inline_answers = false
  */
 #include "fixture_support.h"
 
@@ -82,6 +86,7 @@ struct authenticator {
     size_t grant_count;
     int defer_unknown;
     int async;
+    int inline_answers;
 
     pthread_mutex_t lock; /* guards the queue and the flags below */
     pthread_cond_t wake;
@@ -212,12 +217,12 @@ static trib_type_status parse_config(struct authenticator *a, const trib_type_co
                 }
             }
             i += item->count;
-        } else if (key_is(item->key, "defer_unknown") || key_is(item->key, "async")) {
-            int is_async = key_is(item->key, "async");
+        } else if (key_is(item->key, "defer_unknown") || key_is(item->key, "async") || key_is(item->key, "inline_answers")) {
+            int *flag = key_is(item->key, "async") ? &a->async : key_is(item->key, "defer_unknown") ? &a->defer_unknown : &a->inline_answers;
             if (item->type != TRIB_CONFIG_BOOLEAN)
-                return refuse(error, capacity, "line %u: '%s' must be true or false", item->line,
-                              is_async ? "async" : "defer_unknown");
-            *(is_async ? &a->async : &a->defer_unknown) = item->integer != 0;
+                return refuse(error, capacity, "line %u: '%.*s' must be true or false", item->line, (int)item->key.len,
+                              (const char *)item->key.ptr);
+            *flag = item->integer != 0;
         } else {
             return refuse_unknown_key(error, capacity, item);
         }
@@ -238,6 +243,13 @@ static void complete(struct authenticator *a, const struct job *job) {
 
 /* Completes `job` exactly once: on the worker with `async`, else (or once draining) right here. */
 static trib_type_status submit(struct authenticator *a, const struct job *job) {
+    if (a->inline_answers && job->kind != JOB_PSK) {
+        switch (job->kind) {
+        case JOB_DEVICE: return job->device.status;
+        case JOB_USER: return job->user.status;
+        default: return job->status;
+        }
+    }
     if (a->async) {
         struct job *queued = malloc(sizeof *queued);
         pthread_mutex_lock(&a->lock);
