@@ -89,6 +89,34 @@ final class ApplicationEventBusTests: XCTestCase {
         XCTAssertTrue(subscription.waitUntilReleased(deadlineNanoseconds: monotonicNanoseconds() + 5_000_000_000))
     }
 
+    func testAPausingConsumerKeepsItsEventsQueuedUntilItResumes() throws {
+        let bus = ApplicationEventBus()
+        let metrics = InstanceMetrics()
+        let consumer = FillingConsumer()
+        consumer.full.store(true, ordering: .releasing)
+        let subscription = Subscription(id: bus.makeID(), application: "app", channel: nil, group: nil, maxEvents: nil, maxBytes: 1 << 20,
+                                        budget: bigBudget, inline: true, pauseOnBusy: true, handler: fillingHandler,
+                                        context: consumer.context, release: nil, metrics: metrics)
+        bus.add(subscription)
+        for n in 0..<10 { bus.publish(try makeRecord(payload: "e\(n)")) }
+        XCTAssertEqual(consumer.refusals.load(ordering: .relaxed), 1, "refused once, then paused: not asked again")
+        XCTAssertEqual(metrics.busDropped.value, 0, "a full consumer's events wait, they are not dropped")
+        consumer.full.store(false, ordering: .releasing)
+        subscription.resume()
+        let deadline = Date().addingTimeInterval(5)
+        while consumer.taken.withLock({ $0.count }) < 10 && Date() < deadline { usleep(1_000) }
+        XCTAssertEqual(consumer.taken.withLock { $0 }, (0..<10).map { "e\($0)" }, "all of them, in order, from the refused one")
+        XCTAssertEqual(metrics.busDelivered.value, 10)
+
+        // Past its bound a paused queue drops what comes, and counts it.
+        consumer.full.store(true, ordering: .releasing)
+        let big = try makeRecord(payload: String(repeating: "x", count: 100_000))
+        for _ in 0..<20 { bus.publish(big) }
+        XCTAssertGreaterThan(metrics.busDropped.value, 0)
+        bus.remove(id: subscription.id)?.cancel()
+        XCTAssertTrue(subscription.waitUntilReleased(deadlineNanoseconds: monotonicNanoseconds() + 5_000_000_000))
+    }
+
     private func burstsArriveOnceAndInOrder(inline: Bool) throws {
         let bus = ApplicationEventBus()
         let metrics = InstanceMetrics()

@@ -20,7 +20,8 @@ enum HostAPITable {
             command_route_remove: hostCommandRouteRemove, command_send: hostCommandSend,
             subscribe: hostSubscribe, unsubscribe: hostUnsubscribe, metric_register: hostMetricRegister,
             metric_add: hostMetricAdd, metric_set: hostMetricSet, event_to_json: hostEventToJSON,
-            config_get: hostConfigGet, lookup_psk: hostLookupPSK, complete_psk: hostCompletePSK))
+            config_get: hostConfigGet, lookup_psk: hostLookupPSK, complete_psk: hostCompletePSK,
+            resume_subscription: hostResumeSubscription))
         return UnsafePointer(table)
     }()
 }
@@ -133,6 +134,7 @@ private func hostSubscribe(_ ih: trib_type_instance_host_ptr?, _ subscription: U
         maxEvents: s.queue_capacity == 0 ? nil : Int(s.queue_capacity),
         maxBytes: queueBytes(subscription) ?? Subscription.defaultQueueBytes, budget: record.services.busBudget,
         inline: subscriptionFlags(subscription) & UInt32(TRIB_SUBSCRIPTION_INLINE) != 0,
+        pauseOnBusy: subscriptionFlags(subscription) & UInt32(TRIB_SUBSCRIPTION_PAUSE_ON_BUSY) != 0,
         handler: handler, context: context, release: release, metrics: record.metrics)
     record.addSubscription(entry.id)
     bus.add(entry)
@@ -151,6 +153,11 @@ private func queueBytes(_ subscription: UnsafePointer<trib_type_subscription>) -
 private func subscriptionFlags(_ subscription: UnsafePointer<trib_type_subscription>) -> UInt32 {
     let end = MemoryLayout<trib_type_subscription>.offset(of: \.flags)! + MemoryLayout<UInt32>.size
     return Int(subscription.pointee.struct_size) >= end ? subscription.pointee.flags : 0
+}
+
+private func hostResumeSubscription(_ ih: trib_type_instance_host_ptr?, _ id: UInt64) {
+    guard let record = InstanceRecord.from(ih), record.ownsSubscription(id) else { return }
+    record.services.bus.subscription(id: id)?.resume()
 }
 
 private func hostUnsubscribe(_ ih: trib_type_instance_host_ptr?, _ id: UInt64) {

@@ -42,6 +42,8 @@ final class InstanceRecord: @unchecked Sendable {
 
     func removeSubscription(_ id: UInt64) -> Bool { subscriptions.withLock { $0.remove(id) != nil } }
 
+    func ownsSubscription(_ id: UInt64) -> Bool { subscriptions.withLock { $0.contains(id) } }
+
     /// Cancels every subscription and command route the instance still holds and waits (a few
     /// seconds at most) until each `release` has run, so nothing of the instance is called after
     /// its destroy hook.

@@ -148,7 +148,8 @@
  *   Added in 1.1: trib_type_sink_hooks.max_in_flight (the delivery window),
  *   trib_type_authenticator_hooks.on_lookup_psk, trib_host_lookup_psk and trib_host_complete_psk
  *   (pre-shared keys for TLS-PSK/DTLS-PSK), trib_type_subscription.queue_bytes and .flags
- *   (TRIB_SUBSCRIPTION_INLINE), and the
+ *   (TRIB_SUBSCRIPTION_INLINE, TRIB_SUBSCRIPTION_PAUSE_ON_BUSY) with trib_host_resume_subscription,
+ *   and the
  *   trib_type_plugin_* twins of the structs plugins fill (same layout as their 1.0 types).
  *
  * EVOLUTION
@@ -647,7 +648,14 @@ enum {
      * in exchange the handler must never block, and must not take a lock that any thread may
      * hold while it publishes (the MQTT integration sets it: its handler only queues for its
      * connection's loop, or writes at once when already on that loop). */
-    TRIB_SUBSCRIPTION_INLINE = 1u << 0
+    TRIB_SUBSCRIPTION_INLINE = 1u << 0,
+    /* A handler that returns TRIB_BUSY has not taken the event and is not dropping it: the host
+     * keeps it, and what follows, queued (within the queue's bounds; past them new events are
+     * dropped and counted) and calls the handler again only after trib_host_resume_subscription.
+     * For consumers that fill an output of their own (a socket): the burst waits in the host's
+     * byte-bounded queue instead of being dropped at the consumer's door. Without the flag
+     * TRIB_BUSY counts as a drop, as every status other than TRIB_OK does. */
+    TRIB_SUBSCRIPTION_PAUSE_ON_BUSY = 1u << 1
 };
 
 /* Hands one event to a subscriber. Return TRIB_OK when taken; anything else counts the event as
@@ -838,6 +846,13 @@ typedef struct trib_type_host_api {
      * accepted. `result` (and the key it holds) is copied. Exactly once per op, from any thread,
      * possibly from inside the hook. */
     void (*complete_psk)(trib_type_instance_host_ptr ih, uint64_t op, const trib_type_plugin_psk_result *result);
+
+    /* trib_host_resume_subscription (application-facing adapters): the consumer of a
+     * TRIB_SUBSCRIPTION_PAUSE_ON_BUSY subscription that answered TRIB_BUSY has room again; the
+     * host calls the handler again, from the event it refused, on a host delivery thread (never
+     * inside this call). A resume that arrives while the handler is still returning its TRIB_BUSY
+     * is not lost. Extra resumes are harmless; unknown ids and other instances' are ignored. */
+    void (*resume_subscription)(trib_type_instance_host_ptr ih, uint64_t subscription);
 } trib_type_host_api;
 
 /* ============================================================================================ */

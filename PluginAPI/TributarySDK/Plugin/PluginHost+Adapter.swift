@@ -147,16 +147,18 @@ extension PluginHost {
     /// on a host delivery thread, in order. Returns the subscription id, or nil when refused.
     /// `capacity`: events held for it at most (0: no count bound); `queueBytes`: event bytes held
     /// for it (0: the host's default); `inline`: the handler may run on the publishing thread
-    /// (`TRIB_SUBSCRIPTION_INLINE`: it must never block). See `trib_type_subscription`.
+    /// (`TRIB_SUBSCRIPTION_INLINE`: it must never block); `pauseOnBusy`: a `.busy` from the
+    /// handler keeps the event queued until ``resumeSubscription(_:)``. See `trib_type_subscription`.
     public func subscribe(application: String, channel: String = "", group: String = "", capacity: UInt32 = 0,
-                          queueBytes: UInt64 = 0, inline: Bool = false,
+                          queueBytes: UInt64 = 0, inline: Bool = false, pauseOnBusy: Bool = false,
                           handler: @escaping @Sendable (UnsafePointer<trib_type_event>) -> Status) -> UInt64? {
         let context = Unmanaged.passRetained(EventBox(handler)).toOpaque()
         var id: UInt64 = 0
         let status = withPluginBuffers([application, channel, group]) { b in
             var s = trib_type_subscription(struct_size: UInt32(MemoryLayout<trib_type_subscription>.size), application: b[0],
                                            channel: b[1], group: b[2], queue_capacity: capacity, queue_bytes: queueBytes,
-                                           flags: inline ? UInt32(TRIB_SUBSCRIPTION_INLINE) : 0)
+                                           flags: (inline ? UInt32(TRIB_SUBSCRIPTION_INLINE) : 0)
+                                               | (pauseOnBusy ? UInt32(TRIB_SUBSCRIPTION_PAUSE_ON_BUSY) : 0))
             return api.pointee.subscribe(instance, &s, eventHandler, context, releaseEventBox, &id)
         }
         guard status == TRIB_OK else {
@@ -167,6 +169,13 @@ extension PluginHost {
     }
 
     public func unsubscribe(_ id: UInt64) { api.pointee.unsubscribe(instance, id) }
+
+    /// `trib_host_resume_subscription`; nothing on a 1.0 host (which never pauses).
+    public func resumeSubscription(_ id: UInt64) {
+        guard Int(api.pointee.struct_size) >= MemoryLayout<trib_type_host_api>.offset(of: \.resume_subscription)! + MemoryLayout<UnsafeRawPointer>.size,
+              let resume = api.pointee.resume_subscription else { return }
+        resume(instance, id)
+    }
 }
 
 private func withLentChain<R>(_ chain: [[UInt8]], _ body: (UnsafeBufferPointer<trib_type_plugin_buffer>) -> R) -> R {
