@@ -190,7 +190,11 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     func disconnect(_ reason: MQTTReasonCode) {
         guard !closing else { return }
         if connected && version == .v5 {
-            send(.disconnect(.init(reasonCode: reason)))
+            // paho-mqtt 1.6 reads a DISCONNECT's reason code only from a packet longer than two
+            // bytes, so without a property a taken-over client never learns 0x8E.
+            var properties = MQTTProperties()
+            properties.reasonString = reason.name
+            send(.disconnect(.init(reasonCode: reason, properties: properties)))
         }
         flush()
         closing = true
