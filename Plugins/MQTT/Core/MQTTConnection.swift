@@ -1,4 +1,3 @@
-import Glibc
 import MQTTCodec
 import TributaryNet
 
@@ -10,7 +9,7 @@ protocol MQTTSessionLogic: AnyObject {
 }
 
 /// One MQTT connection on its loop: decodes packets, enforces the CONNECT deadline and the keep
-/// alive (1.5 times the client's interval, as the spec says), encodes and writes packets, and
+/// alive (1.5 times the client's interval, as the spec says; both on the loop's clock), encodes and writes packets, and
 /// closes with the right reason on a protocol violation (v5 DISCONNECT with the reason code;
 /// v3.1.1, which has none, just closes; a CONNECT problem is answered with CONNACK first).
 final class MQTTConnection: StreamHandler, @unchecked Sendable {
@@ -54,7 +53,6 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
 
     func streamReceived(_ stream: any ByteStream, _ bytes: UnsafeRawBufferPointer) {
         decoder.append(bytes)
-        lastPacket = MQTTConnection.now()
         decodeBuffered()
     }
 
@@ -68,6 +66,9 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         defer { decoding = false }
         do {
             while !closing, !authenticating, !held, let packet = try decoder.next() {
+                // Only a complete packet is a sign of life: a client trickling one byte at a
+                // time must not hold its connection open forever.
+                lastPacket = loop.now()
                 if case .connect(let connect) = packet {
                     version = connect.protocolVersion
                     peerMaximumPacketSize = connect.properties.maximumPacketSize.map { Int($0) } ?? Int.max
@@ -125,7 +126,7 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         timer = loop.scheduleTimer(afterMilliseconds: max(1, afterNanoseconds / 1_000_000)) { [self] in
             timer = nil
             guard !closing else { return }
-            let idle = MQTTConnection.now() - lastPacket
+            let idle = loop.now() - lastPacket
             if idle >= keepAliveNanoseconds {
                 disconnect(.keepAliveTimeout)
             } else {
@@ -220,10 +221,4 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     }
 
     var isClosing: Bool { closing }
-
-    private static func now() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-    }
 }
