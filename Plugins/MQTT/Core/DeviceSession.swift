@@ -69,7 +69,7 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
         }
     }
 
-    func closed(_ connection: MQTTConnection, graceful: Bool) {
+    func closed(_ connection: MQTTConnection) {
         for ids in routes.values { for id in ids { host.removeCommandRoute(id) } }
         routes.removeAll()
         guard connected else { return }
@@ -224,7 +224,8 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
     private func finish(_ publish: MQTTPacket.Publish, _ reason: MQTTReasonCode) {
         if reason == .success { context.metrics.publishesAccepted.add() } else { context.metrics.publishesRefused.add() }
         guard let id = publish.packetID else {
-            if reason != .success && connection.version == .v3_1_1 && reason != .topicNameInvalid { return }
+            // QoS 0 has no acknowledgement to refuse with; only a topic that names nothing ends
+            // the connection.
             if reason == .topicNameInvalid { connection.disconnect(.topicNameInvalid) }
             return
         }

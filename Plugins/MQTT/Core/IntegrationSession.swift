@@ -70,7 +70,7 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         }
     }
 
-    func closed(_ connection: MQTTConnection, graceful: Bool) {
+    func closed(_ connection: MQTTConnection) {
         for id in subscriptions.values { host.unsubscribe(id) }
         subscriptions.removeAll()
         if connected { context.metrics.integrationConnections.add(-1) }

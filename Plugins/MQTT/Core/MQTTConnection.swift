@@ -4,8 +4,8 @@ import TributaryNet
 /// What a session (device or integration) does with a connection's packets. On the loop.
 protocol MQTTSessionLogic: AnyObject {
     func received(_ packet: MQTTPacket, on connection: MQTTConnection)
-    /// The connection ended; `graceful` when the client sent DISCONNECT (normal) first.
-    func closed(_ connection: MQTTConnection, graceful: Bool)
+    /// The connection ended.
+    func closed(_ connection: MQTTConnection)
 }
 
 /// One MQTT connection on its loop: decodes packets, enforces the CONNECT deadline and the keep
@@ -27,7 +27,6 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     /// The largest packet the client accepts (its MQTT 5.0 Maximum Packet Size).
     private var peerMaximumPacketSize = Int.max
     private var closing = false
-    private var graceful = false
     private var keepAliveNanoseconds: Int64 = 0
     private var lastPacket: Int64 = 0
     private var timer: UInt64?
@@ -75,7 +74,6 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
                     authenticating = true
                     stream.pauseReading()
                 }
-                if case .disconnect = packet { graceful = true }
                 logic?.received(packet, on: self)
             }
         } catch {
@@ -102,7 +100,7 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         closing = true
         if let timer { loop.cancelTimer(timer) }
         timer = nil
-        logic?.closed(self, graceful: graceful)
+        logic?.closed(self)
         logic = nil
         owner = nil
     }
