@@ -3,16 +3,7 @@ import XCTest
 
 /// The mqtt plugin's device session in-process: QoS 2 exactly once, acknowledgements in arrival
 /// order whatever order the sinks answer in, and one connection per device.
-final class DeviceSessionTests: XCTestCase {
-    private var loop: ManualLoop!
-
-    override func setUpWithError() throws {
-        RecordingAdapterHost.reset()
-        loop = try ManualLoop()
-    }
-
-    override func tearDown() { loop = nil }
-
+final class DeviceSessionTests: ManualLoopTestCase {
     private func publish(_ id: UInt16, qos: MQTTQoS, dup: Bool = false) -> MQTTPacket {
         .publish(.init(dup: dup, qos: qos, topic: "telemetry", packetID: id, payload: Array("{\"n\":\(id)}".utf8)))
     }

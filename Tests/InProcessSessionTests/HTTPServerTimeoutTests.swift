@@ -3,12 +3,8 @@ import XCTest
 
 /// The HTTP/1.1 server's timeouts on manual time: a request that does not arrive in time gets
 /// 408, an idle keep-alive connection is closed without a word.
-final class HTTPServerTimeoutTests: XCTestCase {
-    private var loop: ManualLoop!
+final class HTTPServerTimeoutTests: ManualLoopTestCase {
     private let configuration = HTTPServerConfiguration(requestTimeoutMilliseconds: 10_000, idleTimeoutMilliseconds: 60_000)
-
-    override func setUpWithError() throws { loop = try ManualLoop() }
-    override func tearDown() { loop = nil }
 
     private func connection() -> FakeByteStream {
         let stream = FakeByteStream(loop: loop.loop)

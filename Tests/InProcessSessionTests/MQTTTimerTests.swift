@@ -3,16 +3,7 @@ import XCTest
 
 /// The mqtt plugin's connection deadlines on manual time: the CONNECT deadline and the keep
 /// alive (1.5 times the client's interval, reset only by a complete packet).
-final class MQTTTimerTests: XCTestCase {
-    private var loop: ManualLoop!
-
-    override func setUpWithError() throws {
-        RecordingAdapterHost.reset()
-        loop = try ManualLoop()
-    }
-
-    override func tearDown() { loop = nil }
-
+final class MQTTTimerTests: ManualLoopTestCase {
     func testAConnectionWithoutConnectIsClosedAtTheConnectDeadline() throws {
         let client = MQTTTestClient(loop, context: try MQTTTestClient.context())
         loop.advance(milliseconds: 9_999)

@@ -3,15 +3,21 @@ import XCTest
 
 /// The one `device@application` rule every adapter reads device user names by.
 final class DeviceUsernameTests: XCTestCase {
+    private func assertSplits(_ username: String, device: String, application: String, line: UInt = #line) {
+        let name = DeviceUsername(username)
+        XCTAssertEqual(name?.device, device, line: line)
+        XCTAssertEqual(name?.application, application, line: line)
+    }
+
     func testSplitsAtTheFirstAt() {
-        XCTAssertEqual(DeviceUsername("device-1@app"), DeviceUsername(device: "device-1", application: "app"))
-        XCTAssertEqual(DeviceUsername("device-1@app@more"), DeviceUsername(device: "device-1", application: "app@more"))
+        assertSplits("device-1@app", device: "device-1", application: "app")
+        assertSplits("device-1@app@more", device: "device-1", application: "app@more")
         XCTAssertNil(DeviceUsername("device-1"), "no @: not a device user name")
     }
 
     func testTheDevicePartIsPercentDecodedAndTheApplicationPartIsNot() {
-        XCTAssertEqual(DeviceUsername("dev%40home@app"), DeviceUsername(device: "dev@home", application: "app"))
-        XCTAssertEqual(DeviceUsername("%C3%A4%20x@my%20app"), DeviceUsername(device: "ä x", application: "my%20app"))
+        assertSplits("dev%40home@app", device: "dev@home", application: "app")
+        assertSplits("%C3%A4%20x@my%20app", device: "ä x", application: "my%20app")
     }
 
     func testADevicePartThatDoesNotDecodeIsTakenAsWritten() {

@@ -9,11 +9,6 @@ public struct DeviceUsername: Equatable, Sendable {
     public let device: String
     public let application: String
 
-    public init(device: String, application: String) {
-        self.device = device
-        self.application = application
-    }
-
     /// nil when `username` has no `@`.
     public init?(_ username: String) {
         guard let at = username.firstIndex(of: "@") else { return nil }
