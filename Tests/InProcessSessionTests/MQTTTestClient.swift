@@ -25,10 +25,11 @@ final class MQTTTestClient {
         }
     }
 
-    /// A context with the plugin's defaults (10 s connect deadline) and the recording host.
-    static func context() throws -> MQTTContext {
+    /// A context with the plugin's defaults (10 s connect deadline) but for `settings`, and the
+    /// recording host.
+    static func context(_ settings: [(String, PluginConfig.Value)] = []) throws -> MQTTContext {
         let host = RecordingAdapterHost.host
-        return MQTTContext(host: host, configuration: try MQTTConfiguration(PluginConfig(instanceName: "mqtt", values: [])),
+        return MQTTContext(host: host, configuration: try MQTTConfiguration(PluginConfig(instanceName: "mqtt", values: settings)),
                            devices: DeviceDirectory(), metrics: MQTTMetrics(host: host))
     }
 

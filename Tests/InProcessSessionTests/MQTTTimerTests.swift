@@ -53,4 +53,23 @@ final class MQTTTimerTests: ManualLoopTestCase {
         loop.advance(seconds: 5)
         XCTAssertTrue(client.isClosed, "the first byte of a PINGREQ is not a sign of life")
     }
+
+    /// A 3.1.1 client at its receive maximum is not read from until a sink answers (TCP pushes
+    /// back instead): that wait is the server's, and does not count as the client's silence.
+    func testTimeTheServerHoldsTheClientBackDoesNotCountAsSilence() throws {
+        let client = MQTTTestClient(loop, context: try MQTTTestClient.context([("receive_maximum", .integer(2))]))
+        try client.connect(keepAlive: 10)
+        for id: UInt16 in 1...2 {
+            client.send(.publish(.init(qos: .atLeastOnce, topic: "telemetry", packetID: id, payload: Array("{}".utf8))))
+        }
+        for _ in 0..<8 { loop.advance(seconds: 5) }
+        XCTAssertFalse(client.isClosed, "held back for 40 s, more than 1.5 keep alives")
+        RecordingAdapterHost.complete(0)
+        RecordingAdapterHost.complete(1)
+        XCTAssertEqual(try client.received().count, 2, "both PUBACKs")
+        loop.advance(milliseconds: 14_999)
+        XCTAssertFalse(client.isClosed, "the interval starts again when reading does")
+        loop.advance(milliseconds: 1)
+        XCTAssertTrue(client.isClosed)
+    }
 }

@@ -92,6 +92,7 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     func resume() {
         guard held, !closing else { return }
         held = false
+        lastPacket = loop.now()
         if !authenticating { stream.resumeReading() }
         decodeBuffered()
     }
@@ -125,7 +126,11 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
             timer = nil
             guard !closing else { return }
             let idle = loop.now() - lastPacket
-            if idle >= keepAliveNanoseconds {
+            if held {
+                // Not reading is our back-pressure, not the client's silence: its packets wait
+                // unread, and the interval starts again once it is read from (`resume`).
+                armKeepAlive(afterNanoseconds: keepAliveNanoseconds)
+            } else if idle >= keepAliveNanoseconds {
                 disconnect(.keepAliveTimeout)
             } else {
                 armKeepAlive(afterNanoseconds: keepAliveNanoseconds - idle)
