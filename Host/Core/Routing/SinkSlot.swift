@@ -24,6 +24,8 @@ final class SinkSlot: @unchecked Sendable {
     private let serialDelivery: Bool
     private let deliveryLock = Mutex(())
     private let retry: RetryPolicy
+    /// What a sink's TRIB_RETRY gets: 5 attempts in all, from 50 ms, at most 2 s apart.
+    static let retries = RetryPolicy(baseMilliseconds: 50, capMilliseconds: 2_000, limit: 4)
     private let registry: MetricsRegistry
     private let pending = Mutex<[UInt64: Delivery]>([:])
     private let window: Mutex<DeliveryWindow>
@@ -177,12 +179,12 @@ final class SinkSlot: @unchecked Sendable {
     /// A retried batch keeps its delivery slot while it waits, so a failing sink does not take
     /// ever more events from the window.
     private func scheduleRetry(_ delivery: Delivery) {
-        guard delivery.attempt + 1 < retry.limit else {
+        guard !retry.givesUp(afterFailures: delivery.attempt + 1) else {
             delivery.events.forEach { $0.sinkFinished(.unavailable) }
             releaseSlotLater()
             return
         }
-        let delay = retry.delayMilliseconds(attempt: delivery.attempt)
+        let delay = Int(retry.delayMilliseconds(afterFailures: delivery.attempt + 1))
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) { [self] in
             guard accepting.load(ordering: .acquiring) else {
                 delivery.events.forEach { handOver($0, attempt: delivery.attempt + 1) }

@@ -69,7 +69,7 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
         }
     }
 
-    func closed(_ connection: MQTTConnection, graceful: Bool) {
+    func closed(_ connection: MQTTConnection) {
         for ids in routes.values { for id in ids { host.removeCommandRoute(id) } }
         routes.removeAll()
         guard connected else { return }
@@ -224,7 +224,8 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
     private func finish(_ publish: MQTTPacket.Publish, _ reason: MQTTReasonCode) {
         if reason == .success { context.metrics.publishesAccepted.add() } else { context.metrics.publishesRefused.add() }
         guard let id = publish.packetID else {
-            if reason != .success && connection.version == .v3_1_1 && reason != .topicNameInvalid { return }
+            // QoS 0 has no acknowledgement to refuse with; only a topic that names nothing ends
+            // the connection.
             if reason == .topicNameInvalid { connection.disconnect(.topicNameInvalid) }
             return
         }
@@ -323,36 +324,4 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
                                       contentType: will.properties.contentType ?? "", payload: will.payload)
         _ = host.publish(message, done: nil)
     }
-}
-
-/// The command subscriptions a device may make (Drogue's forms).
-enum CommandFilter: Equatable {
-    /// `command/inbox//#`: the device itself.
-    case own
-    /// `command/inbox/#` or `command/inbox/+/#`: itself and the devices it is a gateway for.
-    case ownAndGateway
-    /// `command/inbox/{device}/#`.
-    case device(String)
-    case unsupported
-
-    init(_ filter: String) {
-        switch filter {
-        case "command/inbox//#": self = .own
-        case "command/inbox/#", "command/inbox/+/#": self = .ownAndGateway
-        default:
-            let segments = filter.split(separator: "/", omittingEmptySubsequences: false)
-            if segments.count == 4, segments[0] == "command", segments[1] == "inbox", !segments[2].isEmpty,
-               segments[2] != "+", segments[2] != "#", segments[3] == "#" {
-                self = .device(String(segments[2]))
-            } else {
-                self = .unsupported
-            }
-        }
-    }
-}
-
-/// Carries a loop-bound value into a `@Sendable` completion that only touches it back on the loop.
-struct UncheckedBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

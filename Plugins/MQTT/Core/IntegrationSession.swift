@@ -70,7 +70,7 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         }
     }
 
-    func closed(_ connection: MQTTConnection, graceful: Bool) {
+    func closed(_ connection: MQTTConnection) {
         for id in subscriptions.values { host.unsubscribe(id) }
         subscriptions.removeAll()
         if connected { context.metrics.integrationConnections.add(-1) }
@@ -275,29 +275,5 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         commandsInFlight.remove(id)
         if !reason.isFailure { awaitingRelease.insert(id) }
         connection.send(.pubRec(response))
-    }
-}
-
-/// The event subscriptions of the integration: `app/{app}` (also `a/` and `application/`),
-/// optionally shared as `$share/{group}/...` (or the legacy `$shared/`).
-struct EventFilter: Equatable {
-    let application: String
-    let group: String?
-    /// The topic events are delivered on: the filter without its share prefix.
-    let deliveryTopic: String
-
-    init?(_ filter: String) {
-        var segments = filter.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        var group: String?
-        if segments.count >= 2, segments[0] == "$share" || segments[0] == "$shared" {
-            guard !segments[1].isEmpty else { return nil }
-            group = segments[1]
-            segments.removeFirst(2)
-        }
-        guard segments.count == 2, ["app", "a", "application"].contains(segments[0]), !segments[1].isEmpty,
-              !segments[1].contains("+"), !segments[1].contains("#") else { return nil }
-        application = segments[1]
-        self.group = group
-        deliveryTopic = segments.joined(separator: "/")
     }
 }

@@ -1,16 +1,15 @@
-import Glibc
 import MQTTCodec
 import TributaryNet
 
 /// What a session (device or integration) does with a connection's packets. On the loop.
 protocol MQTTSessionLogic: AnyObject {
     func received(_ packet: MQTTPacket, on connection: MQTTConnection)
-    /// The connection ended; `graceful` when the client sent DISCONNECT (normal) first.
-    func closed(_ connection: MQTTConnection, graceful: Bool)
+    /// The connection ended.
+    func closed(_ connection: MQTTConnection)
 }
 
 /// One MQTT connection on its loop: decodes packets, enforces the CONNECT deadline and the keep
-/// alive (1.5 times the client's interval, as the spec says), encodes and writes packets, and
+/// alive (1.5 times the client's interval, as the spec says; both on the loop's clock), encodes and writes packets, and
 /// closes with the right reason on a protocol violation (v5 DISCONNECT with the reason code;
 /// v3.1.1, which has none, just closes; a CONNECT problem is answered with CONNACK first).
 final class MQTTConnection: StreamHandler, @unchecked Sendable {
@@ -28,7 +27,6 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     /// The largest packet the client accepts (its MQTT 5.0 Maximum Packet Size).
     private var peerMaximumPacketSize = Int.max
     private var closing = false
-    private var graceful = false
     private var keepAliveNanoseconds: Int64 = 0
     private var lastPacket: Int64 = 0
     private var timer: UInt64?
@@ -54,7 +52,6 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
 
     func streamReceived(_ stream: any ByteStream, _ bytes: UnsafeRawBufferPointer) {
         decoder.append(bytes)
-        lastPacket = MQTTConnection.now()
         decodeBuffered()
     }
 
@@ -68,13 +65,15 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         defer { decoding = false }
         do {
             while !closing, !authenticating, !held, let packet = try decoder.next() {
+                // Only a complete packet is a sign of life: a client trickling one byte at a
+                // time must not hold its connection open forever.
+                lastPacket = loop.now()
                 if case .connect(let connect) = packet {
                     version = connect.protocolVersion
                     peerMaximumPacketSize = connect.properties.maximumPacketSize.map { Int($0) } ?? Int.max
                     authenticating = true
                     stream.pauseReading()
                 }
-                if case .disconnect = packet { graceful = true }
                 logic?.received(packet, on: self)
             }
         } catch {
@@ -93,6 +92,7 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     func resume() {
         guard held, !closing else { return }
         held = false
+        lastPacket = loop.now()
         if !authenticating { stream.resumeReading() }
         decodeBuffered()
     }
@@ -101,7 +101,7 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         closing = true
         if let timer { loop.cancelTimer(timer) }
         timer = nil
-        logic?.closed(self, graceful: graceful)
+        logic?.closed(self)
         logic = nil
         owner = nil
     }
@@ -125,8 +125,12 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         timer = loop.scheduleTimer(afterMilliseconds: max(1, afterNanoseconds / 1_000_000)) { [self] in
             timer = nil
             guard !closing else { return }
-            let idle = MQTTConnection.now() - lastPacket
-            if idle >= keepAliveNanoseconds {
+            let idle = loop.now() - lastPacket
+            if held {
+                // Not reading is our back-pressure, not the client's silence: its packets wait
+                // unread, and the interval starts again once it is read from (`resume`).
+                armKeepAlive(afterNanoseconds: keepAliveNanoseconds)
+            } else if idle >= keepAliveNanoseconds {
                 disconnect(.keepAliveTimeout)
             } else {
                 armKeepAlive(afterNanoseconds: keepAliveNanoseconds - idle)
@@ -190,7 +194,11 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     func disconnect(_ reason: MQTTReasonCode) {
         guard !closing else { return }
         if connected && version == .v5 {
-            send(.disconnect(.init(reasonCode: reason)))
+            // paho-mqtt 1.6 reads a DISCONNECT's reason code only from a packet longer than two
+            // bytes, so without a property a taken-over client never learns 0x8E.
+            var properties = MQTTProperties()
+            properties.reasonString = reason.name
+            send(.disconnect(.init(reasonCode: reason, properties: properties)))
         }
         flush()
         closing = true
@@ -216,10 +224,4 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     }
 
     var isClosing: Bool { closing }
-
-    private static func now() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-    }
 }

@@ -4,8 +4,8 @@ import Foundation
 /// adapter's drop-in and a recording sink, with certificates from `TestPKI`.
 ///
 /// The registry: application `app` (owner `owner`; `reader` a reader, `manager` a manager; the
-/// devices CA as trust anchor) and the disabled `off-app`; devices `device-1`, `device-2`
-/// (password `secret`), `user-device` (user `u` / `upass`), the certificate device
+/// devices CA as trust anchor) and the disabled `off-app`; devices `device-1`, `device-2`, `dev@home`
+/// (password `secret`; a name that must be percent-encoded in `device@app`), `user-device` (user `u` / `upass`), the certificate device
 /// `CN=cert-device,O=Example`, the gateway `gw` (`gwpass`), `sensor` (whose gatewaySelector names
 /// `gw`), `lonely` (no gateway), `disabled` (disabled, `secret`) and `d` of `off-app`; users
 /// `owner`, `reader`, `manager` and `stranger`, each with the API key `<name>-key`.
@@ -59,6 +59,7 @@ public final class AdapterTestHost {
             "devices": [
               {"metadata": {"name": "device-1", "application": "app"}, "spec": {"authentication": {"credentials": [{"pass": "secret"}]}}},
               {"metadata": {"name": "device-2", "application": "app"}, "spec": {"authentication": {"credentials": [{"pass": "secret"}]}}},
+              {"metadata": {"name": "dev@home", "application": "app"}, "spec": {"authentication": {"credentials": [{"pass": "secret"}]}}},
               {"metadata": {"name": "user-device", "application": "app"},
                "spec": {"authentication": {"credentials": [{"user": {"username": "u", "password": "upass"}}]}}},
               {"metadata": {"name": "gw", "application": "app"}, "spec": {"authentication": {"credentials": [{"pass": "gwpass"}]}}},
