@@ -52,8 +52,8 @@ enum RecordingAdapterHost {
         table.authenticate_device = { _, request, done, context in
             guard let request = request?.pointee else { return Int32(TRIB_ERR_INVALID) }
             var result = trib_type_device_auth_result(struct_size: UInt32(MemoryLayout<trib_type_device_auth_result>.size),
-                                                      status: Int32(TRIB_OK), application: request.application,
-                                                      device: request.device, as_device: request.as_device)
+                                                      status: Int32(TRIB_OK), application: lent(request.application),
+                                                      device: lent(request.device), as_device: lent(request.as_device))
             done?(context, &result)
             return Int32(TRIB_OK)
         }
@@ -85,3 +85,6 @@ enum RecordingAdapterHost {
 
     private static func text(_ buffer: trib_type_plugin_buffer) -> String { String(decoding: bytes(buffer), as: UTF8.self) }
 }
+
+/// A fake host lends back what the plugin lent it: the same bytes, typed as the host's.
+private func lent(_ buffer: trib_type_plugin_buffer) -> trib_type_host_buffer { trib_type_host_buffer(ptr: buffer.ptr, len: buffer.len) }
