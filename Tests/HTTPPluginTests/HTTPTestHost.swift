@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// A real `tributary` with the registry, the http plugin and a recording sink, on free ports,
+/// A real `tributary` with the registry, the http plugin and a recording sink, on port 0 each,
 /// plus the clients the tests use: curl, openssl s_client, python3-websocket, raw sockets.
 final class HTTPTestHost {
     let base: AdapterTestHost
@@ -19,23 +19,22 @@ final class HTTPTestHost {
 
     /// `sink` is extra drop-in text for the recording sink (e.g. an outcome); `http` for the plugin.
     init(sink: String = "", http: String = "") throws {
-        let devicePort = HostProcess.freePort(), applicationPort = HostProcess.freePort(), deviceTLSPort = HostProcess.freePort()
-        self.devicePort = devicePort
-        self.applicationPort = applicationPort
-        self.deviceTLSPort = deviceTLSPort
         base = try AdapterTestHost(label: "http", sink: sink) { server in
             """
             plugin = "http"
-            device_address = "127.0.0.1:\(devicePort)"
-            application_address = "127.0.0.1:\(applicationPort)"
+            device_address = "127.0.0.1:0"
+            application_address = "127.0.0.1:0"
             tls_certificate = "\(server.certificatePath)"
             tls_key = "\(server.keyPath)"
-            device_tls_address = "127.0.0.1:\(deviceTLSPort)"
-            application_tls_address = "127.0.0.1:\(HostProcess.freePort())"
+            device_tls_address = "127.0.0.1:0"
+            application_tls_address = "127.0.0.1:0"
             event_loops = 2
             \(http)
             """
         }
+        devicePort = try base.port("device API")
+        applicationPort = try base.port("application API")
+        deviceTLSPort = try base.port("device API (TLS)")
     }
 
     struct Reply {

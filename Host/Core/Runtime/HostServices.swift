@@ -5,6 +5,7 @@ public final class HostServices: Sendable {
     let router: Router
     let commands: CommandBus
     let authenticators: AuthenticatorChain
+    public let listeners = ListenerDirectory()
 
     public init(normalizer: EventNormalizer, registry: MetricsRegistry = MetricsRegistry()) {
         self.registry = registry

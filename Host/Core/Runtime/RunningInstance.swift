@@ -30,6 +30,7 @@ final class RunningInstance: @unchecked Sendable {
     }
 
     func destroy() {
+        record.services.listeners.removeAll(owner: ObjectIdentifier(record))
         record.releaseBusResources()
         descriptor.on_instance_destroy(plugin)
     }

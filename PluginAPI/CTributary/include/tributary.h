@@ -150,7 +150,7 @@
  *   fields only when its `struct_size` covers them, so a 1.0 plugin's shorter structs are safe.
  *   Added in 1.1: trib_type_sink_hooks.max_in_flight (the delivery window),
  *   trib_type_authenticator_hooks.on_lookup_psk, trib_host_lookup_psk and trib_host_complete_psk
- *   (pre-shared keys for TLS-PSK/DTLS-PSK).
+ *   (pre-shared keys for TLS-PSK/DTLS-PSK), trib_host_listening (bound listener addresses).
  *
  * EVOLUTION
  *   Every struct that crosses starts with `struct_size` (sizeof as the writer knew it) and only ever
@@ -741,6 +741,16 @@ typedef struct trib_type_host_api {
      * accepted. `result` (and the key it holds) is copied. Exactly once per op, from any thread,
      * possibly from inside the hook. */
     void (*complete_psk)(trib_type_instance_host_ptr ih, uint64_t op, const trib_type_psk_result *result);
+
+    /* trib_host_listening (adapters): tells the host that a listener is bound, so it can report
+     * the address (one log line "<instance>: <label> listening on <address>", and the admin
+     * endpoint's GET /listeners) even when the configuration asked for port 0. Call it once per
+     * listener, after binding and before accepting. `label` names the listener for people, e.g.
+     * "device API (TLS)"; `address` is the bound address as `host:port` or `[v6]:port`. Both are
+     * copied. The host forgets an instance's listeners when the instance stops. From any thread;
+     * returns nothing. */
+    void (*listening)(trib_type_instance_host_ptr ih, trib_type_plugin_buffer label,
+                      trib_type_plugin_buffer address);
 } trib_type_host_api;
 
 /* ============================================================================================ */
