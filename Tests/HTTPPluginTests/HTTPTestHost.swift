@@ -56,13 +56,25 @@ final class HTTPTestHost {
     func application(_ path: String) -> String { "http://127.0.0.1:\(applicationPort)\(path)" }
 
     /// Sends raw bytes on a new connection and returns what came back before the server closed
-    /// (or `seconds` passed).
+    /// (or `seconds` passed, then ending in "<timeout>").
     func raw(_ bytes: String, port: Int, seconds: Double = 5) throws -> String {
+        let output = try startRaw(bytes, port: port, seconds: seconds).wait(seconds: seconds + 10).output
+        return output.hasPrefix(Self.sent) ? String(output.dropFirst(Self.sent.count)) : output
+    }
+
+    /// The line a raw client prints once its bytes are sent, before what came back.
+    static let sent = "sent\n"
+
+    /// `raw` in the background, for a client that hangs while others are served: wait for
+    /// ``sent`` in its output, then for its end.
+    func startRaw(_ bytes: String, port: Int, seconds: Double) throws -> BackgroundProcess {
         let script = """
             import socket, sys
             s = socket.create_connection(("127.0.0.1", \(port)))
             s.settimeout(\(seconds))
             s.sendall(sys.stdin.buffer.read())
+            sys.stdout.write(\(Self.sent.debugDescription))
+            sys.stdout.flush()
             data = b""
             try:
                 while True:
@@ -73,8 +85,8 @@ final class HTTPTestHost {
                 data += b"<timeout>"
             sys.stdout.write(data.decode("latin-1"))
             """
-        let input = directory + "/raw-input"
+        let input = directory + "/raw-input-\(UUID().uuidString.prefix(8))"
         try bytes.write(toFile: input, atomically: true, encoding: .utf8)
-        return try Fixtures.run("/bin/sh", ["-c", "/usr/bin/python3 -c '\(script)' < \(input)"]).output
+        return try BackgroundProcess("/bin/sh", ["-c", "/usr/bin/python3 -c '\(script)' < \(input)"])
     }
 }

@@ -94,9 +94,11 @@ final class MQTTTestHost {
         try Fixtures.run("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(port ?? devicePort)"] + arguments, seconds: seconds)
     }
 
-    /// mosquitto_sub in the background; `-W` bounds it too.
+    /// mosquitto_sub in the background; `-W` bounds it too. Its output is line-buffered (stdbuf),
+    /// so a test sees each line when it is written (with `-d`: "received SUBACK").
     func mosquittoSub(_ arguments: [String], port: Int? = nil, seconds: Int = 10) throws -> BackgroundProcess {
-        try BackgroundProcess("/usr/bin/mosquitto_sub", ["-h", "127.0.0.1", "-p", "\(port ?? integrationPort)", "-W", "\(seconds)"] + arguments)
+        try BackgroundProcess("/usr/bin/stdbuf", ["-oL", "/usr/bin/mosquitto_sub", "-h", "127.0.0.1", "-p", "\(port ?? integrationPort)",
+                                                  "-W", "\(seconds)"] + arguments)
     }
 
     /// TLS arguments for mosquitto clients (server verified against the test CA).

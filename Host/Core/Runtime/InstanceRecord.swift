@@ -35,9 +35,16 @@ final class InstanceRecord: @unchecked Sendable {
         return Unmanaged<InstanceRecord>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
     }
 
-    func addSubscription(_ id: UInt64) { subscriptions.withLock { _ = $0.insert(id) } }
+    func addSubscription(_ id: UInt64) {
+        subscriptions.withLock { _ = $0.insert(id) }
+        metrics.busSubscriptions.add(1)
+    }
 
-    func removeSubscription(_ id: UInt64) -> Bool { subscriptions.withLock { $0.remove(id) != nil } }
+    func removeSubscription(_ id: UInt64) -> Bool {
+        guard subscriptions.withLock({ $0.remove(id) != nil }) else { return false }
+        metrics.busSubscriptions.add(-1)
+        return true
+    }
 
     /// Cancels every subscription and command route the instance still holds and waits (a few
     /// seconds at most) until each `release` has run, so nothing of the instance is called after
@@ -47,6 +54,7 @@ final class InstanceRecord: @unchecked Sendable {
             defer { ids.removeAll() }
             return ids
         }
+        metrics.busSubscriptions.add(-Int64(ids.count))
         let cancelled = ids.compactMap { services.bus.remove(id: $0) }
         for subscription in cancelled { subscription.cancel() }
         let routes = services.commands.removeAll(owner: ObjectIdentifier(self))

@@ -50,6 +50,17 @@ public final class AdapterTestHost {
 
     deinit { _ = process.terminate() }
 
+    /// Waits until every message the adapter handed to the host has ended (accepted, rejected,
+    /// busy or failed), by its counters on /metrics: then the sink has recorded all it took.
+    public func waitUntilEveryPublishEnded(seconds: Double = 10) -> Bool {
+        let label = "{instance=\"\(instanceName)\"}"
+        return Fixtures.waitUntil(seconds: seconds) {
+            let counts = ["received", "accepted", "rejected", "busy", "failed"].map { process.metric("tributary_events_\($0)_total" + label) }
+            guard let received = counts[0], counts.allSatisfy({ $0 != nil }) else { return false }
+            return received == counts.dropFirst().reduce(0) { $0 + $1! }
+        }
+    }
+
     /// The port the adapter's listener `label` bound (its instance is the drop-in's, `label`).
     public func port(_ listener: String) throws -> Int { try process.port(instanceName, listener) }
 

@@ -61,6 +61,12 @@ public final class HostProcess {
         throw FixtureError("tributary not ready:\n\(output)")
     }
 
+    /// One sample of /metrics, e.g. `tributary_bus_subscriptions{instance="http"}`; nil when absent.
+    public func metric(_ sample: String) -> Int64? {
+        guard let body = admin("/metrics")?.body else { return nil }
+        return body.split(separator: "\n").first { $0.hasPrefix(sample + " ") }.flatMap { Int64($0.dropFirst(sample.count + 1)) }
+    }
+
     /// `GET /listeners`: what each running adapter bound, as (instance, label, address).
     public func listeners() throws -> [(instance: String, label: String, address: String)] {
         guard let answer = admin("/listeners"), answer.status == 200,

@@ -54,7 +54,8 @@ final class LineAdapterExampleTests: XCTestCase {
         }
         let device = try LineClient(port: try host.port("lines"))
         try device.write("app device-1 secret telemetry {\"temp\": 23}")
-        usleep(300_000)
+        // In flight: the sink holds it (for 1.5 s) before SIGTERM comes.
+        XCTAssertTrue(Fixtures.waitUntil { host.process.metric("tributary_sink_queue_depth{instance=\"sink\"}") == 1 }, host.process.output)
         host.process.process.terminate()
         XCTAssertEqual(try device.readLine(), "OK", "the sink took it 1.5 s later, within the drain")
         XCTAssertNil(try device.readLine(), "then the connection closes")
