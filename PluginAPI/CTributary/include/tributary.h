@@ -743,12 +743,13 @@ typedef struct trib_type_host_api {
     void (*complete_psk)(trib_type_instance_host_ptr ih, uint64_t op, const trib_type_psk_result *result);
 
     /* trib_host_listening (adapters): tells the host that a listener is bound, so it can report
-     * the address (one log line "<instance>: <label> listening on <address>", and the admin
+     * the address (one log line "[<instance>] <label> listening on <address>", and the admin
      * endpoint's GET /listeners) even when the configuration asked for port 0. Call it once per
-     * listener, after binding and before accepting. `label` names the listener for people, e.g.
-     * "device API (TLS)"; `address` is the bound address as `host:port` or `[v6]:port`. Both are
-     * copied. The host forgets an instance's listeners when the instance stops. From any thread;
-     * returns nothing. */
+     * listener, as soon as it is bound (from on_instance_start, or later for a listener opened
+     * later). `label` names the listener for people, e.g. "device API (TLS)"; `address` is the
+     * bound address (getsockname) as `host:port` or `[v6]:port`. Both are copied. The host
+     * forgets an instance's listeners when the instance is destroyed (reload, stop, failed
+     * start). From any thread. RETURNS: nothing. */
     void (*listening)(trib_type_instance_host_ptr ih, trib_type_plugin_buffer label,
                       trib_type_plugin_buffer address);
 } trib_type_host_api;

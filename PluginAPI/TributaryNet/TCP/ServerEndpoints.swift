@@ -8,7 +8,8 @@ public final class ServerEndpoints: @unchecked Sendable {
         public var address: String
         /// Serve TLS with this certificate; nil is plain TCP.
         public var tls: TLSServerConfiguration?
-        /// What the endpoint is, for the log ("devices", "application API").
+        /// What the endpoint is, as the host lists and logs it ("devices", "application API");
+        /// a TLS endpoint's gets " (TLS)" appended.
         public var label: String
         public var onStream: @Sendable (any ByteStream) -> Void
 
