@@ -62,9 +62,11 @@ final class IntegrationTests: XCTestCase {
     func testStructuredModeByDefault() throws {
         let host = try host
         let channel = MQTTTestHost.uniqueChannel("structured")
-        let plain = try host.mosquittoSub(["-V", "mqttv311", "-u", "reader", "-P", "reader-key", "-t", "app/app", "-v"])
-        let tls = try host.mosquittoSub(["-V", "mqttv5", "-u", "reader", "-P", "reader-key", "-t", "a/app", "-v"] + host.tlsArguments(),
+        // -d prints "received SUBACK": the consumers are subscribed before the device publishes.
+        let plain = try host.mosquittoSub(["-d", "-V", "mqttv311", "-u", "reader", "-P", "reader-key", "-t", "app/app", "-v"])
+        let tls = try host.mosquittoSub(["-d", "-V", "mqttv5", "-u", "reader", "-P", "reader-key", "-t", "a/app", "-v"] + host.tlsArguments(),
                                         port: host.integrationTLSPort)
+        for consumer in [plain, tls] { XCTAssertTrue(consumer.waitForOutput(containing: "received SUBACK", seconds: 5), consumer.output) }
         let result = try host.python("""
             import threading
             messages = []
@@ -74,7 +76,6 @@ final class IntegrationTests: XCTestCase {
             client.on_subscribe = lambda *arguments: subscribed.set()
             client.subscribe("$share/solo/application/app", qos=0)
             assert subscribed.wait(5)
-            time.sleep(0.3)  # the mosquitto_sub consumers subscribe meanwhile
             d = connected(DEVICE, "device-1@app", "secret")
             d.send(publish("\(channel)", '{"temp": 7}', qos=1, packet_id=1))
             d.expect(PUBACK)

@@ -17,6 +17,9 @@ public struct InstanceConfig: Sendable, Equatable {
 /// then command-line flags (each later source wins).
 public struct HostSettings: Sendable, Equatable {
     public var adminAddress = "127.0.0.1:9090"
+    /// Where to write the admin endpoint's bound address at start (empty: nowhere), so whoever
+    /// started the host with port 0 learns the port without parsing the log.
+    public var adminAddressFile = ""
     public var instance = "drogue"
     public var pluginPath: [String] = []
     public var stateDirectory = "/tmp/tributary"
@@ -31,7 +34,8 @@ public struct HostSettings: Sendable, Equatable {
 
     /// The `[host]` keys, their types and where each lands: the key table of the host drop-in.
     static let keys: [(name: String, env: String)] = [
-        ("admin_address", "TRIBUTARY_ADMIN_ADDRESS"), ("instance", "TRIBUTARY_INSTANCE"),
+        ("admin_address", "TRIBUTARY_ADMIN_ADDRESS"), ("admin_address_file", "TRIBUTARY_ADMIN_ADDRESS_FILE"),
+        ("instance", "TRIBUTARY_INSTANCE"),
         ("plugin_path", "TRIBUTARY_PLUGIN_PATH"), ("state_dir", "TRIBUTARY_STATE_DIR"),
         ("log_level", "TRIBUTARY_LOG_LEVEL"), ("event_type", "TRIBUTARY_EVENT_TYPE"),
         ("source_scheme", "TRIBUTARY_SOURCE_SCHEME"), ("drain_timeout_ms", "TRIBUTARY_DRAIN_TIMEOUT_MS"),
@@ -42,6 +46,7 @@ public struct HostSettings: Sendable, Equatable {
     mutating func apply(key: String, text: String) throws(ConfigError) {
         switch key {
         case "admin_address": adminAddress = text
+        case "admin_address_file": adminAddressFile = text
         case "instance": instance = text
         case "plugin_path": pluginPath = text.split(separator: ":").map(String.init)
         case "state_dir": stateDirectory = text

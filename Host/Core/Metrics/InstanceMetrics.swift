@@ -17,6 +17,9 @@ public final class InstanceMetrics: Sendable {
     // Pull consumers: what the bus handed them and what their full queues dropped.
     public let busDelivered = Counter()
     public let busDropped = Counter()
+    /// A gauge: subscriptions registered now, so a test (or an operator) can see that a consumer
+    /// is listening before events are published.
+    public let busSubscriptions = Counter()
 
     public init() {}
 }

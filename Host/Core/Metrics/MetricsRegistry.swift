@@ -101,10 +101,15 @@ public final class MetricsRegistry: Sendable {
         out.family("tributary_sink_latency_seconds", "histogram", "Time from delivery to completion.")
         for i in sinks { out.histogram("tributary_sink_latency_seconds", ["instance": i.name], i.metrics.latency) }
 
-        out.family("tributary_bus_events_delivered_total", "counter", "Events handed to pull consumers.")
-        for i in adapters { out.sample("tributary_bus_events_delivered_total", ["instance": i.name], i.metrics.busDelivered.value) }
-        out.family("tributary_bus_events_dropped_total", "counter", "Events a pull consumer's full queue dropped.")
-        for i in adapters { out.sample("tributary_bus_events_dropped_total", ["instance": i.name], i.metrics.busDropped.value) }
+        let bus: [(name: String, type: String, help: String, cell: KeyPath<InstanceMetrics, Counter>)] = [
+            ("tributary_bus_events_delivered_total", "counter", "Events handed to pull consumers.", \.busDelivered),
+            ("tributary_bus_events_dropped_total", "counter", "Events a pull consumer's full queue dropped.", \.busDropped),
+            ("tributary_bus_subscriptions", "gauge", "Subscriptions pull consumers hold on the application-event bus.", \.busSubscriptions),
+        ]
+        for metric in bus {
+            out.family(metric.name, metric.type, metric.help)
+            for i in adapters { out.sample(metric.name, ["instance": i.name], i.metrics[keyPath: metric.cell].value) }
+        }
 
         out.single("tributary_bus_queued_bytes", "gauge", "Event bytes waiting in pull consumers' queues, against bus_memory_bytes.", busQueuedBytes.value)
         out.single("tributary_events_unrouted_total", "counter", "Events no sink's filter matched.", unroutedEvents.value)

@@ -21,7 +21,7 @@ enum HostAPITable {
             subscribe: hostSubscribe, unsubscribe: hostUnsubscribe, metric_register: hostMetricRegister,
             metric_add: hostMetricAdd, metric_set: hostMetricSet, event_to_json: hostEventToJSON,
             config_get: hostConfigGet, lookup_psk: hostLookupPSK, complete_psk: hostCompletePSK,
-            resume_subscription: hostResumeSubscription))
+            resume_subscription: hostResumeSubscription, listening: hostListening))
         return UnsafePointer(table)
     }()
 }
@@ -73,6 +73,14 @@ private func hostLookupPSK(_ ih: trib_type_instance_host_ptr?, _ request: Unsafe
 private func hostCompletePSK(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_plugin_psk_result>?) {
     guard let record = InstanceRecord.from(ih), let slot = record.authenticator else { return }
     record.services.authenticators.completePSK(from: slot, operation: op, result)
+}
+
+private func hostListening(_ ih: trib_type_instance_host_ptr?, _ label: trib_type_plugin_buffer, _ address: trib_type_plugin_buffer) {
+    guard let record = InstanceRecord.from(ih) else { return }
+    let listener = ListenerDirectory.Listener(instance: record.name, label: String(decoding: label.raw, as: UTF8.self),
+                                              address: String(decoding: address.raw, as: UTF8.self))
+    Logger.info(record.name, "\(listener.label) listening on \(listener.address)")
+    record.services.listeners.add(owner: ObjectIdentifier(record), listener)
 }
 
 private func hostCompleteDeviceAuth(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_plugin_device_auth_result>?) {

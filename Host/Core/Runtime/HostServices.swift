@@ -6,6 +6,7 @@ public final class HostServices: Sendable {
     let commands: CommandBus
     let authenticators: AuthenticatorChain
     let busBudget: BusBudget
+    public let listeners = ListenerDirectory()
 
     public init(normalizer: EventNormalizer, registry: MetricsRegistry = MetricsRegistry(), busMemoryBytes: Int64 = HostSettings().busMemoryBytes) {
         self.registry = registry

@@ -38,9 +38,16 @@ final class InstanceRecord: @unchecked Sendable {
         return Unmanaged<InstanceRecord>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
     }
 
-    func addSubscription(_ id: UInt64) { subscriptions.withLock { _ = $0.insert(id) } }
+    func addSubscription(_ id: UInt64) {
+        subscriptions.withLock { _ = $0.insert(id) }
+        metrics.busSubscriptions.add(1)
+    }
 
-    func removeSubscription(_ id: UInt64) -> Bool { subscriptions.withLock { $0.remove(id) != nil } }
+    func removeSubscription(_ id: UInt64) -> Bool {
+        guard subscriptions.withLock({ $0.remove(id) != nil }) else { return false }
+        metrics.busSubscriptions.add(-1)
+        return true
+    }
 
     func ownsSubscription(_ id: UInt64) -> Bool { subscriptions.withLock { $0.contains(id) } }
 
@@ -52,6 +59,7 @@ final class InstanceRecord: @unchecked Sendable {
             defer { ids.removeAll() }
             return ids
         }
+        metrics.busSubscriptions.add(-Int64(ids.count))
         let cancelled = ids.compactMap { services.bus.remove(id: $0) }
         for subscription in cancelled { subscription.cancel() }
         let routes = services.commands.removeAll(owner: ObjectIdentifier(self))

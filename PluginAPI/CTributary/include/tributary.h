@@ -149,8 +149,8 @@
  *   trib_type_authenticator_hooks.on_lookup_psk, trib_host_lookup_psk and trib_host_complete_psk
  *   (pre-shared keys for TLS-PSK/DTLS-PSK), trib_type_subscription.queue_bytes and .flags
  *   (TRIB_SUBSCRIPTION_INLINE, TRIB_SUBSCRIPTION_PAUSE_ON_BUSY) with trib_host_resume_subscription,
- *   and the
- *   trib_type_plugin_* twins of the structs plugins fill (same layout as their 1.0 types).
+ *   trib_host_listening (bound listener addresses), and the trib_type_plugin_* twins of the
+ *   structs plugins fill (same layout as their 1.0 types).
  *
  * EVOLUTION
  *   Every struct that crosses starts with `struct_size` (sizeof as the writer knew it) and only ever
@@ -853,6 +853,17 @@ typedef struct trib_type_host_api {
      * inside this call). A resume that arrives while the handler is still returning its TRIB_BUSY
      * is not lost. Extra resumes are harmless; unknown ids and other instances' are ignored. */
     void (*resume_subscription)(trib_type_instance_host_ptr ih, uint64_t subscription);
+
+    /* trib_host_listening (adapters): tells the host that a listener is bound, so it can report
+     * the address (one log line "[<instance>] <label> listening on <address>", and the admin
+     * endpoint's GET /listeners) even when the configuration asked for port 0. Call it once per
+     * listener, as soon as it is bound (from on_instance_start, or later for a listener opened
+     * later). `label` names the listener for people, e.g. "device API (TLS)"; `address` is the
+     * bound address (getsockname) as `host:port` or `[v6]:port`. Both are copied. The host
+     * forgets an instance's listeners when the instance is destroyed (reload, stop, failed
+     * start). From any thread. RETURNS: nothing. */
+    void (*listening)(trib_type_instance_host_ptr ih, trib_type_plugin_buffer label,
+                      trib_type_plugin_buffer address);
 } trib_type_host_api;
 
 /* ============================================================================================ */

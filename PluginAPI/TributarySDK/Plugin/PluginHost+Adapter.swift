@@ -113,6 +113,20 @@ extension PluginHost {
         }
     }
 
+    /// Whether the host takes listener addresses (ABI 1.1); a 1.0 host does not.
+    public var canReportListeners: Bool {
+        Int(api.pointee.struct_size) >= MemoryLayout<trib_type_host_api>.offset(of: \.listening)! + MemoryLayout<UnsafeRawPointer>.size
+    }
+
+    /// Tells the host a listener is bound at `address` (`host:port` or `[v6]:port`, the real port
+    /// when port 0 was asked for). A 1.0 host cannot list it, so it only gets the log line.
+    public func reportListening(label: String, address: String) {
+        guard canReportListeners, let listening = api.pointee.listening else {
+            return log(.info, "\(label) listening on \(address)")
+        }
+        withPluginBuffers([label, address]) { b in listening(instance, b[0], b[1]) }
+    }
+
     /// Registers a live command route; `handler` runs on the sender's thread and must not block.
     /// Returns the route id, or nil when the host refused it.
     public func addCommandRoute(application: String, device: String,
