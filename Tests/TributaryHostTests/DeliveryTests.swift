@@ -234,4 +234,18 @@ final class DeliveryTests: XCTestCase {
         XCTAssertEqual(sinkMetrics.deliveredOK.value, 1, "the sink finished the delivery")
         XCTAssertEqual(republisher.statuses.withLock { $0 }, [], "and nothing called into the destroyed adapter")
     }
+
+    func testADeliveryThatLosesTheRaceWithDestroyIsFailedNotSentToTheDestroyedSink() throws {
+        XCTAssertEqual(runtime.startAll([try sink("retiring")]).map(\.description), [])
+        let sink = runtime.running.first { $0.config.name == "retiring" }!.record
+        // As destroy does, before the router has stopped choosing this sink.
+        XCTAssertTrue(sink.gate.close(deadlineNanoseconds: monotonicNanoseconds() + 1_000_000_000))
+        let adapter = InstanceRecord(name: "device-side", kind: .adapter, services: runtime.services)
+        let republisher = Republisher(handle: adapter.handle, count: 1)
+        republisher.publishNext()
+        let deadline = Date().addingTimeInterval(5)
+        while republisher.statuses.withLock({ $0.isEmpty }) && Date() < deadline { usleep(5_000) }
+        XCTAssertEqual(republisher.statuses.withLock { $0 }, [Int32(TRIB_ERR_UNAVAILABLE)], "the device hears it failed")
+        XCTAssertEqual(Fixtures.jsonLines("\(state)/retiring.jsonl").count, 0, "the plugin never saw it")
+    }
 }

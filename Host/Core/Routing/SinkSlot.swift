@@ -32,6 +32,9 @@ final class SinkSlot: @unchecked Sendable {
     /// False: no window; every event goes to the plugin at once, and `window` is never touched.
     private let windowed: Bool
     private let accepting = Atomic<Bool>(true)
+    /// The instance's gate: a delivery that lost the race with destroy (the router chose this
+    /// sink just before it was retired) is handed over instead of reaching a destroyed plugin.
+    private let gate: CallGate
     /// The instance that replaced this one in a reload: what this one cannot finish goes there.
     private let successor = Mutex<SinkSlot?>(nil)
     private static let nextOperation = Atomic<UInt64>(1)
@@ -39,7 +42,8 @@ final class SinkSlot: @unchecked Sendable {
     /// `maxInFlight` 0 means no window (ABI 1.0 behaviour).
     init(name: String, filter: SinkFilter, metrics: InstanceMetrics, registry: MetricsRegistry,
          instance: trib_type_instance_plugin_ptr, deliverHook: @escaping trib_on_sink_deliver_fn,
-         serialDelivery: Bool, maxBatch: Int = 1, maxInFlight: Int = 0, retry: RetryPolicy) {
+         serialDelivery: Bool, maxBatch: Int = 1, maxInFlight: Int = 0, retry: RetryPolicy, gate: CallGate) {
+        self.gate = gate
         self.name = name
         self.filter = filter
         self.metrics = metrics
@@ -89,6 +93,13 @@ final class SinkSlot: @unchecked Sendable {
             let id = SinkSlot.nextOperation.add(1, ordering: .relaxed).newValue
             pending.withLock { $0[id] = Delivery(events: events, attempt: attempt, startedNanoseconds: monotonicNanoseconds()) }
             metrics.inFlight.add(Int64(events.count))
+            guard gate.enter() else {
+                guard pending.withLock({ $0.removeValue(forKey: id) }) != nil else { return }
+                metrics.inFlight.add(-Int64(events.count))
+                events.forEach { handOver($0, attempt: attempt) }
+                return
+            }
+            defer { gate.leave() }
             let returned = ReentryGuard.within(self) {
                 if serialDelivery {
                     return deliveryLock.withLock { _ in Status(rawValue: deliverHook(instance, id, events.batch)) }
@@ -211,6 +222,18 @@ final class SinkSlot: @unchecked Sendable {
         while pendingCount > 0 && wallClockMilliseconds() < deadlineUnixMilliseconds {
             usleep(2_000)
         }
+        let abandoned = abandonPending()
+        if abandoned > 0 {
+            let fate = successor.withLock { $0 } == nil ? "failed them towards their devices" : "handed them to the new instance"
+            Logger.warn(name, "drain deadline passed with \(abandoned) deliveries pending; \(fate)")
+        }
+    }
+
+    /// Hands over (or fails) every delivery the plugin still holds; its late completions are then
+    /// unknown. Also called once the instance's gate is closed, for a delivery that slipped in
+    /// after the drain (the router had chosen this sink just before it stopped accepting).
+    @discardableResult
+    func abandonPending() -> Int {
         let abandoned = pending.withLock { pending in
             defer { pending.removeAll() }
             return Array(pending.values)
@@ -220,10 +243,7 @@ final class SinkSlot: @unchecked Sendable {
             metrics.deliveredCancelled.add()
             delivery.events.forEach { handOver($0, attempt: delivery.attempt) }
         }
-        if !abandoned.isEmpty {
-            let fate = successor.withLock { $0 } == nil ? "failed them towards their devices" : "handed them to the new instance"
-            Logger.warn(name, "drain deadline passed with \(abandoned.count) deliveries pending; \(fate)")
-        }
+        return abandoned.count
     }
 }
 

@@ -81,7 +81,8 @@ public final class HostRuntime: @unchecked Sendable {
             record.sink = SinkSlot(name: config.name, filter: config.filter, metrics: record.metrics, registry: services.registry,
                                    instance: plugin, deliverHook: hooks.on_sink_deliver,
                                    serialDelivery: d.flags & UInt32(TRIB_FLAG_SERIAL_DELIVERY) != 0,
-                                   maxBatch: Int(hooks.max_batch), maxInFlight: Int(hooks.max_in_flight), retry: SinkSlot.retries)
+                                   maxBatch: Int(hooks.max_batch), maxInFlight: Int(hooks.max_in_flight), retry: SinkSlot.retries,
+                                   gate: record.gate)
         case .authenticator:
             record.authenticator = AuthenticatorSlot(name: config.name, instance: plugin, hooks: d.authenticator!, gate: record.gate)
         case .adapter:

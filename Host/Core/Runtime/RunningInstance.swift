@@ -35,6 +35,7 @@ final class RunningInstance: @unchecked Sendable {
         if !record.gate.close(deadlineNanoseconds: monotonicNanoseconds() + 5_000_000_000) {
             Logger.error(record.name, "a host call into the instance still runs after 5 s; destroying anyway")
         }
+        record.sink?.abandonPending()
         record.services.listeners.removeAll(owner: ObjectIdentifier(record))
         record.releaseBusResources()
         descriptor.on_instance_destroy(plugin)
