@@ -1,11 +1,18 @@
 import MQTTCodec
+import Synchronization
 import TributaryNet
 
 /// What a session (device or integration) does with a connection's packets. On the loop.
 protocol MQTTSessionLogic: AnyObject {
     func received(_ packet: MQTTPacket, on connection: MQTTConnection)
+    /// Everything written so far has been taken by the socket.
+    func drained(_ connection: MQTTConnection)
     /// The connection ended.
     func closed(_ connection: MQTTConnection)
+}
+
+extension MQTTSessionLogic {
+    func drained(_ connection: MQTTConnection) {}
 }
 
 /// One MQTT connection on its loop: decodes packets, enforces the CONNECT deadline and the keep
@@ -26,7 +33,13 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     private var decoding = false
     /// The largest packet the client accepts (its MQTT 5.0 Maximum Packet Size).
     private var peerMaximumPacketSize = Int.max
-    private var closing = false
+    /// Set on the loop; read anywhere (a command handler on the sender's thread asks whether the
+    /// connection is still live).
+    private let closingFlag = Atomic<Bool>(false)
+    private var closing: Bool {
+        get { closingFlag.load(ordering: .relaxed) }
+        set { closingFlag.store(newValue, ordering: .releasing) }
+    }
     private var keepAliveNanoseconds: Int64 = 0
     private var lastPacket: Int64 = 0
     private var timer: UInt64?
@@ -96,6 +109,8 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         if !authenticating { stream.resumeReading() }
         decodeBuffered()
     }
+
+    func streamDrained(_ stream: any ByteStream) { logic?.drained(self) }
 
     func streamClosed(_ stream: any ByteStream) {
         closing = true
@@ -223,5 +238,6 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         stream.close(immediately: true)
     }
 
-    var isClosing: Bool { closing }
+    /// Thread-safe: command handlers on other threads read it.
+    var isClosing: Bool { closingFlag.load(ordering: .acquiring) }
 }
