@@ -27,7 +27,8 @@
  *   A library holds exactly one plugin of one kind:
  *   - protocol adapter: accepts devices and applications on some protocol, asks the host to
  *     authenticate them, publishes their messages, routes commands and serves pull consumers;
- *   - authenticator: answers device and user authentication and authorization requests;
+ *   - authenticator: answers device and user authentication and authorization requests, and
+ *     (ABI 1.1) pre-shared-key lookups;
  *   - sink: takes batches of normalized CloudEvents and delivers them somewhere durable.
  *
  * LOADING AND HANDSHAKE
@@ -50,8 +51,9 @@
  *   These four run on the host's control thread, one at a time, never concurrently with each
  *   other for any instance. Traffic hooks (deliver, authenticate, ...) may run on any thread and
  *   concurrently once on_instance_start has returned TRIB_OK. Once on_instance_drain has been
- *   called no new traffic hook call starts, but one already running on another thread may still
- *   be finishing while drain runs; pending operations may still be completed.
+ *   called the host decides on no new traffic hook call, but one it had already decided on
+ *   another thread may still begin or be finishing while drain runs, and pending operations may
+ *   still be completed; once on_instance_destroy has begun, none runs.
  *   on_instance_new is not always followed by start: `tributary check` and the validation of
  *   every reload call on_instance_new and then on_instance_destroy, with neither start nor drain,
  *   and a reload does so while the instance being replaced still runs. So on_instance_new only
