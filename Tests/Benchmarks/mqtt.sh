@@ -8,7 +8,7 @@
 #     the first publish until the subscriber has all N (or until nothing arrived for 3 s: the loss
 #     is reported). Each line also gives the server's CPU time per message, which the load of
 #     other processes on a shared machine disturbs far less than the rates. Neither server may
-#     drop: mosquitto's max_queued_messages and Tributary's integration_queue and
+#     drop: mosquitto's max_queued_messages and Tributary's integration_queue_bytes and
 #     integration_buffer_bytes are raised to hold a whole burst (mosquitto holds QoS 0 messages for
 #     an online subscriber without limit anyway); then one QoS 0 burst through Tributary with the
 #     default settings, reporting what it dropped;
@@ -77,7 +77,7 @@ printf 'plugin = "registry-file"\npath = "%s"\n' "$work/registry.json" > "$work/
 # bounded (in bytes, see README). Raised here so that neither side drops a burst of N; the
 # defaults get their own run below.
 mqtt_defaults=$(printf 'plugin = "mqtt"\ndevice_address = "127.0.0.1:%s"\nintegration_address = "127.0.0.1:%s"\n' "$device_port" "$integration_port")
-printf '%s\nintegration_queue = %s\nintegration_buffer_bytes = %s\n' "$mqtt_defaults" $(( count + 1024 )) $(( count * 1024 )) > "$work/conf/20-mqtt.conf"
+printf '%s\nintegration_queue_bytes = %s\nintegration_buffer_bytes = %s\n' "$mqtt_defaults" $(( count * 2048 )) $(( count * 1024 )) > "$work/conf/20-mqtt.conf"
 printf 'plugin = "%s"\n' "$work/libcounting.so" > "$work/conf/30-count.conf"
 
 tributary_pid=
@@ -164,7 +164,7 @@ PY
 }
 
 echo "MQTT throughput: mosquitto_pub --repeat $count --repeat-delay 0 (100-byte JSON) -> mosquitto_sub -C $count" \
-     "(queues raised so neither server drops: mosquitto max_queued_messages, tributary integration_queue and integration_buffer_bytes)"
+     "(queues raised so neither server drops: mosquitto max_queued_messages, tributary integration_queue_bytes and integration_buffer_bytes)"
 tributary_pub=(-p "$device_port" -u device1@example-app -P hey-rodney -t telemetry)
 tributary_sub=(-p "$integration_port" -u alice -P alice-key -t app/example-app)
 mosquitto_pub_args=(-p "$broker_port" -t t)

@@ -218,12 +218,18 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
     }
 
     /// Marks the outbox full while the connection is past `integration_buffer_bytes` or its
-    /// client's Receive Maximum holds events back; once there is room, resumes the subscriptions
-    /// a handler paused.
+    /// client's Receive Maximum holds events back, and resumes the subscriptions a handler paused
+    /// only once there is room for a good run again (half the buffer, half the Receive Maximum):
+    /// resuming at the first free slot would pause and resume once per acknowledgement.
     private func checkRoom() {
-        let room = connection.pendingBytes < context.configuration.integrationBufferBytes && backlog.isEmpty
-        outbox.full.store(!room, ordering: .releasing)
-        guard room, outbox.paused.exchange(false, ordering: .acquiringAndReleasing) else { return }
+        let bound = context.configuration.integrationBufferBytes
+        if connection.pendingBytes >= bound || !backlog.isEmpty {
+            outbox.full.store(true, ordering: .releasing)
+            return
+        }
+        guard connection.pendingBytes < bound / 2, unacknowledged.count <= clientReceiveMaximum / 2 else { return }
+        outbox.full.store(false, ordering: .releasing)
+        guard outbox.paused.exchange(false, ordering: .acquiringAndReleasing) else { return }
         for id in subscriptions.values { host.resumeSubscription(id) }
     }
 
