@@ -36,56 +36,46 @@ final class AuthenticatorChain: Sendable {
 
     /// `trib_host_complete_device_auth`.
     func completeDevice(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_plugin_device_auth_result>?) {
-        guard let operation = slot.take(operation: id) else {
-            registry.unknownCompletions.add()
-            return
+        answer(slot, id, status: result?.pointee.status) { verdict in
+            guard let r = result?.pointee else { return }
+            for name in [r.application, r.device, r.as_device] { verdict.strings.append(name) }
         }
-        var verdict = AuthVerdict(status: result?.pointee.status ?? Int32(TRIB_ERR_INTERNAL))
-        if let result {
-            verdict.strings.append(result.pointee.application)
-            verdict.strings.append(result.pointee.device)
-            verdict.strings.append(result.pointee.as_device)
-        }
-        ReentryGuard.within(slot) { operation.answered(verdict) }
     }
 
     /// `trib_host_complete_user_auth`.
     func completeUser(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_plugin_user_auth_result>?) {
-        guard let operation = slot.take(operation: id) else {
-            registry.unknownCompletions.add()
-            return
-        }
-        var verdict = AuthVerdict(status: result?.pointee.status ?? Int32(TRIB_ERR_INTERNAL))
-        if let result {
-            verdict.strings.append(result.pointee.user)
-            let roles = UnsafeBufferPointer(start: result.pointee.roles, count: result.pointee.roles == nil ? 0 : result.pointee.role_count)
+        answer(slot, id, status: result?.pointee.status) { verdict in
+            guard let r = result?.pointee else { return }
+            verdict.strings.append(r.user)
+            let roles = UnsafeBufferPointer(start: r.roles, count: r.roles == nil ? 0 : r.role_count)
             for role in roles { verdict.strings.append(role) }
             verdict.roleCount = roles.count
         }
-        ReentryGuard.within(slot) { operation.answered(verdict) }
     }
 
-    /// `trib_host_complete_psk`.
+    /// `trib_host_complete_psk`: names and key are copied only for an allowed lookup.
     func completePSK(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_plugin_psk_result>?) {
-        guard let operation = slot.take(operation: id) else {
-            registry.unknownCompletions.add()
-            return
+        answer(slot, id, status: result?.pointee.status) { verdict in
+            guard let r = result?.pointee, verdict.status == TRIB_OK else { return }
+            for field in [r.application, r.device, r.key] { verdict.strings.append(field) }
         }
-        var verdict = AuthVerdict(status: result?.pointee.status ?? Int32(TRIB_ERR_INTERNAL))
-        if let result, verdict.status == TRIB_OK {
-            verdict.strings.append(result.pointee.application)
-            verdict.strings.append(result.pointee.device)
-            verdict.strings.append(result.pointee.key)
-        }
-        ReentryGuard.within(slot) { operation.answered(verdict) }
     }
 
     /// `trib_host_complete_authorize`.
     func completeAuthorize(from slot: AuthenticatorSlot, operation id: UInt64, _ status: Int32) {
+        answer(slot, id, status: status)
+    }
+
+    /// Copies a completion's verdict (`status` nil: the plugin passed no result) and moves the
+    /// operation on, marked as inside `slot` so nothing it starts re-enters that authenticator
+    /// on this thread. A completion for an unknown or finished operation is counted and ignored.
+    private func answer(_ slot: AuthenticatorSlot, _ id: UInt64, status: Int32?, _ fill: (inout AuthVerdict) -> Void = { _ in }) {
         guard let operation = slot.take(operation: id) else {
             registry.unknownCompletions.add()
             return
         }
-        ReentryGuard.within(slot) { operation.answered(AuthVerdict(status: status)) }
+        var verdict = AuthVerdict(status: status ?? Int32(TRIB_ERR_INTERNAL))
+        fill(&verdict)
+        ReentryGuard.within(slot) { operation.answered(verdict) }
     }
 }

@@ -26,15 +26,16 @@ struct DeliveryWindow {
     let maxBatch: Int
     private(set) var inFlight = 0
     private(set) var isOpen = true
+    /// Bounded by `limit × maxBatch` (handed-over events aside), so taking a batch from the
+    /// front by moving the rest is cheap.
     private var waiting: [Waiting] = []
-    private var head = 0
 
     init(limit: Int, maxBatch: Int) {
         self.limit = limit
         self.maxBatch = maxBatch
     }
 
-    var waitingCount: Int { waiting.count - head }
+    var waitingCount: Int { waiting.count }
 
     /// `force` admits past the queue bound: events handed over by a draining predecessor were
     /// already accepted once, and refusing them now would fail a device that was never told busy.
@@ -56,26 +57,16 @@ struct DeliveryWindow {
             inFlight -= 1
             return nil
         }
-        let taken = waiting[head..<min(waiting.count, head + maxBatch)]
-        head += taken.count
+        let taken = waiting.prefix(maxBatch)
         let next = (taken.map(\.operation), taken.map(\.attempt).max() ?? 0)
-        if head == waiting.count {
-            waiting.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head > 1024 && head * 2 > waiting.count {
-            waiting.removeFirst(head)
-            head = 0
-        }
+        waiting.removeFirst(taken.count)
         return next
     }
 
     /// Draining: nothing more is admitted, and what waits is returned to be handed over.
     mutating func close() -> [Waiting] {
         isOpen = false
-        defer {
-            waiting.removeAll()
-            head = 0
-        }
-        return Array(waiting[head...])
+        defer { waiting.removeAll() }
+        return waiting
     }
 }

@@ -116,14 +116,9 @@ final class Republisher: Sendable {
 
     func publishNext() {
         guard remaining.subtract(1, ordering: .relaxed).newValue >= 0 else { return }
-        let returned = withPluginBuffers(["app", "device1", "telemetry", "{\"n\":1}"]) { b in
-            var message = trib_type_message()
-            message.struct_size = UInt32(MemoryLayout<trib_type_message>.size)
-            message.application = b[0]
-            message.device = b[1]
-            message.channel = b[2]
-            message.payload = b[3]
-            return HostAPITable.pointer.pointee.publish(handle, &message, republishDone, Unmanaged.passUnretained(self).toOpaque())
+        var returned = Int32(TRIB_ERR_INVALID)
+        try? withPluginBufferMessage(payload: "{\"n\":1}") { message in
+            returned = HostAPITable.pointer.pointee.publish(handle, message, republishDone, Unmanaged.passUnretained(self).toOpaque())
         }
         if returned != TRIB_PENDING { statuses.withLock { $0.append(returned) } }
     }
