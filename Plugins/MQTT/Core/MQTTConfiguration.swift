@@ -14,6 +14,7 @@ import TributarySDK
 /// | `dialect` | `drogue/v1`, `plain-topic`, `plain-topic-device-prefix` | `drogue/v1` | how a device's PUBLISH topic names channel and device |
 /// | `max_packet_size` | integer | 262144 | larger packets close the connection (0x95); announced in CONNACK |
 /// | `receive_maximum` | integer | 100 | QoS 1/2 publishes a client may have unacknowledged; announced in CONNACK |
+/// | `max_command_filters` | integer | 64 | distinct command filters one device session may hold; past it SUBACK 0x97 (0x80 in 3.1.1) |
 /// | `connect_timeout_ms` | integer | 10000 | time to send CONNECT after connecting |
 /// | `max_connections` | integer | 100000 | per listener |
 /// | `integration_queue` | integer | 1024 | events held per integration subscription before dropping |
@@ -34,6 +35,7 @@ struct MQTTConfiguration: Sendable {
     var dialect: Dialect
     var maxPacketSize: Int
     var receiveMaximum: UInt16
+    var maxCommandFilters: Int
     var connectTimeoutMilliseconds: Int64
     var maxConnections: Int
     var integrationQueue: UInt32
@@ -53,6 +55,7 @@ struct MQTTConfiguration: Sendable {
         self.dialect = dialect
         maxPacketSize = Int(try config.integer("max_packet_size", default: 256 * 1024, range: 128...(256 << 20)))
         receiveMaximum = UInt16(try config.integer("receive_maximum", default: 100, range: 1...65535))
+        maxCommandFilters = Int(try config.integer("max_command_filters", default: 64, range: 1...100_000))
         connectTimeoutMilliseconds = try config.integer("connect_timeout_ms", default: 10_000, range: 100...600_000)
         maxConnections = Int(try config.integer("max_connections", default: 100_000, range: 1...10_000_000))
         integrationQueue = UInt32(try config.integer("integration_queue", default: 1024, range: 1...1_000_000))
