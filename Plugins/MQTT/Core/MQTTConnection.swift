@@ -54,7 +54,6 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
 
     func streamReceived(_ stream: any ByteStream, _ bytes: UnsafeRawBufferPointer) {
         decoder.append(bytes)
-        lastPacket = MQTTConnection.now()
         decodeBuffered()
     }
 
@@ -68,6 +67,9 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         defer { decoding = false }
         do {
             while !closing, !authenticating, !held, let packet = try decoder.next() {
+                // Only a complete packet shows the client alive [MQTT-3.1.2-24]: bytes dripping
+                // into one that never completes do not hold the connection open.
+                lastPacket = MQTTConnection.now()
                 if case .connect(let connect) = packet {
                     version = connect.protocolVersion
                     peerMaximumPacketSize = connect.properties.maximumPacketSize.map { Int($0) } ?? Int.max
