@@ -13,7 +13,8 @@ final class MQTTAdapter: AdapterInstance, @unchecked Sendable {
         if let tls = configuration.tls {
             do { _ = try TLSContext(server: tls) } catch { throw PluginError("\(config.file): \(error)") }
         }
-        context = MQTTContext(host: host, configuration: configuration, devices: DeviceDirectory(), metrics: MQTTMetrics(host: host))
+        context = MQTTContext(host: host, configuration: configuration, devices: DeviceDirectory(), metrics: MQTTMetrics(host: host),
+                               partialPackets: PartialPacketBudget(limit: configuration.partialPacketBudget))
     }
 
     func start() throws(PluginError) {
@@ -21,7 +22,10 @@ final class MQTTAdapter: AdapterInstance, @unchecked Sendable {
         let configuration = context.configuration
         let connect: @Sendable (any ByteStream) -> MQTTConnection = { stream in
             MQTTConnection(stream: stream, maxPacketSize: configuration.maxPacketSize,
-                           connectTimeoutMilliseconds: configuration.connectTimeoutMilliseconds)
+                           connectTimeoutMilliseconds: configuration.connectTimeoutMilliseconds,
+                           maxConnectSize: configuration.maxConnectSize,
+                           packetTimeoutMilliseconds: configuration.packetTimeoutMilliseconds,
+                           partialPackets: context.partialPackets)
         }
         let serveDevices: @Sendable (any ByteStream) -> Void = { _ = DeviceSession(context: context, connection: connect($0)) }
         let serveIntegration: @Sendable (any ByteStream) -> Void = { _ = IntegrationSession(context: context, connection: connect($0)) }

@@ -9,8 +9,9 @@ protocol MQTTSessionLogic: AnyObject {
     func closed(_ connection: MQTTConnection, graceful: Bool)
 }
 
-/// One MQTT connection on its loop: decodes packets, enforces the CONNECT deadline and the keep
-/// alive (1.5 times the client's interval, as the spec says), encodes and writes packets, and
+/// One MQTT connection on its loop: decodes packets, enforces the CONNECT deadline, the keep
+/// alive (1.5 times the client's interval, as the spec says) and what unfinished packets may cost
+/// (a deadline each, a share of the instance's budget), encodes and writes packets, and
 /// closes with the right reason on a protocol violation (v5 DISCONNECT with the reason code;
 /// v3.1.1, which has none, just closes; a CONNECT problem is answered with CONNACK first).
 final class MQTTConnection: StreamHandler, @unchecked Sendable {
@@ -32,6 +33,13 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     private var keepAliveNanoseconds: Int64 = 0
     private var lastPacket: Int64 = 0
     private var timer: UInt64?
+    private let packetTimeoutNanoseconds: Int64
+    /// When the unfinished packet in the decoder started (nil: none, or one waiting on us).
+    private var packetStarted: Int64?
+    private var packetTimer: UInt64?
+    private let partialPackets: PartialPacketBudget
+    /// What this connection last reported to `partialPackets`.
+    private var heldBytes = 0
     /// Packets queued in this loop pass, written by `flush`.
     private var output: [UInt8] = []
     /// Where one packet is encoded before it joins `output`.
@@ -40,9 +48,12 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     /// Retains the session for as long as the connection lives.
     var owner: AnyObject?
 
-    init(stream: any ByteStream, maxPacketSize: Int, connectTimeoutMilliseconds: Int64) {
+    init(stream: any ByteStream, maxPacketSize: Int, connectTimeoutMilliseconds: Int64, maxConnectSize: Int,
+         packetTimeoutMilliseconds: Int64, partialPackets: PartialPacketBudget) {
         self.stream = stream
-        decoder = MQTTDecoder(maximumPacketSize: maxPacketSize)
+        decoder = MQTTDecoder(maximumPacketSize: maxPacketSize, maximumConnectPacketSize: maxConnectSize)
+        packetTimeoutNanoseconds = packetTimeoutMilliseconds * 1_000_000
+        self.partialPackets = partialPackets
         stream.handler = self
         timer = loop.scheduleTimer(afterMilliseconds: connectTimeoutMilliseconds) { [self] in
             timer = nil
@@ -65,8 +76,10 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         guard !decoding else { return }
         decoding = true
         defer { decoding = false }
+        var completed = false
         do {
             while !closing, !authenticating, !held, let packet = try decoder.next() {
+                completed = true
                 // Only a complete packet shows the client alive [MQTT-3.1.2-24]: bytes dripping
                 // into one that never completes do not hold the connection open.
                 lastPacket = MQTTConnection.now()
@@ -79,8 +92,41 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
                 if case .disconnect = packet { graceful = true }
                 logic?.received(packet, on: self)
             }
+            if !closing { boundPartialPacket(completedOne: completed) }
         } catch {
             violated(error)
+        }
+    }
+
+    /// What an unfinished packet may cost: it must complete within `packet_timeout_ms`, and its
+    /// bytes count against the instance's budget. Packets complete but waiting on us (behind
+    /// CONNECT, or held) are not the client's delay.
+    private func boundPartialPacket(completedOne: Bool) {
+        report(heldBytes: decoder.bufferedByteCount)
+        if completedOne || heldBytes == 0 || authenticating || held { packetStarted = nil }
+        guard heldBytes > 0, !authenticating, !held, packetStarted == nil else { return }
+        packetStarted = MQTTConnection.now()
+        if packetTimer == nil { armPacketTimer(afterNanoseconds: packetTimeoutNanoseconds) }
+    }
+
+    private func report(heldBytes bytes: Int) {
+        guard bytes != heldBytes else { return }
+        heldBytes = bytes
+        if let largest = partialPackets.hold(bytes, by: self) {
+            largest.loop.execute { largest.disconnect(.quotaExceeded) }
+        }
+    }
+
+    private func armPacketTimer(afterNanoseconds: Int64) {
+        packetTimer = loop.scheduleTimer(afterMilliseconds: max(1, afterNanoseconds / 1_000_000)) { [self] in
+            packetTimer = nil
+            guard !closing, let packetStarted else { return }
+            let elapsed = MQTTConnection.now() - packetStarted
+            if elapsed >= packetTimeoutNanoseconds {
+                disconnect(.keepAliveTimeout)
+            } else {
+                armPacketTimer(afterNanoseconds: packetTimeoutNanoseconds - elapsed)
+            }
         }
     }
 
@@ -103,6 +149,9 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         closing = true
         if let timer { loop.cancelTimer(timer) }
         timer = nil
+        if let packetTimer { loop.cancelTimer(packetTimer) }
+        packetTimer = nil
+        report(heldBytes: 0)
         logic?.closed(self, graceful: graceful)
         logic = nil
         owner = nil
