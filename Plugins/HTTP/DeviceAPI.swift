@@ -35,6 +35,9 @@ final class DeviceAPI: HTTPRequestHandler {
     }
 
     private func publish(_ request: HTTPRequest, channel: String, connection: HTTPConnectionInfo, responder: HTTPResponder) {
+        if let problem = ChannelName.problem(in: channel) {
+            return responder.respond(Responses.error(400, "InvalidRequest", problem.reason))
+        }
         let query = Dictionary(request.head.queryItems, uniquingKeysWith: { first, _ in first })
         let commandWait: Int64
         if let text = query["ct"] ?? query["commandTimeout"] {
