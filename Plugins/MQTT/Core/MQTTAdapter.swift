@@ -14,7 +14,8 @@ final class MQTTAdapter: AdapterInstance, @unchecked Sendable {
             do { _ = try TLSContext(server: tls) } catch { throw PluginError("\(config.file): \(error)") }
         }
         context = MQTTContext(host: host, configuration: configuration, devices: DeviceDirectory(), metrics: MQTTMetrics(host: host),
-                               partialPackets: PartialPacketBudget(limit: configuration.partialPacketBudget))
+                               partialPackets: PartialPacketBudget(limit: configuration.partialPacketBudget),
+                               faults: ClientFaultLog(host: host))
     }
 
     func start() throws(PluginError) {
@@ -25,7 +26,7 @@ final class MQTTAdapter: AdapterInstance, @unchecked Sendable {
                            connectTimeoutMilliseconds: configuration.connectTimeoutMilliseconds,
                            maxConnectSize: configuration.maxConnectSize,
                            packetTimeoutMilliseconds: configuration.packetTimeoutMilliseconds,
-                           partialPackets: context.partialPackets)
+                           partialPackets: context.partialPackets, faults: context.faults)
         }
         let serveDevices: @Sendable (any ByteStream) -> Void = { _ = DeviceSession(context: context, connection: connect($0)) }
         let serveIntegration: @Sendable (any ByteStream) -> Void = { _ = IntegrationSession(context: context, connection: connect($0)) }

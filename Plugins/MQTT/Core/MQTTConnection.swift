@@ -1,6 +1,7 @@
 import Glibc
 import MQTTCodec
 import TributaryNet
+import TributarySDK
 
 /// What a session (device or integration) does with a connection's packets. On the loop.
 protocol MQTTSessionLogic: AnyObject {
@@ -40,6 +41,7 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     private let partialPackets: PartialPacketBudget
     /// What this connection last reported to `partialPackets`.
     private var heldBytes = 0
+    private let faults: ClientFaultLog
     /// Packets queued in this loop pass, written by `flush`.
     private var output: [UInt8] = []
     /// Where one packet is encoded before it joins `output`.
@@ -49,11 +51,12 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     var owner: AnyObject?
 
     init(stream: any ByteStream, maxPacketSize: Int, connectTimeoutMilliseconds: Int64, maxConnectSize: Int,
-         packetTimeoutMilliseconds: Int64, partialPackets: PartialPacketBudget) {
+         packetTimeoutMilliseconds: Int64, partialPackets: PartialPacketBudget, faults: ClientFaultLog) {
         self.stream = stream
         decoder = MQTTDecoder(maximumPacketSize: maxPacketSize, maximumConnectPacketSize: maxConnectSize)
         packetTimeoutNanoseconds = packetTimeoutMilliseconds * 1_000_000
         self.partialPackets = partialPackets
+        self.faults = faults
         stream.handler = self
         timer = loop.scheduleTimer(afterMilliseconds: connectTimeoutMilliseconds) { [self] in
             timer = nil
@@ -113,7 +116,7 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         guard bytes != heldBytes else { return }
         heldBytes = bytes
         if let largest = partialPackets.hold(bytes, by: self) {
-            largest.loop.execute { largest.disconnect(.quotaExceeded) }
+            largest.loop.execute { largest.disconnect(.quotaExceeded, fault: "unfinished packets over the instance's budget") }
         }
     }
 
@@ -123,7 +126,7 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
             guard !closing, let packetStarted else { return }
             let elapsed = MQTTConnection.now() - packetStarted
             if elapsed >= packetTimeoutNanoseconds {
-                disconnect(.keepAliveTimeout)
+                disconnect(.keepAliveTimeout, fault: "a packet not completed within packet_timeout_ms")
             } else {
                 armPacketTimer(afterNanoseconds: packetTimeoutNanoseconds - elapsed)
             }
@@ -178,7 +181,7 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
             guard !closing else { return }
             let idle = MQTTConnection.now() - lastPacket
             if idle >= keepAliveNanoseconds {
-                disconnect(.keepAliveTimeout)
+                disconnect(.keepAliveTimeout, fault: "no complete packet within 1.5 times the keep alive")
             } else {
                 armKeepAlive(afterNanoseconds: keepAliveNanoseconds - idle)
             }
@@ -238,8 +241,10 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     }
 
     /// Ends the connection with a server DISCONNECT (v5) carrying `reason`; v3.1.1 just closes.
-    func disconnect(_ reason: MQTTReasonCode) {
+    /// `fault` says, for the log, what the client did wrong.
+    func disconnect(_ reason: MQTTReasonCode, fault: String? = nil) {
         guard !closing else { return }
+        if let fault { faults.log(.info, "mqtt client \(stream.remoteAddress): \(fault); closed (\(reason))") }
         if connected && version == .v5 {
             send(.disconnect(.init(reasonCode: reason)))
         }
@@ -249,6 +254,7 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     }
 
     private func violated(_ error: MQTTDecodeError) {
+        faults.log(.info, "mqtt client \(stream.remoteAddress): protocol violation: \(error)")
         if !connected, let (packet, replyVersion) = decoder.reply(to: error) {
             MQTTEncoder(version: replyVersion).encode(packet, into: &output)
             flush()

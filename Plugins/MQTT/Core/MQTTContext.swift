@@ -7,6 +7,7 @@ struct MQTTContext: Sendable {
     let devices: DeviceDirectory
     let metrics: MQTTMetrics
     let partialPackets: PartialPacketBudget
+    let faults: ClientFaultLog
 }
 
 /// The plugin's own counters on /metrics (tributary_plugin_mqtt_*).
