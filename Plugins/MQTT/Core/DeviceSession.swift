@@ -136,7 +136,7 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
 
     private func refuseConnect(_ reason: MQTTReasonCode) {
         context.metrics.connectRefused.add()
-        context.faults.log(.info, "mqtt device \(connection.stream.remoteAddress): CONNECT refused (\(reason))")
+        connection.reportFault("device CONNECT refused (\(reason))")
         connection.send(.connAck(.init(reasonCode: reason)))
         connection.closeNow()
     }

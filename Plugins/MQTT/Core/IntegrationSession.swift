@@ -88,7 +88,7 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
             credential = .bearerToken(token)
         default:
             context.metrics.connectRefused.add()
-            context.faults.log(.info, "mqtt integration \(connection.stream.remoteAddress): CONNECT refused (no usable credentials)")
+            connection.reportFault("integration CONNECT refused (no usable credentials)")
             connection.send(.connAck(.init(reasonCode: .badUserNameOrPassword)))
             return connection.closeNow()
         }
@@ -106,7 +106,7 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         guard verdict.status == .ok else {
             context.metrics.connectRefused.add()
             let reason: MQTTReasonCode = verdict.status == .unavailable ? .serverUnavailable : .badUserNameOrPassword
-            context.faults.log(.info, "mqtt integration \(connection.stream.remoteAddress): CONNECT refused (\(reason))")
+            connection.reportFault("integration CONNECT refused (\(reason))")
             connection.send(.connAck(.init(reasonCode: reason)))
             return connection.closeNow()
         }

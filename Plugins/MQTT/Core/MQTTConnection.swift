@@ -244,7 +244,7 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     /// `fault` says, for the log, what the client did wrong.
     func disconnect(_ reason: MQTTReasonCode, fault: String? = nil) {
         guard !closing else { return }
-        if let fault { faults.log(.info, "mqtt client \(stream.remoteAddress): \(fault); closed (\(reason))") }
+        if let fault { reportFault("\(fault); closed (\(reason))") }
         if connected && version == .v5 {
             send(.disconnect(.init(reasonCode: reason)))
         }
@@ -253,8 +253,13 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         stream.close()
     }
 
+    /// Logs, rate-limited, what the client did wrong (never a secret).
+    func reportFault(_ what: String) {
+        faults.log(.info, "mqtt client \(stream.remoteAddress): \(what)")
+    }
+
     private func violated(_ error: MQTTDecodeError) {
-        faults.log(.info, "mqtt client \(stream.remoteAddress): protocol violation: \(error)")
+        reportFault("protocol violation: \(error)")
         if !connected, let (packet, replyVersion) = decoder.reply(to: error) {
             MQTTEncoder(version: replyVersion).encode(packet, into: &output)
             flush()

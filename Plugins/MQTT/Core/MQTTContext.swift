@@ -6,8 +6,6 @@ struct MQTTContext: Sendable {
     let configuration: MQTTConfiguration
     let devices: DeviceDirectory
     let metrics: MQTTMetrics
-    let partialPackets: PartialPacketBudget
-    let faults: ClientFaultLog
 }
 
 /// The plugin's own counters on /metrics (tributary_plugin_mqtt_*).
