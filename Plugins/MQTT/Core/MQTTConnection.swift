@@ -47,6 +47,10 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     /// Where one packet is encoded before it joins `output`.
     private var scratch: [UInt8] = []
     private var flushScheduled = false
+    /// More than `maxUnsentBytes` written and not taken by the kernel: the client is not reading
+    /// its answers (PINGRESP, PUBACK), so it is not read either until they drain.
+    private var writeBlocked = false
+    static let maxUnsentBytes = 64 * 1024
     /// Retains the session for as long as the connection lives.
     var owner: AnyObject?
 
@@ -81,7 +85,7 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         defer { decoding = false }
         var completed = false
         do {
-            while !closing, !authenticating, !held, let packet = try decoder.next() {
+            while !closing, !authenticating, !held, !writeBlocked, let packet = try decoder.next() {
                 completed = true
                 // Only a complete packet shows the client alive [MQTT-3.1.2-24]: bytes dripping
                 // into one that never completes do not hold the connection open.
@@ -106,8 +110,9 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     /// CONNECT, or held) are not the client's delay.
     private func boundPartialPacket(completedOne: Bool) {
         report(heldBytes: decoder.bufferedByteCount)
-        if completedOne || heldBytes == 0 || authenticating || held { packetStarted = nil }
-        guard heldBytes > 0, !authenticating, !held, packetStarted == nil else { return }
+        let waitingOnUs = authenticating || held || writeBlocked
+        if completedOne || heldBytes == 0 || waitingOnUs { packetStarted = nil }
+        guard heldBytes > 0, !waitingOnUs, packetStarted == nil else { return }
         packetStarted = MQTTConnection.now()
         if packetTimer == nil { armPacketTimer(afterNanoseconds: packetTimeoutNanoseconds) }
     }
@@ -144,7 +149,14 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     func resume() {
         guard held, !closing else { return }
         held = false
-        if !authenticating { stream.resumeReading() }
+        if !authenticating && !writeBlocked { stream.resumeReading() }
+        decodeBuffered()
+    }
+
+    func streamDrained(_ stream: any ByteStream) {
+        guard writeBlocked, !closing else { return }
+        writeBlocked = false
+        if !authenticating && !held { stream.resumeReading() }
         decodeBuffered()
     }
 
@@ -171,7 +183,7 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
             armKeepAlive(afterNanoseconds: keepAliveNanoseconds)
         }
         authenticating = false
-        if !held { stream.resumeReading() }
+        if !held && !writeBlocked { stream.resumeReading() }
         decodeBuffered()
     }
 
@@ -236,6 +248,10 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     private func flush() {
         guard !output.isEmpty else { return }
         stream.write(output)
+        if !writeBlocked && stream.pendingWriteBytes > MQTTConnection.maxUnsentBytes {
+            writeBlocked = true
+            stream.pauseReading()
+        }
         // A burst may have grown the buffer: keep a modest one, not the peak.
         output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
     }
