@@ -10,11 +10,13 @@ final class DeviceAPI: HTTPRequestHandler {
     private let host: PluginHost
     private let configuration: HTTPConfiguration
     private let metrics: HTTPMetrics
+    private let faults: ClientFaultLog
 
     init(host: PluginHost, configuration: HTTPConfiguration, metrics: HTTPMetrics) {
         self.host = host
         self.configuration = configuration
         self.metrics = metrics
+        faults = ClientFaultLog(host: host)
     }
 
     func handle(_ request: HTTPRequest, connection: HTTPConnectionInfo, responder: HTTPResponder) {
@@ -35,6 +37,10 @@ final class DeviceAPI: HTTPRequestHandler {
     }
 
     private func publish(_ request: HTTPRequest, channel: String, connection: HTTPConnectionInfo, responder: HTTPResponder) {
+        if let problem = ChannelName.problem(in: channel) {
+            faults.log(.debug, "http device \(connection.remoteAddress): \(problem.reason)")
+            return responder.respond(Responses.error(400, "InvalidRequest", problem.reason))
+        }
         let query = Dictionary(request.head.queryItems, uniquingKeysWith: { first, _ in first })
         let commandWait: Int64
         if let text = query["ct"] ?? query["commandTimeout"] {
@@ -50,15 +56,19 @@ final class DeviceAPI: HTTPRequestHandler {
             authorization: request.head.headers["Authorization"], certificates: connection.peerCertificates)
         else {
             metrics.unauthenticated.add()
+            faults.log(.info, "http device \(connection.remoteAddress): missing or unusable credentials")
             return responder.respond(Responses.unauthorized("Missing or unusable credentials"))
         }
         let host = host
         let metrics = metrics
+        let faults = faults
+        let peer = connection.remoteAddress
         let contentType = request.head.headers["Content-Type"] ?? ""
         let dataSchema = query["data_schema"] ?? ""
         host.authenticateDevice(authRequest) { verdict in
             guard verdict.status == .ok else {
                 metrics.unauthenticated.add()
+                faults.log(.info, "http device \(peer): authentication failed (\(verdict.status))")
                 return responder.respond(Responses.refusal(verdict.status))
             }
             // A gateway publishes for `as`; the authenticated device is the sender.

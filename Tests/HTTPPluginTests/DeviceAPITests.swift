@@ -74,6 +74,21 @@ final class DeviceAPITests: XCTestCase {
         XCTAssertEqual(event["data"] as? String, "hello")
     }
 
+    /// The SDK's channel rule after percent-decoding (#12 item 10): no `/`, no control character,
+    /// bounded length; 400 before authentication.
+    func testChannelNamesAreValidatedAfterDecoding() throws {
+        let host = try host
+        let auth = ["-u", "device-1@app:secret", "-X", "POST", "--data", "x", "--path-as-is"]
+        for path in ["/v1/..%2F..%2Fetc%2Fpasswd", "/v1/tele%00metry", "/v1/tele%1Bmetry", "/v1/%2E%2E",
+                     "/v1/" + String(repeating: "a", count: 257)] {
+            let reply = try host.curl(auth + [host.device(path)])
+            XCTAssertEqual(reply.status, 400, path)
+            XCTAssertTrue(reply.body.contains("channel"), reply.body)
+        }
+        XCTAssertEqual(try host.curl(auth + [host.device("/v1/tele%2Dmetry")]).status, 202, "other escapes decode as before")
+        XCTAssertFalse(host.events.contains { ($0["subject"] as? String)?.contains("/") == true || ($0["subject"] as? String)?.contains("\u{0}") == true })
+    }
+
     func testCommandRoundTripAndNoRoute() throws {
         let host = try host
         let poll = Process()

@@ -36,6 +36,46 @@ final class MalformedRequestTests: XCTestCase {
         try healthy()
     }
 
+    /// #12 item 3: pipelining without reading the responses, with a 4 KB receive buffer. The
+    /// server stops reading once the unsent responses pass its bound, so the client soon cannot
+    /// send; the host's memory stays bounded and other clients are served meanwhile.
+    func testPipeliningWithoutReadingIsBackPressured() throws {
+        let host = try host
+        let pid = host.host.process.processIdentifier
+        let script = """
+            import socket, time, subprocess, json
+            def rss():
+                return int([l.split()[1] for l in open("/proc/\(pid)/status") if l.startswith("VmRSS")][0])
+            before = rss()
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.connect(("127.0.0.1", \(host.devicePort)))
+            s.setblocking(False)
+            chunk = b"GET /nope HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n" * 10000
+            sent, deadline, stalled_since = 0, time.monotonic() + 20, None
+            while time.monotonic() < deadline and sent < 100000000:
+                try:
+                    sent += s.send(chunk)
+                    stalled_since = None
+                except BlockingIOError:
+                    stalled_since = stalled_since or time.monotonic()
+                    if time.monotonic() - stalled_since > 1:
+                        break
+                    time.sleep(0.01)
+            other = subprocess.run(["/usr/bin/curl", "-s", "-o", "/dev/null", "-m", "5", "-w", "%{http_code}",
+                                    "http://127.0.0.1:\(host.devicePort)/"], capture_output=True, text=True).stdout
+            print(json.dumps(dict(sent=sent, grown_kb=rss() - before, other=other)))
+            s.close()
+            """
+        let output = try Fixtures.run("/usr/bin/python3", ["-c", script]).output
+        let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], output)
+        let sent = try XCTUnwrap(result["sent"] as? Int)
+        XCTAssertLessThan(sent, 40_000_000, "the server stopped reading: the client could not go on sending")
+        XCTAssertLessThan(try XCTUnwrap(result["grown_kb"] as? Int), 32 * 1024, "the host's memory stays bounded")
+        XCTAssertEqual(result["other"] as? String, "200", "another client is served meanwhile")
+        try healthy()
+    }
+
     func testASlowClientThatNeverFinishesGets408() throws {
         let started = Date()
         let reply = try host.raw("POST /v1/t HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{", port: host.devicePort, seconds: 10)

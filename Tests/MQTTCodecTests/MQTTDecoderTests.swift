@@ -217,6 +217,19 @@ final class MQTTDecoderTests: XCTestCase {
         }
     }
 
+    /// A CONNECT is held to its own, smaller limit, from its fixed header; later packets are not.
+    func testConnectHasItsOwnLimit() throws {
+        var header: [UInt8] = [0x10]
+        header.appendVariableByteInteger(20_000)
+        assertDecodeFails(
+            header, .packetTooLarge(size: 1 + 3 + 20_000, maximum: 16_384), reason: .packetTooLarge,
+            makeDecoder: { MQTTDecoder(maximumConnectPacketSize: 16_384) })
+        var decoder = MQTTDecoder(maximumConnectPacketSize: 16_384)
+        XCTAssertEqual(try decoder.decode(MQTTEncoder(version: .v5).bytes([connect(.v5)])).count, 1)
+        let publish = MQTTPacket.Publish(topic: "t", payload: [UInt8](repeating: 7, count: 20_000))
+        XCTAssertEqual(try decoder.decode(MQTTEncoder(version: .v5).bytes([.publish(publish)])), [.publish(publish)])
+    }
+
     func testMaximumPacketSizeCountsTheWholePacket() throws {
         // 100 bytes in all: 1 + 1 (remaining length 98) + 2 + 1 (topic "t") + 95 payload bytes.
         let fits = MQTTPacket.Publish(topic: "t", payload: [UInt8](repeating: 7, count: 95))

@@ -129,6 +129,26 @@ final class PublishTests: XCTestCase {
         XCTAssertEqual(result.int("v3_seen"), 0, "no PUBACK for what was not taken")
     }
 
+    /// The SDK's channel rule (#12 item 10): a NUL is a malformed packet (0x81); a control
+    /// character, a `..` level or more than 256 bytes is Topic Name invalid (0x90); a plain topic
+    /// keeps its `/` levels but not `..`.
+    func testChannelNames() throws {
+        let plain = try MQTTTestHost(mqtt: "dialect = \"plain-topic\"")
+        let script = """
+            def code(topic):
+                c = connected(PORT, "device-1@app", "secret", client_id="names", version=5)
+                c.send(publish(topic, "x", qos=1, packet_id=1, version=5))
+                p = c.read()
+                c.close()
+                return p["rc"]
+            report(codes=[code(t) for t in ["tele\\x00metry", "tele\\x1bmetry", "..", "a" * 257, "telemetry", "../../etc/passwd", "sensors/temp"]])
+            """
+        let drogue = try host.python("PORT = DEVICE\n" + script)
+        XCTAssertEqual(drogue["codes"] as? [Int], [0x81, 0x90, 0x90, 0x90, 0, 0x90, 0x87], "drogue/v1 reads sensors/temp as a gateway publish")
+        let plainTopic = try plain.python("PORT = DEVICE\n" + script)
+        XCTAssertEqual(plainTopic["codes"] as? [Int], [0x81, 0x90, 0x90, 0x90, 0, 0x90, 0])
+    }
+
     /// A gateway publishes `channel/device` for a device whose gatewaySelector names it; for any
     /// other device it gets 0x87 (5.0) or is disconnected (3.1.1).
     func testGatewayPublishing() throws {

@@ -1,8 +1,10 @@
 import TributarySDK
 
 /// One HTTP/1.1 connection: decodes requests, hands them to the handler one at a time (pipelined
-/// requests wait, decoded, in order), writes responses in order, and enforces the timeouts.
-/// Everything runs on the connection's loop.
+/// requests wait, undecoded, in order), writes responses in order, and enforces the timeouts.
+/// It reads only while what waits is bounded: pipelined requests up to one request's limits, and
+/// unsent responses up to `maxUnsentBytes` (a client that pipelines without reading its
+/// responses is not read either). Everything runs on the connection's loop.
 final class HTTPServerConnection: StreamHandler, @unchecked Sendable {
     private let stream: any ByteStream
     private let handler: any HTTPRequestHandler
@@ -15,6 +17,10 @@ final class HTTPServerConnection: StreamHandler, @unchecked Sendable {
     private var lastRequestKeepsAlive = true
     private var output: [UInt8] = []
     private var headRequest = false
+    /// Responses the kernel has not taken exceed `maxUnsentBytes`: nothing is handled until
+    /// they drain.
+    private var writeBlocked = false
+    static let maxUnsentBytes = 64 * 1024
 
     var loop: EventLoop { stream.loop }
 
@@ -33,11 +39,22 @@ final class HTTPServerConnection: StreamHandler, @unchecked Sendable {
             cancelTimer()
             armTimer()
         }
-        // Pipelined requests wait decoded-in-order; stop reading rather than buffer without bound.
-        if busy && decoder.bufferedByteCount > configuration.limits.maxHeaderBytes + configuration.limits.maxBodyBytes {
-            stream.pauseReading()
-        }
         processNext()
+        updateReading()
+    }
+
+    func streamDrained(_ stream: any ByteStream) {
+        guard writeBlocked, !closing else { return }
+        writeBlocked = false
+        cancelTimer()
+        processNext()
+        updateReading()
+    }
+
+    /// Stops reading rather than buffer without bound; resumes once what waits is back in bounds.
+    private func updateReading() {
+        let pipelined = decoder.bufferedByteCount > configuration.limits.maxHeaderBytes + configuration.limits.maxBodyBytes
+        if writeBlocked || pipelined { stream.pauseReading() } else { stream.resumeReading() }
     }
 
     func streamClosed(_ stream: any ByteStream) {
@@ -46,7 +63,7 @@ final class HTTPServerConnection: StreamHandler, @unchecked Sendable {
     }
 
     private func processNext() {
-        guard !busy, !closing else { return }
+        guard !busy, !closing, !writeBlocked else { return }
         do {
             if let request = try decoder.next() {
                 busy = true
@@ -85,8 +102,14 @@ final class HTTPServerConnection: StreamHandler, @unchecked Sendable {
             stream.close()
             return
         }
-        stream.resumeReading()
-        processNext()
+        if stream.pendingWriteBytes > HTTPServerConnection.maxUnsentBytes {
+            writeBlocked = true
+            // A client that never reads is closed like an idle one.
+            armTimer()
+        } else {
+            processNext()
+        }
+        updateReading()
     }
 
     /// Switches the connection to WebSocket after writing `response` (101).

@@ -20,6 +20,9 @@ public struct MQTTDecoder: Sendable {
 
     /// The largest packet accepted, in bytes, fixed header included (the MQTT 5.0 definition).
     public let maximumPacketSize: Int
+    /// The largest CONNECT accepted: one needs a few KiB, and before authentication a client
+    /// should not make the server hold a packet the size of a publish.
+    public let maximumConnectPacketSize: Int
 
     private var parser: MQTTPacketParser
     private var buffer: [UInt8] = []
@@ -31,11 +34,16 @@ public struct MQTTDecoder: Sendable {
     /// - Parameters:
     ///   - maximumPacketSize: the largest packet accepted, at least 2 bytes; larger packets fail
     ///     with `packetTooLarge`. Clamped to the protocol's own limit (2^28 + 4 bytes).
+    ///   - maximumConnectPacketSize: the largest CONNECT accepted (nil: `maximumPacketSize`).
     ///   - topicAliasMaximum: the Topic Alias Maximum the server announces in CONNACK; a MQTT 5.0
     ///     PUBLISH with a topic alias of zero or above it fails. Zero (the default) refuses all.
-    public init(maximumPacketSize: Int = MQTTDecoder.defaultMaximumPacketSize, topicAliasMaximum: UInt16 = 0) {
+    public init(
+        maximumPacketSize: Int = MQTTDecoder.defaultMaximumPacketSize, maximumConnectPacketSize: Int? = nil,
+        topicAliasMaximum: UInt16 = 0
+    ) {
         self.init(
-            isServer: true, version: nil, maximumPacketSize: maximumPacketSize, topicAliasMaximum: topicAliasMaximum)
+            isServer: true, version: nil, maximumPacketSize: maximumPacketSize,
+            maximumConnectPacketSize: maximumConnectPacketSize, topicAliasMaximum: topicAliasMaximum)
     }
 
     /// A client's decoder, for a connection whose CONNECT asked for `clientVersion`.
@@ -46,12 +54,16 @@ public struct MQTTDecoder: Sendable {
     ) {
         self.init(
             isServer: false, version: clientVersion, maximumPacketSize: maximumPacketSize,
-            topicAliasMaximum: topicAliasMaximum)
+            maximumConnectPacketSize: nil, topicAliasMaximum: topicAliasMaximum)
     }
 
-    private init(isServer: Bool, version: MQTTProtocolVersion?, maximumPacketSize: Int, topicAliasMaximum: UInt16) {
+    private init(
+        isServer: Bool, version: MQTTProtocolVersion?, maximumPacketSize: Int, maximumConnectPacketSize: Int?,
+        topicAliasMaximum: UInt16
+    ) {
         precondition(maximumPacketSize >= 2, "an MQTT packet takes at least 2 bytes")
         self.maximumPacketSize = min(maximumPacketSize, 1 + 4 + MQTTWire.maximumVariableByteInteger)
+        self.maximumConnectPacketSize = max(2, min(maximumConnectPacketSize ?? .max, self.maximumPacketSize))
         parser = MQTTPacketParser(isServer: isServer, version: version, topicAliasMaximum: topicAliasMaximum)
     }
 
@@ -72,7 +84,8 @@ public struct MQTTDecoder: Sendable {
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard failure == nil, !bytes.isEmpty else { return }
         if readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+            // A large packet's capacity is not kept for a connection that may idle for days.
+            buffer.removeAll(keepingCapacity: buffer.capacity <= 16 * 1024)
             readIndex = 0
         } else if readIndex >= 4096 && readIndex >= buffer.count &- readIndex {
             // Moving the unread tail costs no more than the bytes consumed since the last move.
@@ -133,7 +146,8 @@ public struct MQTTDecoder: Sendable {
         }
         guard let (remainingLength, lengthSize) = try lengthField.get() else { return nil }
         let size = 1 + lengthSize + Int(remainingLength)
-        guard size <= maximumPacketSize else { throw .packetTooLarge(size: size, maximum: maximumPacketSize) }
+        let maximum = type == .connect ? maximumConnectPacketSize : maximumPacketSize
+        guard size <= maximum else { throw .packetTooLarge(size: size, maximum: maximum) }
         try parser.checkRemainingLength(Int(remainingLength), of: type)
         // Nothing is reserved for the body: memory follows the bytes that actually arrive, so a
         // peer that announces large packets and sends nothing costs nothing.

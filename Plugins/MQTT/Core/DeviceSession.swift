@@ -26,7 +26,10 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
     private var inFlight = 0
     private var awaitingRelease: Set<UInt16> = []
     private var publishing: Set<UInt16> = []
+    /// Command routes by the filter that made them; at most `max_command_filters` filters.
     private var routes: [String: [UInt64]] = [:]
+    /// Filters whose gateway authorization is in flight, counted against the bound.
+    private var authorizing = 0
 
     init(context: MQTTContext, connection: MQTTConnection) {
         self.context = context
@@ -51,7 +54,7 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
         case .unsubscribe(let unsubscribe) where connected:
             let codes: [MQTTReasonCode] = unsubscribe.filters.map { filter in
                 guard let ids = routes.removeValue(forKey: filter) else { return .noSubscriptionExisted }
-                for id in ids { host.removeCommandRoute(id) }
+                removeRoutes(ids)
                 return .success
             }
             connection.send(.unsubAck(.init(packetID: unsubscribe.packetID, reasonCodes: codes)))
@@ -70,7 +73,7 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
     }
 
     func closed(_ connection: MQTTConnection) {
-        for ids in routes.values { for id in ids { host.removeCommandRoute(id) } }
+        for ids in routes.values { removeRoutes(ids) }
         routes.removeAll()
         guard connected else { return }
         context.metrics.deviceConnections.add(-1)
@@ -133,6 +136,7 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
 
     private func refuseConnect(_ reason: MQTTReasonCode) {
         context.metrics.connectRefused.add()
+        connection.reportFault("device CONNECT refused (\(reason))")
         connection.send(.connAck(.init(reasonCode: reason)))
         connection.closeNow()
     }
@@ -247,8 +251,19 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
         let subAck = PendingSubAck(count: subscribe.subscriptions.count) { [self] codes in
             connection.send(.subAck(.init(packetID: subscribe.packetID, reasonCodes: codes)))
         }
+        let limit = context.configuration.maxCommandFilters
         for (index, subscription) in subscribe.subscriptions.enumerated() {
             let filter = subscription.filter
+            // A repeated subscription replaces the existing one [MQTT-3.8.4-3]. Every option it
+            // could change is granted as QoS 0 anyway, so the route it made stays as it is.
+            if routes[filter] != nil {
+                subAck.set(index, .grantedQoS0)
+                continue
+            }
+            guard routes.count + authorizing < limit else {
+                subAck.set(index, .quotaExceeded)
+                continue
+            }
             switch CommandFilter(filter) {
             case .own:
                 subAck.set(index, addRoute(filter, device: device) ? .grantedQoS0 : .unspecifiedError)
@@ -260,8 +275,14 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
                 subAck.set(index, addRoute(filter, device: device, deviceSpecific: true) ? .grantedQoS0 : .unspecifiedError)
             case .device(let target):
                 subAck.await()
+                authorizing += 1
                 authorizeGateway(for: target) { [self] allowed in
-                    subAck.settle(index, allowed && addRoute(filter, device: target, deviceSpecific: true) ? .grantedQoS0 : .notAuthorized)
+                    authorizing -= 1
+                    guard allowed else { return subAck.settle(index, .notAuthorized) }
+                    // The same filter may have been granted meanwhile, or the session ended.
+                    let routed = routes[filter] != nil
+                        || (!connection.isClosing && addRoute(filter, device: target, deviceSpecific: true))
+                    subAck.settle(index, routed ? .grantedQoS0 : .unspecifiedError)
                 }
             case .unsupported:
                 subAck.set(index, .unspecifiedError)
@@ -279,6 +300,7 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
             inbox.deliver(command, topic: "command/inbox/\(own ? "" : command.device)/\(command.name)")
         }) else { return false }
         routes[filter, default: []].append(id)
+        context.metrics.commandRoutes.add(1)
         return true
     }
 
@@ -292,7 +314,13 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
             return inbox.deliver(command, topic: "command/inbox/\(command.device)/\(command.name)")
         }) else { return false }
         routes[filter, default: []].append(id)
+        context.metrics.commandRoutes.add(1)
         return true
+    }
+
+    private func removeRoutes(_ ids: [UInt64]) {
+        for id in ids { host.removeCommandRoute(id) }
+        context.metrics.commandRoutes.add(-Int64(ids.count))
     }
 
     /// On the loop: writes a command at QoS 0, as Drogue does.

@@ -85,6 +85,7 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
             credential = .bearerToken(token)
         default:
             context.metrics.connectRefused.add()
+            connection.reportFault("integration CONNECT refused (no usable credentials)")
             connection.send(.connAck(.init(reasonCode: .badUserNameOrPassword)))
             return connection.closeNow()
         }
@@ -102,6 +103,7 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         guard verdict.status == .ok else {
             context.metrics.connectRefused.add()
             let reason: MQTTReasonCode = verdict.status == .unavailable ? .serverUnavailable : .badUserNameOrPassword
+            connection.reportFault("integration CONNECT refused (\(reason))")
             connection.send(.connAck(.init(reasonCode: reason)))
             return connection.closeNow()
         }

@@ -19,9 +19,16 @@ final class MQTTAdapter: AdapterInstance, @unchecked Sendable {
     func start() throws(PluginError) {
         let context = context
         let configuration = context.configuration
+        // One budget and one log rate across the instance's loops: the bounds are on the host's
+        // memory and its log, not a loop's.
+        let partialPackets = PartialPacketBudget(limit: configuration.partialPacketBudget)
+        let faults = ClientFaultLog(host: context.host)
         let connect: @Sendable (any ByteStream) -> MQTTConnection = { stream in
             MQTTConnection(stream: stream, maxPacketSize: configuration.maxPacketSize,
-                           connectTimeoutMilliseconds: configuration.connectTimeoutMilliseconds)
+                           connectTimeoutMilliseconds: configuration.connectTimeoutMilliseconds,
+                           maxConnectSize: configuration.maxConnectSize,
+                           packetTimeoutMilliseconds: configuration.packetTimeoutMilliseconds,
+                           partialPackets: partialPackets, faults: faults)
         }
         let serveDevices: @Sendable (any ByteStream) -> Void = { _ = DeviceSession(context: context, connection: connect($0)) }
         let serveIntegration: @Sendable (any ByteStream) -> Void = { _ = IntegrationSession(context: context, connection: connect($0)) }

@@ -13,7 +13,11 @@ import TributarySDK
 /// | `integration_tls_address` | string | `0.0.0.0:8884` | integration over TLS |
 /// | `dialect` | `drogue/v1`, `plain-topic`, `plain-topic-device-prefix` | `drogue/v1` | how a device's PUBLISH topic names channel and device |
 /// | `max_packet_size` | integer | 262144 | larger packets close the connection (0x95); announced in CONNACK |
+/// | `max_connect_size` | integer | 16384 | a larger CONNECT is refused (0x95) before it is buffered |
+/// | `packet_timeout_ms` | integer | 30000 | a packet started must be complete within this, else the connection closes (0x8D) |
+/// | `partial_packet_budget_bytes` | integer | 67108864 | bytes all connections may hold in unfinished packets; past it the one holding most is closed (0x97) |
 /// | `receive_maximum` | integer | 100 | QoS 1/2 publishes a client may have unacknowledged; announced in CONNACK |
+/// | `max_command_filters` | integer | 64 | distinct command filters one device session may hold; past it SUBACK 0x97 (0x80 in 3.1.1) |
 /// | `connect_timeout_ms` | integer | 10000 | time to send CONNECT after connecting |
 /// | `max_connections` | integer | 100000 | per listener |
 /// | `integration_queue_bytes` | integer | 16777216 | event bytes the host holds for one integration subscription (a burst waits there; past it, and past the host's `bus_memory_bytes`, events are dropped and counted) |
@@ -34,7 +38,11 @@ struct MQTTConfiguration: Sendable {
     var integrationTLSAddress: String
     var dialect: Dialect
     var maxPacketSize: Int
+    var maxConnectSize: Int
+    var packetTimeoutMilliseconds: Int64
+    var partialPacketBudget: Int
     var receiveMaximum: UInt16
+    var maxCommandFilters: Int
     var connectTimeoutMilliseconds: Int64
     var maxConnections: Int
     var integrationQueue: UInt32
@@ -54,7 +62,11 @@ struct MQTTConfiguration: Sendable {
         }
         self.dialect = dialect
         maxPacketSize = Int(try config.integer("max_packet_size", default: 256 * 1024, range: 128...(256 << 20)))
+        maxConnectSize = Int(try config.integer("max_connect_size", default: 16 << 10, range: 128...(256 << 20)))
+        packetTimeoutMilliseconds = try config.integer("packet_timeout_ms", default: 30_000, range: 100...600_000)
+        partialPacketBudget = Int(try config.integer("partial_packet_budget_bytes", default: 64 << 20, range: (1 << 10)...(1 << 40)))
         receiveMaximum = UInt16(try config.integer("receive_maximum", default: 100, range: 1...65535))
+        maxCommandFilters = Int(try config.integer("max_command_filters", default: 64, range: 1...100_000))
         connectTimeoutMilliseconds = try config.integer("connect_timeout_ms", default: 10_000, range: 100...600_000)
         maxConnections = Int(try config.integer("max_connections", default: 100_000, range: 1...10_000_000))
         integrationQueue = UInt32(try config.integer("integration_queue", default: 0, range: 0...1_000_000))

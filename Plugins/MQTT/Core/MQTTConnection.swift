@@ -1,6 +1,7 @@
 import MQTTCodec
 import Synchronization
 import TributaryNet
+import TributarySDK
 
 /// What a session (device or integration) does with a connection's packets. On the loop.
 protocol MQTTSessionLogic: AnyObject {
@@ -15,8 +16,9 @@ extension MQTTSessionLogic {
     func drained(_ connection: MQTTConnection) {}
 }
 
-/// One MQTT connection on its loop: decodes packets, enforces the CONNECT deadline and the keep
-/// alive (1.5 times the client's interval, as the spec says; both on the loop's clock), encodes and writes packets, and
+/// One MQTT connection on its loop: decodes packets, enforces the CONNECT deadline, the keep
+/// alive (1.5 times the client's interval, as the spec says) and what unfinished packets may cost
+/// (a deadline each, a share of the instance's budget), all on the loop's clock, encodes and writes packets, and
 /// closes with the right reason on a protocol violation (v5 DISCONNECT with the reason code;
 /// v3.1.1, which has none, just closes; a CONNECT problem is answered with CONNACK first).
 final class MQTTConnection: StreamHandler, @unchecked Sendable {
@@ -43,17 +45,33 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     private var keepAliveNanoseconds: Int64 = 0
     private var lastPacket: Int64 = 0
     private var timer: UInt64?
+    private let packetTimeoutNanoseconds: Int64
+    /// When the unfinished packet in the decoder started (nil: none, or one waiting on us).
+    private var packetStarted: Int64?
+    private var packetTimer: UInt64?
+    private let partialPackets: PartialPacketBudget
+    /// What this connection last reported to `partialPackets`.
+    private var heldBytes = 0
+    private let faults: ClientFaultLog
     /// Packets queued in this loop pass, written by `flush`.
     private var output: [UInt8] = []
     /// Where one packet is encoded before it joins `output`.
     private var scratch: [UInt8] = []
     private var flushScheduled = false
+    /// More than `maxUnsentBytes` written and not taken by the kernel: the client is not reading
+    /// its answers (PINGRESP, PUBACK), so it is not read either until they drain.
+    private var writeBlocked = false
+    static let maxUnsentBytes = 64 * 1024
     /// Retains the session for as long as the connection lives.
     var owner: AnyObject?
 
-    init(stream: any ByteStream, maxPacketSize: Int, connectTimeoutMilliseconds: Int64) {
+    init(stream: any ByteStream, maxPacketSize: Int, connectTimeoutMilliseconds: Int64, maxConnectSize: Int,
+         packetTimeoutMilliseconds: Int64, partialPackets: PartialPacketBudget, faults: ClientFaultLog) {
         self.stream = stream
-        decoder = MQTTDecoder(maximumPacketSize: maxPacketSize)
+        decoder = MQTTDecoder(maximumPacketSize: maxPacketSize, maximumConnectPacketSize: maxConnectSize)
+        packetTimeoutNanoseconds = packetTimeoutMilliseconds * 1_000_000
+        self.partialPackets = partialPackets
+        self.faults = faults
         stream.handler = self
         timer = loop.scheduleTimer(afterMilliseconds: connectTimeoutMilliseconds) { [self] in
             timer = nil
@@ -76,10 +94,12 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         guard !decoding else { return }
         decoding = true
         defer { decoding = false }
+        var completed = false
         do {
-            while !closing, !authenticating, !held, let packet = try decoder.next() {
-                // Only a complete packet is a sign of life: a client trickling one byte at a
-                // time must not hold its connection open forever.
+            while !closing, !authenticating, !held, !writeBlocked, let packet = try decoder.next() {
+                completed = true
+                // Only a complete packet shows the client alive [MQTT-3.1.2-24]: bytes dripping
+                // into one that never completes do not hold the connection open.
                 lastPacket = loop.now()
                 if case .connect(let connect) = packet {
                     version = connect.protocolVersion
@@ -89,8 +109,42 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
                 }
                 logic?.received(packet, on: self)
             }
+            if !closing { boundPartialPacket(completedOne: completed) }
         } catch {
             violated(error)
+        }
+    }
+
+    /// What an unfinished packet may cost: it must complete within `packet_timeout_ms`, and its
+    /// bytes count against the instance's budget. Packets complete but waiting on us (behind
+    /// CONNECT, or held) are not the client's delay.
+    private func boundPartialPacket(completedOne: Bool) {
+        report(heldBytes: decoder.bufferedByteCount)
+        let waitingOnUs = authenticating || held || writeBlocked
+        if completedOne || heldBytes == 0 || waitingOnUs { packetStarted = nil }
+        guard heldBytes > 0, !waitingOnUs, packetStarted == nil else { return }
+        packetStarted = loop.now()
+        if packetTimer == nil { armPacketTimer(afterNanoseconds: packetTimeoutNanoseconds) }
+    }
+
+    private func report(heldBytes bytes: Int) {
+        guard bytes != heldBytes else { return }
+        heldBytes = bytes
+        if let largest = partialPackets.hold(bytes, by: self) {
+            largest.loop.execute { largest.disconnect(.quotaExceeded, fault: "unfinished packets over the instance's budget") }
+        }
+    }
+
+    private func armPacketTimer(afterNanoseconds: Int64) {
+        packetTimer = loop.scheduleTimer(afterMilliseconds: max(1, afterNanoseconds / 1_000_000)) { [self] in
+            packetTimer = nil
+            guard !closing, let packetStarted else { return }
+            let elapsed = loop.now() - packetStarted
+            if elapsed >= packetTimeoutNanoseconds {
+                disconnect(.keepAliveTimeout, fault: "a packet not completed within packet_timeout_ms")
+            } else {
+                armPacketTimer(afterNanoseconds: packetTimeoutNanoseconds - elapsed)
+            }
         }
     }
 
@@ -106,16 +160,25 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         guard held, !closing else { return }
         held = false
         lastPacket = loop.now()
-        if !authenticating { stream.resumeReading() }
+        if !authenticating && !writeBlocked { stream.resumeReading() }
         decodeBuffered()
     }
 
-    func streamDrained(_ stream: any ByteStream) { logic?.drained(self) }
+    func streamDrained(_ stream: any ByteStream) {
+        logic?.drained(self)
+        guard writeBlocked, !closing else { return }
+        writeBlocked = false
+        if !authenticating && !held { stream.resumeReading() }
+        decodeBuffered()
+    }
 
     func streamClosed(_ stream: any ByteStream) {
         closing = true
         if let timer { loop.cancelTimer(timer) }
         timer = nil
+        if let packetTimer { loop.cancelTimer(packetTimer) }
+        packetTimer = nil
+        report(heldBytes: 0)
         logic?.closed(self)
         logic = nil
         owner = nil
@@ -132,7 +195,7 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
             armKeepAlive(afterNanoseconds: keepAliveNanoseconds)
         }
         authenticating = false
-        if !held { stream.resumeReading() }
+        if !held && !writeBlocked { stream.resumeReading() }
         decodeBuffered()
     }
 
@@ -146,7 +209,7 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
                 // unread, and the interval starts again once it is read from (`resume`).
                 armKeepAlive(afterNanoseconds: keepAliveNanoseconds)
             } else if idle >= keepAliveNanoseconds {
-                disconnect(.keepAliveTimeout)
+                disconnect(.keepAliveTimeout, fault: "no complete packet within 1.5 times the keep alive")
             } else {
                 armKeepAlive(afterNanoseconds: keepAliveNanoseconds - idle)
             }
@@ -201,13 +264,19 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     private func flush() {
         guard !output.isEmpty else { return }
         stream.write(output)
+        if !writeBlocked && stream.pendingWriteBytes > MQTTConnection.maxUnsentBytes {
+            writeBlocked = true
+            stream.pauseReading()
+        }
         // A burst may have grown the buffer: keep a modest one, not the peak.
         output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
     }
 
     /// Ends the connection with a server DISCONNECT (v5) carrying `reason`; v3.1.1 just closes.
-    func disconnect(_ reason: MQTTReasonCode) {
+    /// `fault` says, for the log, what the client did wrong.
+    func disconnect(_ reason: MQTTReasonCode, fault: String? = nil) {
         guard !closing else { return }
+        if let fault { reportFault("\(fault); closed (\(reason))") }
         if connected && version == .v5 {
             // paho-mqtt 1.6 reads a DISCONNECT's reason code only from a packet longer than two
             // bytes, so without a property a taken-over client never learns 0x8E.
@@ -220,7 +289,13 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         stream.close()
     }
 
+    /// Logs, rate-limited, what the client did wrong (never a secret).
+    func reportFault(_ what: String) {
+        faults.log(.info, "mqtt client \(stream.remoteAddress): \(what)")
+    }
+
     private func violated(_ error: MQTTDecodeError) {
+        reportFault("protocol violation: \(error)")
         if !connected, let (packet, replyVersion) = decoder.reply(to: error) {
             MQTTEncoder(version: replyVersion).encode(packet, into: &output)
             flush()

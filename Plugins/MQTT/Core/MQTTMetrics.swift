@@ -8,6 +8,7 @@ struct MQTTMetrics: Sendable {
     let publishesRefused: Metric?
     let connectRefused: Metric?
     let commandsDelivered: Metric?
+    let commandRoutes: Metric?
     let eventsDropped: Metric?
 
     init(host: PluginHost) {
@@ -17,6 +18,7 @@ struct MQTTMetrics: Sendable {
         publishesRefused = host.registerMetric(.counter, name: "mqtt_publishes_refused_total", help: "Device PUBLISH packets answered with a failure.")
         connectRefused = host.registerMetric(.counter, name: "mqtt_connect_refused_total", help: "CONNECT packets refused.")
         commandsDelivered = host.registerMetric(.counter, name: "mqtt_commands_delivered_total", help: "Commands written to a device.")
-        eventsDropped = host.registerMetric(.counter, name: "mqtt_integration_events_dropped_total", help: "Events an integration client was too far behind to get.")
+        commandRoutes = host.registerMetric(.gauge, name: "mqtt_command_routes", help: "Command routes device subscriptions hold.")
+        eventsDropped = host.registerMetric(.counter, name: "mqtt_integration_events_dropped_total", help: "Events over an integration client's Maximum Packet Size, dropped.")
     }
 }
