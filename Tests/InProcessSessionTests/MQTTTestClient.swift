@@ -19,8 +19,13 @@ final class MQTTTestClient {
         let stream = FakeByteStream(loop: loop.loop)
         self.stream = stream
         loop.sync {
-            let connection = MQTTConnection(stream: stream, maxPacketSize: context.configuration.maxPacketSize,
-                                            connectTimeoutMilliseconds: context.configuration.connectTimeoutMilliseconds)
+            let configuration = context.configuration
+            let connection = MQTTConnection(stream: stream, maxPacketSize: configuration.maxPacketSize,
+                                            connectTimeoutMilliseconds: configuration.connectTimeoutMilliseconds,
+                                            maxConnectSize: configuration.maxConnectSize,
+                                            packetTimeoutMilliseconds: configuration.packetTimeoutMilliseconds,
+                                            partialPackets: PartialPacketBudget(limit: configuration.partialPacketBudget),
+                                            faults: ClientFaultLog(host: context.host))
             _ = DeviceSession(context: context, connection: connection)
         }
     }
