@@ -52,7 +52,7 @@ final class Subscription: @unchecked Sendable {
     func offer(_ record: EventRecord) {
         guard queued.add(1, ordering: .relaxed).newValue <= capacity else {
             queued.subtract(1, ordering: .relaxed)
-            metrics.busDropped.add()
+            metrics.busDropped.add(application)
             return
         }
         let schedule = pending.withLock { pending -> Bool in
@@ -72,9 +72,9 @@ final class Subscription: @unchecked Sendable {
             queued.subtract(1, ordering: .relaxed)
             guard !removed.load(ordering: .acquiring) else { continue }
             if handler(context, record.event) == TRIB_OK {
-                metrics.busDelivered.add()
+                metrics.busDelivered.add(application)
             } else {
-                metrics.busDropped.add()
+                metrics.busDropped.add(application)
             }
         }
         draining.removeAll(keepingCapacity: draining.capacity <= 4096)

@@ -100,9 +100,17 @@ public final class MetricsRegistry: Sendable {
         for i in sinks { out.histogram("tributary_sink_latency_seconds", ["instance": i.name], i.metrics.latency) }
 
         out.family("tributary_bus_events_delivered_total", "counter", "Events handed to pull consumers.")
-        for i in adapters { out.sample("tributary_bus_events_delivered_total", ["instance": i.name], i.metrics.busDelivered.value) }
-        out.family("tributary_bus_events_dropped_total", "counter", "Events a pull consumer's full queue dropped.")
-        for i in adapters { out.sample("tributary_bus_events_dropped_total", ["instance": i.name], i.metrics.busDropped.value) }
+        for i in adapters {
+            for s in i.metrics.busDelivered.samples {
+                out.sample("tributary_bus_events_delivered_total", ["instance": i.name, "application": s.label], s.value)
+            }
+        }
+        out.family("tributary_bus_events_dropped_total", "counter", "Events a pull consumer lost: its queue was full or its handler refused them.")
+        for i in adapters {
+            for s in i.metrics.busDropped.samples {
+                out.sample("tributary_bus_events_dropped_total", ["instance": i.name, "application": s.label], s.value)
+            }
+        }
 
         out.single("tributary_events_unrouted_total", "counter", "Events no sink's filter matched.", unroutedEvents.value)
         out.single("tributary_unknown_completions_total", "counter", "Completions for unknown or retired operations (ignored).", unknownCompletions.value)
