@@ -10,11 +10,13 @@ final class DeviceAPI: HTTPRequestHandler {
     private let host: PluginHost
     private let configuration: HTTPConfiguration
     private let metrics: HTTPMetrics
+    private let throttle: AuthenticationThrottle
 
     init(host: PluginHost, configuration: HTTPConfiguration, metrics: HTTPMetrics) {
         self.host = host
         self.configuration = configuration
         self.metrics = metrics
+        throttle = AuthenticationThrottle(host: host, metricPrefix: "http")
     }
 
     func handle(_ request: HTTPRequest, connection: HTTPConnectionInfo, responder: HTTPResponder) {
@@ -56,7 +58,7 @@ final class DeviceAPI: HTTPRequestHandler {
         let metrics = metrics
         let contentType = request.head.headers["Content-Type"] ?? ""
         let dataSchema = query["data_schema"] ?? ""
-        host.authenticateDevice(authRequest) { verdict in
+        throttle.authenticateDevice(authRequest, from: connection.remoteAddress, host: host) { verdict in
             guard verdict.status == .ok else {
                 metrics.unauthenticated.add()
                 return responder.respond(Responses.refusal(verdict.status))

@@ -93,7 +93,7 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
         will = connect.will
         let assignedID = connect.clientID.isEmpty ? "tributary-\(UInt64.random(in: 0...UInt64.max))" : nil
         let keepAlive = connect.keepAlive
-        host.authenticateDevice(request) { [self] verdict in
+        context.throttle.authenticateDevice(request, from: connection.stream.remoteAddress, host: host) { [self] verdict in
             loop.execute { [self] in
                 guard verdict.status == .ok else {
                     switch verdict.status {

@@ -6,6 +6,7 @@ struct MQTTContext: Sendable {
     let configuration: MQTTConfiguration
     let devices: DeviceDirectory
     let metrics: MQTTMetrics
+    let throttle: AuthenticationThrottle
 }
 
 /// The plugin's own counters on /metrics (tributary_plugin_mqtt_*).
