@@ -9,7 +9,7 @@ PACKAGES := gcc libc6-dev curl jq openssl libssl-dev libcrypt-dev pkg-config pyt
 PLUGIN_BUILD := .build/plugins
 CFLAGS_PLUGIN := -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -pthread -I PluginAPI/CTributary/include
 
-.PHONY: all deps build release examples run test bench check clean fuzz
+.PHONY: all deps build release examples run test bench check clean fuzz tsan
 
 all: build
 
@@ -66,6 +66,11 @@ fuzz:
 	bash Tests/Fuzz/run.sh
 	bash Tests/Fuzz/run-mqtt.sh
 	bash Tests/Fuzz/fuzz-host.sh
+
+# ThreadSanitizer over the in-process suites; see Tests/ThreadSanitizer/run.sh for what it can
+# and cannot cover on this toolchain.
+tsan: deps
+	bash Tests/ThreadSanitizer/run.sh
 
 clean:
 	rm -rf .build

@@ -86,6 +86,10 @@ let package = Package(
         // Test helpers: certificates from the openssl CLI, libcrypt hashes, a recording host table.
         .target(name: "TestSupport", dependencies: ["CTributary", "CCrypt"], path: "Tests/Support/TestSupport"),
         .testTarget(name: "HTTPPluginTests", dependencies: ["TestSupport"], path: "Tests/HTTPPluginTests"),
+        // Protocol sessions without sockets: the mqtt plugin's device sessions and the HTTP/1.1
+        // server over a fake byte stream, on an event loop whose clock the test moves.
+        .testTarget(name: "InProcessSessionTests", dependencies: ["MQTTCore", "MQTTCodec", "TributaryNet", "TributarySDK", "CTributary"],
+                    path: "Tests/InProcessSessionTests"),
         // The mqtt plugin end to end: mosquitto clients, paho and raw MQTT from python3 (Scripts/).
         .testTarget(name: "MQTTPluginTests", dependencies: ["TestSupport"], path: "Tests/MQTTPluginTests", exclude: ["Scripts"]),
         .testTarget(

@@ -17,10 +17,8 @@ enum DeviceCredentials {
         guard certificates.isEmpty, let (user, password) = basic(authorization) else { return nil }
         switch (application, device) {
         case (nil, nil):
-            // `device@application`, split at the first '@'.
-            guard let at = user.firstIndex(of: "@") else { return nil }
-            let name = PercentEncoding.decode(String(user[..<at])) ?? String(user[..<at])
-            return DeviceAuthRequest(application: String(user[user.index(after: at)...]), device: name, asDevice: asDevice,
+            guard let name = DeviceUsername(user) else { return nil }
+            return DeviceAuthRequest(application: name.application, device: name.device, asDevice: asDevice,
                                      credential: .password(password))
         case (let application?, nil):
             return DeviceAuthRequest(application: application, device: user, asDevice: asDevice, credential: .password(password))

@@ -35,9 +35,7 @@ final class HTTPAdapter: AdapterInstance, @unchecked Sendable {
             list.append(.init(address: configuration.deviceTLSAddress, tls: deviceTLS, label: "device API", onStream: serveDevices))
             list.append(.init(address: configuration.applicationTLSAddress, tls: tls, label: "application API", onStream: serveApplications))
         }
-        try endpoints.start(name: "http", eventLoops: configuration.eventLoops, maxConnections: server.maxConnections, list) {
-            host.log(.info, $0)
-        }
+        try endpoints.start(name: "http", eventLoops: configuration.eventLoops, maxConnections: server.maxConnections, list, host: host)
     }
 
     /// Stops accepting; requests in progress finish as their completions arrive (the host fails

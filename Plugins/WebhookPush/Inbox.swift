@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// `push` tells the producer whether the inbox was empty: exactly one push per empty-to-filled
 /// transition returns true, and that producer schedules the consumer.
-final class Inbox<Element>: @unchecked Sendable {
+final class Inbox<Element: Sendable>: @unchecked Sendable {
     private final class Node {
         let element: Element
         var next: UnsafeMutableRawPointer?

@@ -141,7 +141,7 @@ final class WebhookSender: @unchecked Sendable {
         inFlight -= 1
         metrics.requests.add()
         let count = Int64(attempt.events.count)
-        switch RetryPolicy.classify(result) {
+        switch AttemptOutcome.classify(result) {
         case .delivered:
             // The keys' next requests leave first; telling the host (and so the devices) comes
             // after, while those requests are on the wire.
@@ -186,7 +186,7 @@ final class WebhookSender: @unchecked Sendable {
     }
 
     private func scheduleRetry(_ attempt: RequestAttempt, reason: String, after: Int64?) {
-        let delay = configuration.retry.delayMilliseconds(afterFailures: attempt.failures, retryAfter: after)
+        let delay = after ?? configuration.retry.delayMilliseconds(afterFailures: attempt.failures)
         metrics.retried.add(Int64(attempt.events.count))
         host.log(.debug, "\(attempt.events.count) event(s) failed (\(reason)); attempt \(attempt.failures + 1) in \(delay) ms")
         var id: UInt64 = 0

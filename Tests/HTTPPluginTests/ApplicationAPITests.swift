@@ -71,7 +71,8 @@ final class ApplicationAPITests: XCTestCase {
         let memberA = try consumer("/app?group_id=g", count: 6, seconds: 4)
         let memberB = try consumer("/app?group_id=g", count: 6, seconds: 4)
         let stateOnly = try consumer("/app/state", count: 1, seconds: 4)
-        usleep(800_000)
+        let process = try host.host
+        XCTAssertTrue(Fixtures.waitUntil { process.metric("tributary_bus_subscriptions{instance=\"http\"}") == 4 }, "every consumer subscribed")
         for n in 0..<6 { try post(n) }
         let everything = numbers(lines(all))
         XCTAssertEqual(everything, Array(0..<6), "one text frame per event, in order")

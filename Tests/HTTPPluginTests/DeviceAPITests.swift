@@ -17,6 +17,7 @@ final class DeviceAPITests: XCTestCase {
         // Basic `device@application` (the device part percent-decoded).
         XCTAssertEqual(try host.curl(post + ["-u", "device-1@app:secret", host.device("/v1/telemetry")]).status, 202)
         XCTAssertEqual(try host.curl(post + ["-u", "device%2D1@app:secret", host.device("/v1/telemetry")]).status, 202)
+        XCTAssertEqual(try host.curl(post + ["-u", "dev%40home@app:secret", host.device("/v1/telemetry")]).status, 202)
         // ?application= with the device as user name.
         XCTAssertEqual(try host.curl(post + ["-u", "device-1:secret", host.device("/v1/telemetry?application=app")]).status, 202)
         // ?application=&device= with a username/password credential.
@@ -32,6 +33,7 @@ final class DeviceAPITests: XCTestCase {
         let sources = Set(host.events.compactMap { $0["source"] as? String })
         XCTAssertTrue(sources.contains("drogue://app/device%2D1"), "\(sources)")
         XCTAssertTrue(sources.contains("drogue://app/user%2Ddevice"), "\(sources)")
+        XCTAssertTrue(sources.contains("drogue://app/dev%40home"), "the device dev@home: \(sources)")
     }
 
     func testRefusalsAre401Or403() throws {

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// A real `tributary` with the registry, the http plugin and a recording sink, on free ports,
+/// A real `tributary` with the registry, the http plugin and a recording sink, on port 0 each,
 /// plus the clients the tests use: curl, openssl s_client, python3-websocket, raw sockets.
 final class HTTPTestHost {
     let base: AdapterTestHost
@@ -19,23 +19,22 @@ final class HTTPTestHost {
 
     /// `sink` is extra drop-in text for the recording sink (e.g. an outcome); `http` for the plugin.
     init(sink: String = "", http: String = "") throws {
-        let devicePort = HostProcess.freePort(), applicationPort = HostProcess.freePort(), deviceTLSPort = HostProcess.freePort()
-        self.devicePort = devicePort
-        self.applicationPort = applicationPort
-        self.deviceTLSPort = deviceTLSPort
         base = try AdapterTestHost(label: "http", sink: sink) { server in
             """
             plugin = "http"
-            device_address = "127.0.0.1:\(devicePort)"
-            application_address = "127.0.0.1:\(applicationPort)"
+            device_address = "127.0.0.1:0"
+            application_address = "127.0.0.1:0"
             tls_certificate = "\(server.certificatePath)"
             tls_key = "\(server.keyPath)"
-            device_tls_address = "127.0.0.1:\(deviceTLSPort)"
-            application_tls_address = "127.0.0.1:\(HostProcess.freePort())"
+            device_tls_address = "127.0.0.1:0"
+            application_tls_address = "127.0.0.1:0"
             event_loops = 2
             \(http)
             """
         }
+        devicePort = try base.port("device API")
+        applicationPort = try base.port("application API")
+        deviceTLSPort = try base.port("device API (TLS)")
     }
 
     struct Reply {
@@ -57,13 +56,25 @@ final class HTTPTestHost {
     func application(_ path: String) -> String { "http://127.0.0.1:\(applicationPort)\(path)" }
 
     /// Sends raw bytes on a new connection and returns what came back before the server closed
-    /// (or `seconds` passed).
+    /// (or `seconds` passed, then ending in "<timeout>").
     func raw(_ bytes: String, port: Int, seconds: Double = 5) throws -> String {
+        let output = try startRaw(bytes, port: port, seconds: seconds).wait(seconds: seconds + 10).output
+        return output.hasPrefix(Self.sent) ? String(output.dropFirst(Self.sent.count)) : output
+    }
+
+    /// The line a raw client prints once its bytes are sent, before what came back.
+    static let sent = "sent\n"
+
+    /// `raw` in the background, for a client that hangs while others are served: wait for
+    /// ``sent`` in its output, then for its end.
+    func startRaw(_ bytes: String, port: Int, seconds: Double) throws -> BackgroundProcess {
         let script = """
             import socket, sys
             s = socket.create_connection(("127.0.0.1", \(port)))
             s.settimeout(\(seconds))
             s.sendall(sys.stdin.buffer.read())
+            sys.stdout.write(\(Self.sent.debugDescription))
+            sys.stdout.flush()
             data = b""
             try:
                 while True:
@@ -74,8 +85,8 @@ final class HTTPTestHost {
                 data += b"<timeout>"
             sys.stdout.write(data.decode("latin-1"))
             """
-        let input = directory + "/raw-input"
+        let input = directory + "/raw-input-\(UUID().uuidString.prefix(8))"
         try bytes.write(toFile: input, atomically: true, encoding: .utf8)
-        return try Fixtures.run("/bin/sh", ["-c", "/usr/bin/python3 -c '\(script)' < \(input)"]).output
+        return try BackgroundProcess("/bin/sh", ["-c", "/usr/bin/python3 -c '\(script)' < \(input)"])
     }
 }

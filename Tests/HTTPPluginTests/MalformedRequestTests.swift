@@ -44,14 +44,17 @@ final class MalformedRequestTests: XCTestCase {
         try healthy()
     }
 
+    /// The hanging client says when its half request is sent, so the others are served while it
+    /// hangs; then its own outcome is asserted: the server's 408 at the request timeout.
     func testOtherConnectionsAreServedWhileOneHangs() throws {
         let host = try host
-        let hanging = Process()
-        hanging.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        hanging.arguments = ["-c", "import socket,time; s=socket.create_connection(('127.0.0.1', \(host.devicePort))); s.sendall(b'POST /v1/t HTTP/1.1\\r\\nHost: x\\r\\n'); time.sleep(3)"]
-        try hanging.run()
+        let hanging = try host.startRaw("POST /v1/t HTTP/1.1\r\nHost: x\r\n", port: host.devicePort, seconds: 10)
+        XCTAssertTrue(hanging.waitForOutput(containing: HTTPTestHost.sent, seconds: 10), hanging.output)
         for _ in 0..<5 { try healthy() }
-        hanging.waitUntilExit()
+        let outcome = hanging.wait(seconds: 15)
+        XCTAssertEqual(outcome.status, 0, outcome.output)
+        XCTAssertTrue(outcome.output.contains(HTTPTestHost.sent + "HTTP/1.1 408"), "the hanging connection got its 408: \(outcome.output)")
+        XCTAssertFalse(outcome.output.contains("<timeout>"), "the server closed it, not the client: \(outcome.output)")
     }
 
     func testExpectContinueIsAnswered() throws {

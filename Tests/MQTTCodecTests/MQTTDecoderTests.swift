@@ -327,6 +327,6 @@ final class MQTTDecoderTests: XCTestCase {
             [0x80, 0x00], .invalidFixedHeaderFlags(.subscribe, flags: 0), reason: .malformedPacket,
             makeDecoder: { connectedServer(.v5) })
         let reply = try XCTUnwrap(decoder.reply(to: .invalidFixedHeaderFlags(.subscribe, flags: 0)))
-        XCTAssertEqual(MQTTEncoder(version: reply.version).bytes([reply.packet]), hex("E0 01 81"))
+        XCTAssertEqual(MQTTEncoder(version: reply.version).bytes([reply.packet]), hex("E0 02 81 00"))
     }
 }

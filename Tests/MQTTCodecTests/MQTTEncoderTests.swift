@@ -71,7 +71,8 @@ final class MQTTEncoderTests: XCTestCase {
     func testPingAndDisconnect() {
         XCTAssertEqual(bytes(.v3_1_1, .pingResp, .pingReq), hex("D0 00 C0 00"))
         XCTAssertEqual(bytes(.v5, .disconnect(MQTTPacket.Disconnect())), hex("E0 00"))
-        XCTAssertEqual(bytes(.v5, .disconnect(MQTTPacket.Disconnect(reasonCode: .sessionTakenOver))), hex("E0 01 8E"))
+        // With the property length, which paho-mqtt 1.6 needs to read the reason code.
+        XCTAssertEqual(bytes(.v5, .disconnect(MQTTPacket.Disconnect(reasonCode: .sessionTakenOver))), hex("E0 02 8E 00"))
         XCTAssertEqual(
             bytes(
                 .v5,

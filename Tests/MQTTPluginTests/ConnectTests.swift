@@ -16,6 +16,7 @@ final class ConnectTests: XCTestCase {
         let host = try host
         let forms: [(label: String, arguments: [String], device: String, tlsOnly: Bool)] = [
             ("device@app + password", ["-u", "device-1@app", "-P", "secret"], "device-1", false),
+            ("device@app, the device part percent-decoded", ["-u", "dev%40home@app", "-P", "secret"], "dev@home", false),
             ("username/password, client id device@app", ["-i", "user-device@app", "-u", "u", "-P", "upass"], "user-device", false),
             ("client certificate", host.tlsArguments(certificate: host.deviceCertificate), "CN=cert-device,O=Example", true),
         ]

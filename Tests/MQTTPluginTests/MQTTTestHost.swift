@@ -31,25 +31,23 @@ final class MQTTTestHost {
 
     /// `sink` is extra drop-in text for the recording sink (an outcome, a delay); `mqtt` for the plugin.
     init(sink: String = "", mqtt: String = "") throws {
-        let devicePort = HostProcess.freePort(), integrationPort = HostProcess.freePort()
-        let deviceTLSPort = HostProcess.freePort(), integrationTLSPort = HostProcess.freePort()
-        self.devicePort = devicePort
-        self.integrationPort = integrationPort
-        self.deviceTLSPort = deviceTLSPort
-        self.integrationTLSPort = integrationTLSPort
         base = try AdapterTestHost(label: "mqtt", sink: sink) { server in
             """
             plugin = "mqtt"
-            device_address = "127.0.0.1:\(devicePort)"
-            integration_address = "127.0.0.1:\(integrationPort)"
+            device_address = "127.0.0.1:0"
+            integration_address = "127.0.0.1:0"
             tls_certificate = "\(server.certificatePath)"
             tls_key = "\(server.keyPath)"
-            device_tls_address = "127.0.0.1:\(deviceTLSPort)"
-            integration_tls_address = "127.0.0.1:\(integrationTLSPort)"
+            device_tls_address = "127.0.0.1:0"
+            integration_tls_address = "127.0.0.1:0"
             event_loops = 2
             \(mqtt)
             """
         }
+        devicePort = try base.port("devices")
+        integrationPort = try base.port("integration")
+        deviceTLSPort = try base.port("devices (TLS)")
+        integrationTLSPort = try base.port("integration (TLS)")
         let foreignCA = try base.pki.authority("foreign-ca", subject: "/O=Elsewhere/CN=Foreign CA")
         foreignCertificate = try base.pki.client("foreign-cert", subject: "/O=Example/CN=cert-device", issuer: foreignCA)
     }
@@ -96,9 +94,11 @@ final class MQTTTestHost {
         try Fixtures.run("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(port ?? devicePort)"] + arguments, seconds: seconds)
     }
 
-    /// mosquitto_sub in the background; `-W` bounds it too.
+    /// mosquitto_sub in the background; `-W` bounds it too. Its output is line-buffered (stdbuf),
+    /// so a test sees each line when it is written (with `-d`: "received SUBACK").
     func mosquittoSub(_ arguments: [String], port: Int? = nil, seconds: Int = 10) throws -> BackgroundProcess {
-        try BackgroundProcess("/usr/bin/mosquitto_sub", ["-h", "127.0.0.1", "-p", "\(port ?? integrationPort)", "-W", "\(seconds)"] + arguments)
+        try BackgroundProcess("/usr/bin/stdbuf", ["-oL", "/usr/bin/mosquitto_sub", "-h", "127.0.0.1", "-p", "\(port ?? integrationPort)",
+                                                  "-W", "\(seconds)"] + arguments)
     }
 
     /// TLS arguments for mosquitto clients (server verified against the test CA).

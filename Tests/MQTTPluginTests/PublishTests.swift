@@ -83,7 +83,9 @@ final class PublishTests: XCTestCase {
             XCTAssertEqual(result["ids"] as? [Int], [7, 7, 7, 7])
             XCTAssertEqual(result["codes"] as? [Int], [0, 0])
             XCTAssertEqual(result.int("unknown"), version == 5 ? 0x92 : 0)
-            usleep(200_000)
+            // Every PUBLISH reached the host before its PUBREC; once each publish has ended, a
+            // duplicate would be recorded.
+            XCTAssertTrue(host.base.waitUntilEveryPublishEnded(), host.host.output)
             let payloads = host.waitForEvents(count: 2) { $0["subject"] as? String == channel }.compactMap { $0["data"] as? String }
             XCTAssertEqual(payloads.sorted(), ["again", "once"], "v\(version): the resent PUBLISH was not published twice")
         }

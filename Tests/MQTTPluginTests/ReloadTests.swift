@@ -21,8 +21,11 @@ final class ReloadTests: XCTestCase {
         let reload = try Fixtures.run("/usr/bin/curl", ["-s", "-m", "20", "-X", "POST", "http://127.0.0.1:\(host.host.adminPort)/reload"], seconds: 25)
         XCTAssertTrue(reload.output.contains("\"applied\":true"), reload.output)
         XCTAssertTrue(client.wait(seconds: 10).output.contains("\"closed\": true"), "the old connection was closed: \(client.output)")
+        // The new instance bound port 0 again: only its own listeners are listed.
+        let listeners = try host.host.listeners().filter { $0.instance == "mqtt" }
+        XCTAssertEqual(listeners.map(\.label).sorted(), ["devices", "devices (TLS)", "integration", "integration (TLS)"])
         let after = try host.python("""
-            c = Raw(DEVICE, version=5)
+            c = Raw(\(try host.host.port("mqtt", "devices")), version=5)
             c.send(connect("after-reload", version=5, username="device-1@app", password="secret"))
             report(receive_maximum=c.expect(CONNACK)["props"].get(0x21))
             """)

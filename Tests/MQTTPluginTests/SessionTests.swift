@@ -55,6 +55,23 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(result.int("newest"), 0)
     }
 
+    /// A taken-over paho-mqtt 1.6 client (a real 5.0 client, which reads a DISCONNECT's reason
+    /// code only from a packet longer than two bytes) learns why: 0x8E, Session taken over.
+    func testTakenOverPahoClientSeesSessionTakenOver() throws {
+        let result = try host.python("""
+            reasons = []
+            old, rc = paho_client(DEVICE, v5=True, client_id="paho-old", username="device-1@app", password="secret")
+            old.on_disconnect = lambda _client, _userdata, code, _properties=None: reasons.append(getattr(code, "value", code))
+            new = connected(DEVICE, "device-1@app", "secret", client_id="paho-new", version=5)
+            wait_until(lambda: reasons)
+            old.loop_stop()
+            new.close()
+            report(connack=rc, reasons=reasons[:1])
+            """)
+        XCTAssertEqual(result.int("connack"), 0)
+        XCTAssertEqual(result["reasons"] as? [Int], [0x8E], "paho's on_disconnect gets Session taken over")
+    }
+
     /// Keep alive 1 s: a silent client is closed after 1.5 s (5.0: DISCONNECT 0x8D first); one
     /// that pings stays.
     func testKeepAliveExpiry() throws {

@@ -55,7 +55,7 @@ final class ApplicationEventBusTests: XCTestCase {
         let metrics = InstanceMetrics()
         let blocker = DispatchSemaphore(value: 0)
         let box = Unmanaged.passRetained(SemaphoreBox(blocker)).toOpaque()
-        let subscription = Subscription(id: bus.makeID(), application: "app", channel: nil, group: nil, capacity: 2,
+        let subscription = Subscription(id: bus.makeID(), application: "app", channel: nil, group: nil, maxEvents: 2, maxBytes: 1 << 20, budget: bigBudget,
                                         handler: blockingHandler, context: box, release: releaseSemaphoreBox, metrics: metrics)
         bus.add(subscription)
         let record = try makeRecord()
@@ -70,11 +70,60 @@ final class ApplicationEventBusTests: XCTestCase {
     }
 
     func testBurstsFromSeveralPublishersArriveOnceAndInOrder() throws {
+        try burstsArriveOnceAndInOrder(inline: false)
+    }
+
+    func testInlineSubscriptionsKeepOrderAndNeverOverlapUnderConcurrentPublishers() throws {
+        try burstsArriveOnceAndInOrder(inline: true)
+    }
+
+    func testAnIdleInlineSubscriptionIsCalledOnThePublishersThread() throws {
+        let bus = ApplicationEventBus()
+        let recorder = Recorder()
+        let subscription = Subscription(id: bus.makeID(), application: "app", channel: nil, group: nil, maxEvents: nil, maxBytes: 1 << 20,
+                                        budget: bigBudget, inline: true, handler: recordThread, context: recorder.context,
+                                        release: countRelease, metrics: InstanceMetrics())
+        bus.add(subscription)
+        bus.publish(try makeRecord())
+        XCTAssertEqual(recorder.all, ["\(UInt(bitPattern: Int(bitPattern: pthread_self())))"], "no hand-off when nothing waits")
+        bus.remove(id: subscription.id)?.cancel()
+        XCTAssertTrue(subscription.waitUntilReleased(deadlineNanoseconds: monotonicNanoseconds() + 5_000_000_000))
+    }
+
+    func testAPausingConsumerKeepsItsEventsQueuedUntilItResumes() throws {
+        let bus = ApplicationEventBus()
+        let metrics = InstanceMetrics()
+        let consumer = FillingConsumer()
+        consumer.full.store(true, ordering: .releasing)
+        let subscription = Subscription(id: bus.makeID(), application: "app", channel: nil, group: nil, maxEvents: nil, maxBytes: 1 << 20,
+                                        budget: bigBudget, inline: true, pauseOnBusy: true, handler: fillingHandler,
+                                        context: consumer.context, release: nil, metrics: metrics)
+        bus.add(subscription)
+        for n in 0..<10 { bus.publish(try makeRecord(payload: "e\(n)")) }
+        XCTAssertEqual(consumer.refusals.load(ordering: .relaxed), 1, "refused once, then paused: not asked again")
+        XCTAssertEqual(metrics.busDropped.value, 0, "a full consumer's events wait, they are not dropped")
+        consumer.full.store(false, ordering: .releasing)
+        subscription.resume()
+        let deadline = Date().addingTimeInterval(5)
+        while consumer.taken.withLock({ $0.count }) < 10 && Date() < deadline { usleep(1_000) }
+        XCTAssertEqual(consumer.taken.withLock { $0 }, (0..<10).map { "e\($0)" }, "all of them, in order, from the refused one")
+        XCTAssertEqual(metrics.busDelivered.value, 10)
+
+        // Past its bound a paused queue drops what comes, and counts it.
+        consumer.full.store(true, ordering: .releasing)
+        let big = try makeRecord(payload: String(repeating: "x", count: 100_000))
+        for _ in 0..<20 { bus.publish(big) }
+        XCTAssertGreaterThan(metrics.busDropped.value, 0)
+        bus.remove(id: subscription.id)?.cancel()
+        XCTAssertTrue(subscription.waitUntilReleased(deadlineNanoseconds: monotonicNanoseconds() + 5_000_000_000))
+    }
+
+    private func burstsArriveOnceAndInOrder(inline: Bool) throws {
         let bus = ApplicationEventBus()
         let metrics = InstanceMetrics()
         let recorder = Recorder()
-        let subscription = Subscription(id: bus.makeID(), application: "app", channel: nil, group: nil, capacity: 20_000,
-                                        handler: recordEventData, context: recorder.context, release: countRelease, metrics: metrics)
+        let subscription = Subscription(id: bus.makeID(), application: "app", channel: nil, group: nil, maxEvents: 20_000, maxBytes: 1 << 30, budget: bigBudget,
+                                        inline: inline, handler: recordEventData, context: recorder.context, release: countRelease, metrics: metrics)
         bus.add(subscription)
         let publishers = 2, perPublisher = 5_000
         let records = try (0..<publishers).map { publisher in
@@ -97,6 +146,54 @@ final class ApplicationEventBusTests: XCTestCase {
         XCTAssertTrue(subscription.waitUntilReleased(deadlineNanoseconds: monotonicNanoseconds() + 5_000_000_000))
         XCTAssertEqual(recorder.releases.load(ordering: .relaxed), 1)
         XCTAssertFalse(recorder.all.contains("late"), "nothing after unsubscribing")
+    }
+
+    private var bigBudget: BusBudget { BusBudget(limit: 1 << 30, gauge: Counter()) }
+
+    /// A subscription whose handler blocks on `blocker` until the test releases it.
+    private func blocked(_ bus: ApplicationEventBus, maxBytes: Int, budget: BusBudget, metrics: InstanceMetrics,
+                         blocker: DispatchSemaphore) -> Subscription {
+        let box = Unmanaged.passRetained(SemaphoreBox(blocker)).toOpaque()
+        let subscription = Subscription(id: bus.makeID(), application: "app", channel: nil, group: nil, maxEvents: nil, maxBytes: maxBytes,
+                                        budget: budget, handler: blockingHandler, context: box, release: releaseSemaphoreBox, metrics: metrics)
+        bus.add(subscription)
+        return subscription
+    }
+
+    func testQueuesAreBoundedInBytesAndAllShareTheHostBudget() throws {
+        let record = try makeRecord(payload: String(repeating: "x", count: 1000))
+        let size = record.byteCount
+        XCTAssertGreaterThan(size, 1000)
+        let gauge = Counter()
+        // Its own bound: 10 events' worth (plus the one in the handler); the budget is ample.
+        let bus = ApplicationEventBus()
+        let blocker = DispatchSemaphore(value: 0)
+        let metrics = InstanceMetrics()
+        let own = blocked(bus, maxBytes: 10 * size, budget: BusBudget(limit: 1 << 30, gauge: gauge), metrics: metrics, blocker: blocker)
+        for _ in 0..<50 { bus.publish(record) }
+        XCTAssertGreaterThanOrEqual(metrics.busDropped.value, 39, "10 queued, 1 perhaps in the handler")
+        XCTAssertLessThanOrEqual(gauge.value, Int64(11 * size))
+        for _ in 0..<50 { blocker.signal() }
+        let deadline = Date().addingTimeInterval(5)
+        while metrics.busDelivered.value + metrics.busDropped.value < 50 && Date() < deadline { usleep(1_000) }
+        XCTAssertEqual(metrics.busDelivered.value + metrics.busDropped.value, 50, "every event counted once")
+        while gauge.value != 0 && Date() < deadline { usleep(1_000) }
+        XCTAssertEqual(gauge.value, 0, "delivered events give their bytes back")
+        bus.remove(id: own.id)?.cancel()
+
+        // Two consumers with large own bounds share a budget of 8 events.
+        let shared = BusBudget(limit: 8 * size, gauge: Counter())
+        let secondBus = ApplicationEventBus()
+        let firstMetrics = InstanceMetrics(), secondMetrics = InstanceMetrics()
+        let held = DispatchSemaphore(value: 0)
+        let first = blocked(secondBus, maxBytes: 1 << 30, budget: shared, metrics: firstMetrics, blocker: held)
+        let second = blocked(secondBus, maxBytes: 1 << 30, budget: shared, metrics: secondMetrics, blocker: held)
+        for _ in 0..<20 { secondBus.publish(record) }
+        XCTAssertGreaterThanOrEqual(firstMetrics.busDropped.value + secondMetrics.busDropped.value, 40 - 8 - 2,
+                                    "together they hold no more than the budget")
+        for _ in 0..<40 { held.signal() }
+        secondBus.remove(id: first.id)?.cancel()
+        secondBus.remove(id: second.id)?.cancel()
     }
 
     private func makeRecord(payload: String = "x") throws -> EventRecord {

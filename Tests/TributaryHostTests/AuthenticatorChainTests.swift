@@ -30,6 +30,13 @@ final class AuthenticatorChainTests: XCTestCase {
                 grants = ["bob/app2/read"]
                 async = true
                 """, file: "20-second.conf"),
+            try Fixtures.instance("""
+                plugin = "\(library)"
+                devices = ["app3/device1/third"]
+                users = ["carol/carol-key"]
+                inline_answers = true
+                defer_unknown = true
+                """, file: "30-inline.conf"),
         ])
         XCTAssertEqual(errors.map(\.description), [])
         adapter = InstanceRecord(name: "adapter", kind: .adapter, services: runtime.services)
@@ -40,13 +47,13 @@ final class AuthenticatorChainTests: XCTestCase {
     private func device(_ application: String, _ device: String, _ password: String, as asDevice: String = "") -> String {
         let recorder = Recorder()
         withPluginBuffers([application, device, asDevice, password]) { b in
-            var request = trib_type_device_auth_request()
-            request.struct_size = UInt32(MemoryLayout<trib_type_device_auth_request>.size)
+            var request = trib_type_plugin_device_auth_request()
+            request.struct_size = UInt32(MemoryLayout<trib_type_plugin_device_auth_request>.size)
             request.credential_kind = TRIB_CREDENTIAL_PASSWORD.rawValue
-            request.application = b[0].lent
-            request.device = b[1].lent
-            request.as_device = b[2].lent
-            request.password = b[3].lent
+            request.application = b[0]
+            request.device = b[1]
+            request.as_device = b[2]
+            request.password = b[3]
             XCTAssertEqual(api.authenticate_device(adapter.handle, &request, recordDeviceAuth, recorder.context), Int32(TRIB_PENDING))
         }
         return recorder.wait(for: 1).first ?? "no answer"
@@ -55,8 +62,8 @@ final class AuthenticatorChainTests: XCTestCase {
     private func user(_ name: String, _ key: String) -> String {
         let recorder = Recorder()
         withPluginBuffers([name, key]) { b in
-            var request = trib_type_user_auth_request(struct_size: UInt32(MemoryLayout<trib_type_user_auth_request>.size),
-                                                      credential_kind: TRIB_CREDENTIAL_API_KEY.rawValue, username: b[0].lent, password: b[1].lent)
+            var request = trib_type_plugin_user_auth_request(struct_size: UInt32(MemoryLayout<trib_type_plugin_user_auth_request>.size),
+                                                      credential_kind: TRIB_CREDENTIAL_API_KEY.rawValue, username: b[0], password: b[1])
             XCTAssertEqual(api.authenticate_user(adapter.handle, &request, recordUserAuth, recorder.context), Int32(TRIB_PENDING))
         }
         return recorder.wait(for: 1).first ?? "no answer"
@@ -65,9 +72,9 @@ final class AuthenticatorChainTests: XCTestCase {
     private func authorize(_ name: String, _ application: String, _ permission: trib_type_permission) -> String {
         let recorder = Recorder()
         withPluginBuffers([name, application]) { b in
-            var request = trib_type_authorize_request(struct_size: UInt32(MemoryLayout<trib_type_authorize_request>.size),
-                                                      permission: permission.rawValue, user: b[0].lent, roles: nil, role_count: 0,
-                                                      application: b[1].lent)
+            var request = trib_type_plugin_authorize_request(struct_size: UInt32(MemoryLayout<trib_type_plugin_authorize_request>.size),
+                                                      permission: permission.rawValue, user: b[0], roles: nil, role_count: 0,
+                                                      application: b[1])
             XCTAssertEqual(api.authorize(adapter.handle, &request, recordAuthorize, recorder.context), Int32(TRIB_PENDING))
         }
         return recorder.wait(for: 1).first ?? "no answer"
@@ -76,7 +83,7 @@ final class AuthenticatorChainTests: XCTestCase {
     private func psk(_ identity: String) -> String {
         let recorder = Recorder()
         withPluginBuffers([identity]) { b in
-            var request = trib_type_psk_request(struct_size: UInt32(MemoryLayout<trib_type_psk_request>.size), identity: b[0].lent)
+            var request = trib_type_plugin_psk_request(struct_size: UInt32(MemoryLayout<trib_type_plugin_psk_request>.size), identity: b[0])
             XCTAssertEqual(api.lookup_psk(adapter.handle, &request, recordPSK, recorder.context), Int32(TRIB_PENDING))
         }
         return recorder.wait(for: 1).first ?? "no answer"
@@ -115,6 +122,19 @@ final class AuthenticatorChainTests: XCTestCase {
         XCTAssertEqual(authorize("alice", "app1", TRIB_PERMISSION_WRITE), "ok")
         XCTAssertEqual(authorize("alice", "app1", TRIB_PERMISSION_ADMIN), "denied")
         XCTAssertEqual(authorize("bob", "app2", TRIB_PERMISSION_READ), "denied", "the first authenticator denies before the second is asked")
+    }
+
+    func testAnAnswerGivenAtOnceCarriesTheRequestsNames() {
+        XCTAssertEqual(device("app3", "device1", "third"), "ok app3/device1/")
+        XCTAssertEqual(user("carol", "carol-key"), "ok carol", "the user asked about, not an empty name")
+        XCTAssertEqual(user("carol", "wrong"), "unauthenticated ")
+    }
+
+    func testAStoppingHostAnswersUnavailableNotUnauthenticated() {
+        runtime.stopAll()
+        XCTAssertEqual(device("app1", "device1", "secret"), "unavailable app1/device1/",
+                       "nobody can answer now: the device should retry, not be told its credential is wrong")
+        XCTAssertEqual(psk("device1@app1"), "unavailable / key=")
     }
 
     func testWithoutAuthenticatorsEverythingIsDenied() {

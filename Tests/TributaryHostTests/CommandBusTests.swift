@@ -21,8 +21,8 @@ final class CommandBusTests: XCTestCase {
 
     private func send(_ application: String, _ device: String, _ name: String, _ payload: String = "{}") -> Status {
         withPluginBuffers([application, device, name, "application/json", payload]) { b in
-            var command = trib_type_command(struct_size: UInt32(MemoryLayout<trib_type_command>.size), application: b[0].lent,
-                                            device: b[1].lent, command: b[2].lent, content_type: b[3].lent, payload: b[4].lent)
+            var command = trib_type_plugin_command(struct_size: UInt32(MemoryLayout<trib_type_plugin_command>.size), application: b[0],
+                                            device: b[1], command: b[2], content_type: b[3], payload: b[4])
             return Status(rawValue: api.command_send(adapter.handle, &command))
         }
     }
@@ -77,5 +77,28 @@ final class CommandBusTests: XCTestCase {
         adapter.releaseBusResources()
         XCTAssertEqual(device.releases.load(ordering: .relaxed), 1)
         XCTAssertEqual(send("app", "device1", "x"), .notFound)
+    }
+
+    func testRoutesOfOneTargetKeepTheirOrderAndManyComeAndGoOneByOne() {
+        let first = Recorder(answer: Int32(TRIB_ERR_NOT_FOUND)), second = Recorder(), third = Recorder()
+        let a = addRoute("app", "device1", first)
+        let b = addRoute("app", "device1", second)
+        _ = addRoute("app", "device1", third)
+        XCTAssertEqual(send("app", "device1", "one"), .ok)
+        XCTAssertEqual(first.all.count, 1, "the oldest route is offered first, and declines")
+        XCTAssertEqual(second.all.count, 1, "the next one takes it")
+        XCTAssertEqual(third.all.count, 0)
+        api.command_route_remove(adapter.handle, b)
+        XCTAssertEqual(send("app", "device1", "two"), .ok)
+        XCTAssertEqual(third.all.count, 1, "removing one in the middle keeps the rest in order")
+        api.command_route_remove(adapter.handle, a)
+
+        // One client subscribing the same filter over and over must not make its disconnect
+        // quadratic: 100,000 routes on one target, removed one by one.
+        let many = Recorder()
+        let ids = (0..<100_000).map { _ in addRoute("app", "flood", many) }
+        for id in ids { api.command_route_remove(adapter.handle, id) }
+        XCTAssertEqual(send("app", "flood", "x"), .notFound)
+        XCTAssertEqual(many.releases.load(ordering: .relaxed), 100_000, "each released once")
     }
 }

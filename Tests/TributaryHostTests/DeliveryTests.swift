@@ -220,4 +220,32 @@ final class DeliveryTests: XCTestCase {
         XCTAssertEqual(republisher.statuses.withLock { $0 }, Array(repeating: Int32(TRIB_OK), count: 50))
         XCTAssertEqual(Fixtures.jsonLines("\(state)/serial.jsonl").count, 50)
     }
+
+    func testACompletionForADestroyedAdapterIsDroppedNotCalled() throws {
+        XCTAssertEqual(runtime.startAll([try sink("slow", "delay_ms = 200\ncomplete_from_thread = true")]).map(\.description), [])
+        let adapter = InstanceRecord(name: "gone", kind: .adapter, services: runtime.services)
+        let republisher = Republisher(handle: adapter.handle, count: 1)
+        republisher.publishNext()
+        // The adapter is destroyed while its event waits in the sink.
+        XCTAssertTrue(adapter.gate.close(deadlineNanoseconds: monotonicNanoseconds() + 1_000_000_000))
+        let sinkMetrics = runtime.running.first { $0.config.name == "slow" }!.record.metrics
+        let deadline = Date().addingTimeInterval(5)
+        while sinkMetrics.deliveredOK.value < 1 && Date() < deadline { usleep(5_000) }
+        XCTAssertEqual(sinkMetrics.deliveredOK.value, 1, "the sink finished the delivery")
+        XCTAssertEqual(republisher.statuses.withLock { $0 }, [], "and nothing called into the destroyed adapter")
+    }
+
+    func testADeliveryThatLosesTheRaceWithDestroyIsFailedNotSentToTheDestroyedSink() throws {
+        XCTAssertEqual(runtime.startAll([try sink("retiring")]).map(\.description), [])
+        let sink = runtime.running.first { $0.config.name == "retiring" }!.record
+        // As destroy does, before the router has stopped choosing this sink.
+        XCTAssertTrue(sink.gate.close(deadlineNanoseconds: monotonicNanoseconds() + 1_000_000_000))
+        let adapter = InstanceRecord(name: "device-side", kind: .adapter, services: runtime.services)
+        let republisher = Republisher(handle: adapter.handle, count: 1)
+        republisher.publishNext()
+        let deadline = Date().addingTimeInterval(5)
+        while republisher.statuses.withLock({ $0.isEmpty }) && Date() < deadline { usleep(5_000) }
+        XCTAssertEqual(republisher.statuses.withLock { $0 }, [Int32(TRIB_ERR_UNAVAILABLE)], "the device hears it failed")
+        XCTAssertEqual(Fixtures.jsonLines("\(state)/retiring.jsonl").count, 0, "the plugin never saw it")
+    }
 }

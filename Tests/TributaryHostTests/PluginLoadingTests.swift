@@ -160,13 +160,13 @@ final class PluginLoadingTests: XCTestCase {
             var item = trib_type_config_item()
             item.struct_size = UInt32(MemoryLayout<trib_type_config_item>.size)
             item.type = TRIB_CONFIG_STRING.rawValue
-            item.key = b[0].lent
-            item.text = b[1].lent
+            item.key = trib_type_host_buffer(ptr: b[0].ptr, len: b[0].len)
+            item.text = trib_type_host_buffer(ptr: b[1].ptr, len: b[1].len)
             return try withUnsafePointer(to: &item) { itemPointer in
                 let items: [UnsafePointer<trib_type_config_item>?] = [itemPointer]
                 return try items.withUnsafeBufferPointer { list in
                     var config = trib_type_config(struct_size: UInt32(MemoryLayout<trib_type_config>.size), items: list.baseAddress,
-                                                  item_count: 1, instance_name: b[2].lent, file: b[3].lent, state_dir: trib_type_host_buffer())
+                                                  item_count: 1, instance_name: trib_type_host_buffer(ptr: b[2].ptr, len: b[2].len), file: trib_type_host_buffer(ptr: b[3].ptr, len: b[3].len), state_dir: trib_type_host_buffer())
                     var out: trib_type_instance_plugin_ptr?
                     var error = [CChar](repeating: 0, count: 256)
                     XCTAssertEqual(entryOut!.pointee.on_instance_new(&oldTable, record.handle, &config, &out, &error, error.count), Int32(TRIB_OK))

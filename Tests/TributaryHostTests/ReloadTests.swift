@@ -187,15 +187,17 @@ final class ReloadTests: XCTestCase {
 
     func testAnAdapterWhoseReplacementCannotListenIsReportedNotRunningNotUnchanged() throws {
         let library = try Fixtures.library("PluginAPI/Examples/line-adapter/line_adapter.c")
-        let first = HostProcess.freePort(), second = HostProcess.freePort()
         try write("10-main.conf", try sinkConfig("main"))
-        try write("20-line.conf", "plugin = \"\(library)\"\naddress = \"127.0.0.1:\(first)\"\n")
+        try write("20-line.conf", "plugin = \"\(library)\"\naddress = \"127.0.0.1:0\"\n")
         let (set, _) = load()
         XCTAssertEqual(runtime.startAll(set.instances).map(\.description), [])
         XCTAssertTrue(runtime.health.notRunning.isEmpty)
+        let listener = try XCTUnwrap(runtime.services.listeners.all.first, "the adapter reported its listener")
+        XCTAssertEqual([listener.instance, listener.label], ["line", "lines"])
+        XCTAssertTrue(listener.address.hasPrefix("127.0.0.1:") && !listener.address.hasSuffix(":0"), listener.address)
 
-        let holder = try PortHolder(port: second)
-        try write("20-line.conf", "plugin = \"\(library)\"\naddress = \"127.0.0.1:\(second)\"\n")
+        let holder = try PortHolder()
+        try write("20-line.conf", "plugin = \"\(library)\"\naddress = \"127.0.0.1:\(holder.port)\"\n")
         let result = reload()
         XCTAssertFalse(result.applied)
         XCTAssertTrue(result.changed, "the old adapter was stopped: this is not an unchanged configuration")
@@ -204,11 +206,13 @@ final class ReloadTests: XCTestCase {
         XCTAssertEqual(runtime.running.map(\.config.name), ["main"], "exactly what runs")
         XCTAssertEqual(runtime.health.notRunning.map(\.name), ["line"])
         XCTAssertTrue(result.json.contains("\"notRunning\":[\"line\"]"), result.json)
+        XCTAssertEqual(runtime.services.listeners.json, "[]", "the stopped adapter's listener is gone")
 
         holder.close()
         let retried = reload()
         XCTAssertTrue(retried.applied, "\(retried.errors)")
         XCTAssertEqual(retried.started, ["line"])
+        XCTAssertEqual(runtime.services.listeners.all.map(\.address), ["127.0.0.1:\(holder.port)"])
         XCTAssertTrue(runtime.health.notRunning.isEmpty)
     }
 

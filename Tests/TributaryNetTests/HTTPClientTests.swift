@@ -135,7 +135,7 @@ final class HTTPClientTests: XCTestCase {
         defer { client.shutdown() }
         let url = "http://127.0.0.1:\(server.port)/"
         XCTAssertEqual(try send(client, url).get().status, 200)
-        usleep(300_000)  // the server closed the idle connection
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 5) { server.openConnections == 0 }, "the server closed the idle connection")
         XCTAssertEqual(try send(client, url).get().status, 200)
         XCTAssertEqual(recorder.connections.withLock { $0.count }, 2)
     }
@@ -187,7 +187,8 @@ final class HTTPClientTests: XCTestCase {
     }
 
     func testShutdownFailsWhatIsWaiting() throws {
-        let server = try server(Recorder(delayMilliseconds: -1))
+        let recorder = Recorder(delayMilliseconds: -1)
+        let server = try server(recorder)
         defer { server.stop() }
         let client = HTTPClient(group: group)
         let url = try HTTPURL("http://127.0.0.1:\(server.port)/")
@@ -197,7 +198,7 @@ final class HTTPClientTests: XCTestCase {
             result.withLock { $0 = outcome }
             done.signal()
         }
-        usleep(200_000)
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 5) { recorder.connections.withLock { !$0.isEmpty } }, "the request is waiting in the server")
         client.shutdown()
         XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
         XCTAssertEqual(result.withLock { $0 }, .failure(.shutdown))

@@ -94,11 +94,14 @@ final class UDPAndTimerTests: XCTestCase {
         defer { loop.stop() }
         let socket = try UDPSocket(address: "127.0.0.1:0", on: loop)
         let fired = Atomic<Int>(0)
+        let settled = Atomic<Bool>(false)
         loop.execute {
             try? socket.start { socket, datagram, from in socket.send(datagram, to: from) }
             loop.scheduleTimer(afterMilliseconds: 20) { fired.add(1, ordering: .relaxed) }
             let cancelled = loop.scheduleTimer(afterMilliseconds: 10) { fired.add(100, ordering: .relaxed) }
             loop.cancelTimer(cancelled)
+            // Timers fire in deadline order: once this one has, the other two have had their turn.
+            loop.scheduleTimer(afterMilliseconds: 30) { settled.store(true, ordering: .releasing) }
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
@@ -109,7 +112,7 @@ final class UDPAndTimerTests: XCTestCase {
         let reply = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         XCTAssertEqual(reply.trimmingCharacters(in: .whitespacesAndNewlines), "ping")
-        usleep(100_000)
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 5) { settled.load(ordering: .acquiring) })
         XCTAssertEqual(fired.load(ordering: .relaxed), 1, "the cancelled timer never fired")
         let closed = Atomic<Bool>(false)
         loop.execute { socket.close(); closed.store(true, ordering: .relaxed) }

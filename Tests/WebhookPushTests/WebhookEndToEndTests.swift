@@ -175,9 +175,11 @@ final class WebhookEndToEndTests: XCTestCase {
 
     func testSpoolDeliversEveryAcknowledgedEventAfterKill9() throws {
         let dir = WebhookHarness.temporaryDirectory("kill9")
-        let port = HostProcess.freePort()
+        // The receiver is down for the first run: its port is held by a socket that never
+        // answers, so everything waits in the spool.
+        let holder = try PortHolder()
+        let port = holder.port
         let spool = "\(dir)/spool"
-        // The receiver is down for the first run: everything waits in the spool.
         try WebhookHarness.write(hook(url: "http://127.0.0.1:\(port)/events", """
             spool_dir = "\(spool)"
             retry_base_ms = 20
@@ -195,6 +197,7 @@ final class WebhookEndToEndTests: XCTestCase {
         XCTAssertGreaterThan(acknowledged.count, 1500)
 
         // Second run: same spool, the receiver up, a short stream of new events on top.
+        holder.close()
         let receiver = try Receiver(directory: dir, port: port)
         defer { receiver.stop() }
         try FileManager.default.removeItem(atPath: "\(dir)/conf/21-d2.conf")

@@ -168,19 +168,27 @@ final class Receiver {
     func stop() { child.kill() }
 }
 
-/// The host binary on a drop-in directory.
+/// The host binary on a drop-in directory, its admin endpoint on port 0 (the bound address from
+/// `--admin-address-file`).
 final class Host {
     let child: ChildProcess
     let adminPort: Int
 
     init(directory: String, label: String = "host") throws {
-        let adminPort = HostProcess.freePort()
-        self.adminPort = adminPort
+        let addressFile = "\(directory)/\(label).admin-address"
+        try? FileManager.default.removeItem(atPath: addressFile)
         let child = try ChildProcess(WebhookHarness.products + "/tributary",
                                  ["run", "--config-dir", directory + "/conf", "--state-dir", directory + "/state",
-                                  "--admin-address", "127.0.0.1:\(adminPort)", "--plugin-path", WebhookHarness.products],
+                                  "--admin-address", "127.0.0.1:0", "--admin-address-file", addressFile,
+                                  "--plugin-path", WebhookHarness.products],
                                      log: "\(directory)/\(label).log")
         self.child = child
+        guard WebhookHarness.wait(seconds: 30, { FileManager.default.fileExists(atPath: addressFile) || !child.isRunning }),
+              let text = try? String(contentsOfFile: addressFile, encoding: .utf8),
+              let adminPort = text.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
+            throw WebhookHarness.Failure("tributary wrote no admin address:\n\(child.output)")
+        }
+        self.adminPort = adminPort
         guard WebhookHarness.wait(seconds: 30, { Host.admin(adminPort, "/readyz")?.status == 200 || !child.isRunning }), child.isRunning else {
             throw WebhookHarness.Failure("tributary did not become ready:\n\(child.output)")
         }

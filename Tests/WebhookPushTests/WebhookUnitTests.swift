@@ -112,10 +112,10 @@ final class DeliveryQueueTests: XCTestCase {
     }
 }
 
-final class RetryPolicyTests: XCTestCase {
+final class AttemptOutcomeTests: XCTestCase {
     func testClassification() {
         func outcome(_ status: Int, _ headers: HTTPHeaders = [:]) -> AttemptOutcome {
-            RetryPolicy.classify(.success(HTTPClientResponse(status: status, reason: "R", headers: headers)), nowUnixSeconds: 1_000)
+            AttemptOutcome.classify(.success(HTTPClientResponse(status: status, reason: "R", headers: headers)), nowUnixSeconds: 1_000)
         }
         XCTAssertEqual(outcome(200), .delivered)
         XCTAssertEqual(outcome(204), .delivered)
@@ -127,30 +127,18 @@ final class RetryPolicyTests: XCTestCase {
         XCTAssertEqual(outcome(400), .rejected(status: 400, reason: "HTTP 400 R"))
         XCTAssertEqual(outcome(404), .rejected(status: 404, reason: "HTTP 404 R"), "404 is never success")
         XCTAssertEqual(outcome(302), .rejected(status: 302, reason: "HTTP 302 R"))
-        XCTAssertEqual(RetryPolicy.classify(.failure(.timedOut)), .retry(reason: "timed out", afterMilliseconds: nil))
-        XCTAssertEqual(RetryPolicy.classify(.failure(.connectFailed("refused"))), .retry(reason: "cannot connect: refused", afterMilliseconds: nil))
-        XCTAssertEqual(RetryPolicy.classify(.failure(.shutdown)), .abandoned)
-    }
-
-    func testFullJitterStaysUnderTheExponentialCeilingAndTheCap() {
-        let policy = RetryPolicy(baseMilliseconds: 100, capMilliseconds: 1_000, limit: 3)
-        XCTAssertEqual(policy.delayMilliseconds(afterFailures: 1, retryAfter: nil, random: { $0.upperBound }), 100)
-        XCTAssertEqual(policy.delayMilliseconds(afterFailures: 3, retryAfter: nil, random: { $0.upperBound }), 400)
-        XCTAssertEqual(policy.delayMilliseconds(afterFailures: 60, retryAfter: nil, random: { $0.upperBound }), 1_000)
-        XCTAssertEqual(policy.delayMilliseconds(afterFailures: 2, retryAfter: nil, random: { $0.lowerBound }), 0)
-        XCTAssertEqual(policy.delayMilliseconds(afterFailures: 9, retryAfter: 7_000), 7_000, "Retry-After wins over the cap")
-        for _ in 0..<200 { XCTAssertTrue((0...200).contains(policy.delayMilliseconds(afterFailures: 2, retryAfter: nil))) }
-        XCTAssertFalse(policy.givesUp(afterFailures: 3))
-        XCTAssertTrue(policy.givesUp(afterFailures: 4), "3 retries after the first attempt")
-        XCTAssertFalse(RetryPolicy(baseMilliseconds: 1, capMilliseconds: 1, limit: 0).givesUp(afterFailures: 1_000_000))
+        XCTAssertEqual(AttemptOutcome.classify(.failure(.timedOut)), .retry(reason: "timed out", afterMilliseconds: nil))
+        XCTAssertEqual(AttemptOutcome.classify(.failure(.connectFailed("refused"))), .retry(reason: "cannot connect: refused", afterMilliseconds: nil))
+        XCTAssertEqual(AttemptOutcome.classify(.failure(.shutdown)), .abandoned)
     }
 
     func testRetryAfterForms() {
-        XCTAssertEqual(RetryPolicy.retryAfterMilliseconds("120", nowUnixSeconds: 0), 120_000)
-        XCTAssertEqual(RetryPolicy.retryAfterMilliseconds("Sun, 06 Nov 1994 08:49:37 GMT", nowUnixSeconds: 784_111_770), 7_000)
-        XCTAssertEqual(RetryPolicy.retryAfterMilliseconds("Sun, 06 Nov 1994 08:49:37 GMT", nowUnixSeconds: 784_111_800), 0, "a past date")
-        XCTAssertNil(RetryPolicy.retryAfterMilliseconds("soon", nowUnixSeconds: 0))
-        XCTAssertNil(RetryPolicy.retryAfterMilliseconds("-1", nowUnixSeconds: 0))
+        XCTAssertEqual(AttemptOutcome.retryAfterMilliseconds("120", nowUnixSeconds: 0), 120_000)
+        XCTAssertEqual(AttemptOutcome.retryAfterMilliseconds("Sun, 06 Nov 1994 08:49:37 GMT", nowUnixSeconds: 784_111_770), 7_000)
+        XCTAssertEqual(AttemptOutcome.retryAfterMilliseconds("Sun, 06 Nov 1994 08:49:37 GMT", nowUnixSeconds: 784_111_800), 0, "a past date")
+        XCTAssertNil(AttemptOutcome.retryAfterMilliseconds("soon", nowUnixSeconds: 0))
+        XCTAssertNil(AttemptOutcome.retryAfterMilliseconds("-1", nowUnixSeconds: 0))
+        XCTAssertEqual(AttemptOutcome.retryAfterMilliseconds("86400", nowUnixSeconds: 0), 3_600_000, "at most an hour")
     }
 }
 

@@ -14,14 +14,22 @@ final class AuthOperation: @unchecked Sendable {
     let request: AuthRequest
     private let chain: [AuthenticatorSlot]
     private let completion: Completion
+    private let adapter: CallGate
     private let registry: MetricsRegistry
     private let position = Mutex(0)
+    /// The verdict when the chain runs out: the request's all-defer verdict, or `unanswered`.
+    private let unanswered: Int32?
 
-    init(request: AuthRequest, chain: [AuthenticatorSlot], completion: Completion, registry: MetricsRegistry) {
+    /// `adapter`: the asking adapter's gate; its completion passes it, so a request that outlives
+    /// its adapter is not answered into a destroyed plugin.
+    init(request: AuthRequest, chain: [AuthenticatorSlot], completion: Completion, adapter: CallGate, registry: MetricsRegistry,
+         unanswered: Int32? = nil) {
         self.request = request
         self.chain = chain
         self.completion = completion
+        self.adapter = adapter
         self.registry = registry
+        self.unanswered = unanswered
     }
 
     /// Asks authenticators from the current position until one answers or will answer later.
@@ -32,7 +40,7 @@ final class AuthOperation: @unchecked Sendable {
                 return index
             }
             guard index < chain.count else {
-                finish(AuthVerdict(status: request.verdictWhenAllDefer))
+                finish(AuthVerdict(status: unanswered ?? request.verdictWhenAllDefer))
                 return
             }
             guard let immediate = chain[index].ask(self) else { return }
@@ -60,15 +68,17 @@ final class AuthOperation: @unchecked Sendable {
         case Int32(TRIB_ERR_UNAUTHENTICATED), Int32(TRIB_ERR_DENIED), Int32(TRIB_ERR_NOT_FOUND): registry.authenticationRefused.add()
         default: registry.authenticationUnavailable.add()
         }
-        switch completion {
-        case .device(let done, let context):
-            finishDevice(status, verdict, done, context)
-        case .user(let done, let context):
-            finishUser(status, verdict, done, context)
-        case .authorize(let done, let context):
-            done(context, status)
-        case .psk(let done, let context):
-            finishPSK(status, verdict, done, context)
+        adapter.pass {
+            switch completion {
+            case .device(let done, let context):
+                finishDevice(status, verdict, done, context)
+            case .user(let done, let context):
+                finishUser(status, verdict, done, context)
+            case .authorize(let done, let context):
+                done(context, status)
+            case .psk(let done, let context):
+                finishPSK(status, verdict, done, context)
+            }
         }
     }
 
@@ -106,7 +116,16 @@ final class AuthOperation: @unchecked Sendable {
 
     private func finishUser(_ status: Int32, _ verdict: AuthVerdict,
                             _ done: trib_type_user_auth_done_fn, _ context: UnsafeMutableRawPointer?) {
-        let strings = status == TRIB_OK ? verdict.strings : { var s = CopiedBuffers(); s.append(""); return s }()
+        // An authenticator that said TRIB_OK at once answered with the request's names: the user
+        // is the one the adapter asked about (empty for a bearer token, which names nobody).
+        var strings = CopiedBuffers()
+        if status == TRIB_OK && verdict.strings.count > 0 {
+            strings = verdict.strings
+        } else if status == TRIB_OK, case .user(_, let asked) = request {
+            strings.append(asked.string(0))
+        } else {
+            strings.append("")
+        }
         let roles = status == TRIB_OK ? verdict.roleCount : 0
         strings.withBuffers { b in
             Array(b.dropFirst().prefix(roles)).withUnsafeBufferPointer { roleBuffers in

@@ -12,7 +12,7 @@ enum AuthRequest: Sendable {
     /// Indices: 0 identity.
     case psk(strings: CopiedBuffers)
 
-    init(_ r: UnsafePointer<trib_type_device_auth_request>) {
+    init(_ r: UnsafePointer<trib_type_plugin_device_auth_request>) {
         var strings = CopiedBuffers()
         for field in [r.pointee.application, r.pointee.device, r.pointee.as_device, r.pointee.username, r.pointee.password] {
             strings.append(field)
@@ -22,14 +22,14 @@ enum AuthRequest: Sendable {
         self = .device(kind: r.pointee.credential_kind, strings: strings, certificates: certificates.count)
     }
 
-    init(_ r: UnsafePointer<trib_type_user_auth_request>) {
+    init(_ r: UnsafePointer<trib_type_plugin_user_auth_request>) {
         var strings = CopiedBuffers()
         strings.append(r.pointee.username)
         strings.append(r.pointee.password)
         self = .user(kind: r.pointee.credential_kind, strings: strings)
     }
 
-    init(_ r: UnsafePointer<trib_type_authorize_request>) {
+    init(_ r: UnsafePointer<trib_type_plugin_authorize_request>) {
         var strings = CopiedBuffers()
         strings.append(r.pointee.user)
         strings.append(r.pointee.application)
@@ -38,7 +38,7 @@ enum AuthRequest: Sendable {
         self = .authorize(permission: r.pointee.permission, strings: strings, roles: roles.count)
     }
 
-    init(_ r: UnsafePointer<trib_type_psk_request>) {
+    init(_ r: UnsafePointer<trib_type_plugin_psk_request>) {
         var strings = CopiedBuffers()
         strings.append(r.pointee.identity)
         self = .psk(strings: strings)

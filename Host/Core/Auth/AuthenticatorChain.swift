@@ -6,6 +6,7 @@ import Synchronization
 /// swapping the chain (reload) happens between requests, never inside one.
 final class AuthenticatorChain: Sendable {
     private let slots = Mutex<[AuthenticatorSlot]>([])
+    private let stopping = Atomic<Bool>(false)
     private let registry: MetricsRegistry
 
     init(registry: MetricsRegistry) { self.registry = registry }
@@ -17,9 +18,15 @@ final class AuthenticatorChain: Sendable {
     /// Swaps in a whole new chain; requests already walking the old one finish on it.
     func replaceAll(_ chain: [AuthenticatorSlot]) { slots.withLock { $0 = chain } }
 
-    func start(_ request: AuthRequest, _ completion: AuthOperation.Completion) {
-        let chain = slots.withLock { $0 }
-        let operation = AuthOperation(request: request, chain: chain, completion: completion, registry: registry)
+    /// After this, every request is answered TRIB_ERR_UNAVAILABLE (the host is stopping): the
+    /// chain is about to be emptied, and "nobody can answer now" is the truth, not a refusal.
+    func stopAccepting() { stopping.store(true, ordering: .releasing) }
+
+    /// `adapter`: the asking adapter's gate, which its completion passes.
+    func start(_ request: AuthRequest, _ completion: AuthOperation.Completion, for adapter: CallGate) {
+        let chain = stopping.load(ordering: .acquiring) ? [] : slots.withLock { $0 }
+        let operation = AuthOperation(request: request, chain: chain, completion: completion, adapter: adapter, registry: registry,
+                                      unanswered: stopping.load(ordering: .acquiring) ? Int32(TRIB_ERR_UNAVAILABLE) : nil)
         if chain.contains(where: ReentryGuard.isInside) {
             DispatchQueue.global().async { operation.advance() }
         } else {
@@ -28,7 +35,7 @@ final class AuthenticatorChain: Sendable {
     }
 
     /// `trib_host_complete_device_auth`.
-    func completeDevice(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_device_auth_result>?) {
+    func completeDevice(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_plugin_device_auth_result>?) {
         guard let operation = slot.take(operation: id) else {
             registry.unknownCompletions.add()
             return
@@ -43,7 +50,7 @@ final class AuthenticatorChain: Sendable {
     }
 
     /// `trib_host_complete_user_auth`.
-    func completeUser(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_user_auth_result>?) {
+    func completeUser(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_plugin_user_auth_result>?) {
         guard let operation = slot.take(operation: id) else {
             registry.unknownCompletions.add()
             return
@@ -59,7 +66,7 @@ final class AuthenticatorChain: Sendable {
     }
 
     /// `trib_host_complete_psk`.
-    func completePSK(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_psk_result>?) {
+    func completePSK(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_plugin_psk_result>?) {
         guard let operation = slot.take(operation: id) else {
             registry.unknownCompletions.add()
             return

@@ -6,20 +6,26 @@ final class AuthenticatorSlot: @unchecked Sendable {
     let name: String
     private let instance: trib_type_instance_plugin_ptr
     private let hooks: trib_type_authenticator_hooks
+    private let gate: CallGate
     private let pending = Mutex<[UInt64: AuthOperation]>([:])
     private static let nextOperation = Atomic<UInt64>(1)
 
     /// `hooks` is the plugin's, read only as far as its `struct_size` says it reaches (a 1.0
     /// plugin's table ends before `on_lookup_psk`).
-    init(name: String, instance: trib_type_instance_plugin_ptr, hooks: UnsafePointer<trib_type_authenticator_hooks>) {
+    /// `gate`: the instance's; a request still walking an old chain after a reload retired this
+    /// authenticator is passed on (as if it deferred) instead of reaching the destroyed plugin.
+    init(name: String, instance: trib_type_instance_plugin_ptr, hooks: UnsafePointer<trib_type_authenticator_hooks>, gate: CallGate) {
         self.name = name
         self.instance = instance
+        self.gate = gate
         self.hooks = AppendOnlyStruct.read(hooks)
     }
 
     /// Asks this authenticator. Returns nil when the answer will come through `complete`, or the
     /// immediate status (TRIB_DEFER for a missing hook).
     func ask(_ operation: AuthOperation) -> Int32? {
+        guard gate.enter() else { return Int32(TRIB_DEFER) }
+        defer { gate.leave() }
         let id = AuthenticatorSlot.nextOperation.add(1, ordering: .relaxed).newValue
         pending.withLock { $0[id] = operation }
         let returned: Int32

@@ -13,6 +13,11 @@ struct CopiedBuffers: Sendable {
     }
 
     @discardableResult
+    mutating func append(_ buffer: trib_type_plugin_buffer) -> Int {
+        append(UnsafeRawBufferPointer(start: buffer.ptr, count: buffer.ptr == nil ? 0 : buffer.len))
+    }
+
+    @discardableResult
     mutating func append(_ raw: UnsafeRawBufferPointer) -> Int {
         let start = bytes.count
         bytes.append(contentsOf: raw)

@@ -20,12 +20,14 @@ public struct CommandLineOptions: Sendable, Equatable {
 
         options:
           --config-dir DIR       drop-in directory (default: plugins.d)
-          --admin-address ADDR   admin endpoint host:port (default: 127.0.0.1:9090)
+          --admin-address ADDR   admin endpoint host:port (default: 127.0.0.1:9090; port 0: any free)
+          --admin-address-file F write the admin endpoint's bound address to F at start
           --instance ID          the instance extension of every event (default: drogue)
           --plugin-path DIRS     ':'-separated library directories
           --state-dir DIR        where staged libraries and plugin state live
           --log-level LEVEL      error, warn, info, debug or trace
           --drain-timeout-ms MS  how long stopping waits for in-flight events
+          --bus-memory-bytes N   what all pull consumers' queues may hold together
         """
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> CommandLineOptions {

@@ -87,13 +87,22 @@ public enum HostCommands {
         let admin: AdminServer
         do {
             admin = try AdminServer(address: set.settings.adminAddress,
-                                    handler: adminRoutes(registry: runtime.services.registry, health: health, reloads: reloads))
+                                    handler: adminRoutes(services: runtime.services, health: health, reloads: reloads))
         } catch {
             Logger.error("host", "admin endpoint: \(error)")
             return 1
         }
         admin.start()
         Logger.info("host", "\(Version.text); admin endpoint \(set.settings.adminAddress) listening on \(admin.boundAddress)")
+        if !set.settings.adminAddressFile.isEmpty {
+            do {
+                try AdminAddressFile.write(admin.boundAddress, to: set.settings.adminAddressFile)
+            } catch {
+                Logger.error("host", "admin address file: \(error)")
+                admin.stop()
+                return 1
+            }
+        }
         _ = runtime.startAll(set.instances)
         runtime.services.registry.lastReloadSuccessful.set(configErrors.isEmpty ? 1 : 0)
         health.set(.serving)
@@ -130,7 +139,9 @@ public enum HostCommands {
     }
 
     /// The admin endpoint's routes.
-    static func adminRoutes(registry: MetricsRegistry, health: HostHealth, reloads: ReloadCoordinator) -> AdminServer.Handler {
+    static func adminRoutes(services: HostServices, health: HostHealth, reloads: ReloadCoordinator) -> AdminServer.Handler {
+        let registry = services.registry
+        let listeners = services.listeners
         return { method, path in
             switch (method, path) {
             case ("GET", "/healthz"):
@@ -140,6 +151,8 @@ public enum HostCommands {
                 let missing = health.notRunning.map(\.name)
                 let why = health.phase != .serving ? "\(health.phase)" : "not running: \(missing.joined(separator: ", "))"
                 return .init(status: 503, body: "not ready (\(why))\n")
+            case ("GET", "/listeners"):
+                return .init(status: 200, contentType: "application/json", body: listeners.json + "\n")
             case ("GET", "/metrics"):
                 return .init(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: registry.render())
             case ("POST", "/reload"):
@@ -147,7 +160,7 @@ public enum HostCommands {
                     return .init(status: 503, contentType: "application/json", body: "{\"error\":\"the reload did not finish within 120 s\"}\n")
                 }
                 return .init(status: result.applied ? 200 : 422, contentType: "application/json", body: result.json + "\n")
-            case (_, "/healthz"), (_, "/readyz"), (_, "/metrics"), (_, "/reload"):
+            case (_, "/healthz"), (_, "/readyz"), (_, "/metrics"), (_, "/listeners"), (_, "/reload"):
                 return .init(status: 405, body: "method not allowed\n")
             default:
                 return .init(status: 404, body: "not found\n")

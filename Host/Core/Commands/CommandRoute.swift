@@ -9,6 +9,9 @@ final class CommandRoute: @unchecked Sendable {
     private struct State {
         var running = 0
         var removed = false
+        /// One thread has taken the job of calling `release`.
+        var releasing = false
+        /// `release` has returned.
         var released = false
     }
 
@@ -46,7 +49,7 @@ final class CommandRoute: @unchecked Sendable {
             state.running -= 1
             return finishIfIdle(&state)
         }
-        if releaseNow { release?(context) }
+        if releaseNow { callRelease() }
         return status
     }
 
@@ -55,7 +58,14 @@ final class CommandRoute: @unchecked Sendable {
             state.removed = true
             return finishIfIdle(&state)
         }
-        if releaseNow { release?(context) }
+        if releaseNow { callRelease() }
+    }
+
+    /// `released` is set only once `release` has returned, so destroy cannot start while the
+    /// plugin is still inside it.
+    private func callRelease() {
+        release?(context)
+        state.withLock { $0.released = true }
     }
 
     /// Waits until `release` has run (the instance is about to be destroyed); false on timeout.
@@ -68,8 +78,8 @@ final class CommandRoute: @unchecked Sendable {
     }
 
     private func finishIfIdle(_ state: inout State) -> Bool {
-        guard state.removed, state.running == 0, !state.released else { return false }
-        state.released = true
+        guard state.removed, state.running == 0, !state.releasing else { return false }
+        state.releasing = true
         return true
     }
 }

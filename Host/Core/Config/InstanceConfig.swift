@@ -17,6 +17,9 @@ public struct InstanceConfig: Sendable, Equatable {
 /// then command-line flags (each later source wins).
 public struct HostSettings: Sendable, Equatable {
     public var adminAddress = "127.0.0.1:9090"
+    /// Where to write the admin endpoint's bound address at start (empty: nowhere), so whoever
+    /// started the host with port 0 learns the port without parsing the log.
+    public var adminAddressFile = ""
     public var instance = "drogue"
     public var pluginPath: [String] = []
     public var stateDirectory = "/tmp/tributary"
@@ -24,21 +27,26 @@ public struct HostSettings: Sendable, Equatable {
     public var eventType = "io.drogue.event.v1"
     public var sourceScheme = "drogue"
     public var drainTimeoutMilliseconds: Int64 = 10_000
+    /// What every pull consumer's queue together may hold, in event bytes.
+    public var busMemoryBytes: Int64 = 256 << 20
 
     public init() {}
 
     /// The `[host]` keys, their types and where each lands: the key table of the host drop-in.
     static let keys: [(name: String, env: String)] = [
-        ("admin_address", "TRIBUTARY_ADMIN_ADDRESS"), ("instance", "TRIBUTARY_INSTANCE"),
+        ("admin_address", "TRIBUTARY_ADMIN_ADDRESS"), ("admin_address_file", "TRIBUTARY_ADMIN_ADDRESS_FILE"),
+        ("instance", "TRIBUTARY_INSTANCE"),
         ("plugin_path", "TRIBUTARY_PLUGIN_PATH"), ("state_dir", "TRIBUTARY_STATE_DIR"),
         ("log_level", "TRIBUTARY_LOG_LEVEL"), ("event_type", "TRIBUTARY_EVENT_TYPE"),
         ("source_scheme", "TRIBUTARY_SOURCE_SCHEME"), ("drain_timeout_ms", "TRIBUTARY_DRAIN_TIMEOUT_MS"),
+        ("bus_memory_bytes", "TRIBUTARY_BUS_MEMORY_BYTES"),
     ]
 
     /// Applies one setting given as text (environment variable or flag).
     mutating func apply(key: String, text: String) throws(ConfigError) {
         switch key {
         case "admin_address": adminAddress = text
+        case "admin_address_file": adminAddressFile = text
         case "instance": instance = text
         case "plugin_path": pluginPath = text.split(separator: ":").map(String.init)
         case "state_dir": stateDirectory = text
@@ -50,6 +58,11 @@ public struct HostSettings: Sendable, Equatable {
                 throw ConfigError(file: key, position: nil, message: "drain_timeout_ms must be a non-negative integer, found '\(text)'")
             }
             drainTimeoutMilliseconds = value
+        case "bus_memory_bytes":
+            guard let value = Int64(text), value >= 1 << 20 else {
+                throw ConfigError(file: key, position: nil, message: "bus_memory_bytes must be an integer of at least 1048576, found '\(text)'")
+            }
+            busMemoryBytes = value
         default:
             throw ConfigError(file: key, position: nil, message: "unknown host setting '\(key)'")
         }
@@ -64,7 +77,7 @@ public struct HostSettings: Sendable, Equatable {
             let text: String
             switch entry.value {
             case .string(let s): text = s
-            case .integer(let i) where entry.key == "drain_timeout_ms": text = String(i)
+            case .integer(let i) where entry.key == "drain_timeout_ms" || entry.key == "bus_memory_bytes": text = String(i)
             case .array(let items) where entry.key == "plugin_path":
                 var paths: [String] = []
                 for item in items {

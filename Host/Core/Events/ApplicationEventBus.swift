@@ -18,11 +18,16 @@ final class ApplicationEventBus: Sendable {
     }
 
     private let applications = Mutex<[String: Application]>([:])
+    private let byID = Mutex<[UInt64: Subscription]>([:])
     private let nextID = Atomic<UInt64>(1)
 
     func makeID() -> UInt64 { nextID.add(1, ordering: .relaxed).newValue }
 
+    /// A live subscription by id (`trib_host_resume_subscription`).
+    func subscription(id: UInt64) -> Subscription? { byID.withLock { $0[id] } }
+
     func add(_ subscription: Subscription) {
+        byID.withLock { $0[subscription.id] = subscription }
         applications.withLock { apps in
             if let group = subscription.group {
                 apps[subscription.application, default: Application()].groups[group, default: Group()].members.append(subscription)
@@ -34,7 +39,8 @@ final class ApplicationEventBus: Sendable {
 
     /// Removes a subscription by id (only its owner's ids are passed here).
     func remove(id: UInt64) -> Subscription? {
-        applications.withLock { apps in
+        byID.withLock { _ = $0.removeValue(forKey: id) }
+        return applications.withLock { apps in
             for (name, var app) in apps {
                 if let index = app.individual.firstIndex(where: { $0.id == id }) {
                     let found = app.individual.remove(at: index)

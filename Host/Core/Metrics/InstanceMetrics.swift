@@ -18,6 +18,9 @@ public final class InstanceMetrics: Sendable {
     // handler refused the event), by application.
     public let busDelivered = CounterFamily()
     public let busDropped = CounterFamily()
+    /// A gauge: subscriptions registered now, so a test (or an operator) can see that a consumer
+    /// is listening before events are published.
+    public let busSubscriptions = Counter()
 
     public init() {}
 }

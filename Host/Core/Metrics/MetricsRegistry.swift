@@ -21,6 +21,8 @@ public final class MetricsRegistry: Sendable {
     private let state = Mutex(State())
     public let unknownCompletions = Counter()
     public let unroutedEvents = Counter()
+    /// A gauge: event bytes every pull consumer's queue holds together (see BusBudget).
+    public let busQueuedBytes = Counter()
     public let commandsDelivered = Counter()
     public let commandsWithoutRoute = Counter()
     public let authenticationAllowed = Counter()
@@ -99,19 +101,22 @@ public final class MetricsRegistry: Sendable {
         out.family("tributary_sink_latency_seconds", "histogram", "Time from delivery to completion.")
         for i in sinks { out.histogram("tributary_sink_latency_seconds", ["instance": i.name], i.metrics.latency) }
 
-        out.family("tributary_bus_events_delivered_total", "counter", "Events handed to pull consumers.")
-        for i in adapters {
-            for s in i.metrics.busDelivered.samples {
-                out.sample("tributary_bus_events_delivered_total", ["instance": i.name, "application": s.label], s.value)
+        let bus: [(name: String, help: String, cells: KeyPath<InstanceMetrics, CounterFamily>)] = [
+            ("tributary_bus_events_delivered_total", "Events handed to pull consumers.", \.busDelivered),
+            ("tributary_bus_events_dropped_total", "Events a pull consumer lost: its queue was full or its handler refused them.", \.busDropped),
+        ]
+        for metric in bus {
+            out.family(metric.name, "counter", metric.help)
+            for i in adapters {
+                for s in i.metrics[keyPath: metric.cells].samples {
+                    out.sample(metric.name, ["instance": i.name, "application": s.label], s.value)
+                }
             }
         }
-        out.family("tributary_bus_events_dropped_total", "counter", "Events a pull consumer lost: its queue was full or its handler refused them.")
-        for i in adapters {
-            for s in i.metrics.busDropped.samples {
-                out.sample("tributary_bus_events_dropped_total", ["instance": i.name, "application": s.label], s.value)
-            }
-        }
+        out.family("tributary_bus_subscriptions", "gauge", "Subscriptions pull consumers hold on the application-event bus.")
+        for i in adapters { out.sample("tributary_bus_subscriptions", ["instance": i.name], i.metrics.busSubscriptions.value) }
 
+        out.single("tributary_bus_queued_bytes", "gauge", "Event bytes waiting in pull consumers' queues, against bus_memory_bytes.", busQueuedBytes.value)
         out.single("tributary_events_unrouted_total", "counter", "Events no sink's filter matched.", unroutedEvents.value)
         out.single("tributary_unknown_completions_total", "counter", "Completions for unknown or retired operations (ignored).", unknownCompletions.value)
         out.family("tributary_commands_total", "counter", "Commands sent, by whether a live route took them.")

@@ -13,10 +13,13 @@ public final class EventRecord: @unchecked Sendable {
     /// Copied at build time for routing decisions without touching raw memory.
     public let application: String
     public let channel: String
+    /// The size of its one allocation: what a queue holding it costs.
+    public let byteCount: Int
 
-    init(storage: UnsafeMutableRawPointer, event: UnsafePointer<trib_type_event>,
+    init(storage: UnsafeMutableRawPointer, byteCount: Int, event: UnsafePointer<trib_type_event>,
          singleBatch: UnsafePointer<trib_type_batch>, application: String, channel: String) {
         self.storage = storage
+        self.byteCount = byteCount
         self.event = event
         self.singleBatch = singleBatch
         self.application = application

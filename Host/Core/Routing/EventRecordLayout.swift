@@ -13,13 +13,15 @@ struct EventRecordLayout {
     private static var batchOffset: Int { MemoryLayout<trib_type_event>.stride }
     private static var pointerOffset: Int { batchOffset + MemoryLayout<trib_type_batch>.stride }
     private let storage: UnsafeMutableRawPointer
+    private let byteCount: Int
     let text: TextArea
     let attributes: AttributeArea
 
     init(extensionCount: Int, textCapacity: Int) {
         let attributesOffset = EventRecordLayout.pointerOffset + MemoryLayout<UnsafePointer<trib_type_event>?>.stride
         let textOffset = attributesOffset + extensionCount * MemoryLayout<trib_type_host_attribute>.stride
-        storage = malloc(textOffset + max(textCapacity, 1))!
+        byteCount = textOffset + max(textCapacity, 1)
+        storage = malloc(byteCount)!
         attributes = AttributeArea(
             start: (storage + attributesOffset).bindMemory(to: trib_type_host_attribute.self, capacity: extensionCount),
             capacity: extensionCount)
@@ -36,7 +38,7 @@ struct EventRecordLayout {
         slot.initialize(to: UnsafePointer(stored))
         let batch = (storage + EventRecordLayout.batchOffset).bindMemory(to: trib_type_batch.self, capacity: 1)
         batch.initialize(to: trib_type_batch(struct_size: UInt32(MemoryLayout<trib_type_batch>.size), events: UnsafePointer(slot), count: 1))
-        return EventRecord(storage: storage, event: UnsafePointer(stored), singleBatch: UnsafePointer(batch),
+        return EventRecord(storage: storage, byteCount: byteCount, event: UnsafePointer(stored), singleBatch: UnsafePointer(batch),
                            application: application, channel: channel)
     }
 }

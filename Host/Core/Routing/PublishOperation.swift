@@ -14,11 +14,13 @@ final class PublishOperation: @unchecked Sendable {
     private let done: trib_type_publish_done_fn?
     private let context: UnsafeMutableRawPointer?
     private let adapter: InstanceMetrics
+    private let gate: CallGate
     private let remaining: Atomic<Int>
     private let failure = Atomic<Int32>(0)
 
-    init(record: EventRecord, sinks: Int, bus: ApplicationEventBus, adapter: InstanceMetrics,
+    init(record: EventRecord, sinks: Int, bus: ApplicationEventBus, adapter: InstanceMetrics, gate: CallGate,
          done: trib_type_publish_done_fn?, context: UnsafeMutableRawPointer?) {
+        self.gate = gate
         self.record = record
         self.bus = bus
         self.done = done
@@ -49,6 +51,7 @@ final class PublishOperation: @unchecked Sendable {
         case .busy: adapter.eventsBusy.add()
         default: adapter.eventsFailed.add()
         }
-        done?(context, outcome.rawValue)
+        guard let done else { return }
+        gate.pass { done(context, outcome.rawValue) }
     }
 }

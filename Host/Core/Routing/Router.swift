@@ -37,7 +37,9 @@ public final class Router: @unchecked Sendable {
     func stopAccepting() { stopping.store(true, ordering: .releasing) }
 
     /// `trib_host_publish`.
-    func publish(from adapter: InstanceMetrics, _ message: UnsafePointer<trib_type_message>,
+    /// `gate`: the adapter's, which its `done` passes (the adapter may be gone by the time the
+    /// last sink finishes).
+    func publish(from adapter: InstanceMetrics, gate: CallGate, _ message: UnsafePointer<trib_type_message>,
                  done: trib_type_publish_done_fn?, context: UnsafeMutableRawPointer?) -> Status {
         guard !stopping.load(ordering: .acquiring) else { return .unavailable }
         adapter.eventsReceived.add()
@@ -49,7 +51,7 @@ public final class Router: @unchecked Sendable {
             return error == .notJSON ? .rejected : .invalid
         }
         let targets = sinks.withLock { $0 }.filter { $0.filter.matches(application: record.application, channel: record.channel) }
-        let operation = PublishOperation(record: record, sinks: targets.count, bus: bus, adapter: adapter, done: done, context: context)
+        let operation = PublishOperation(record: record, sinks: targets.count, bus: bus, adapter: adapter, gate: gate, done: done, context: context)
         if targets.isEmpty {
             registry.unroutedEvents.add()
             operation.finishUnrouted()

@@ -24,12 +24,17 @@ final class SinkSlot: @unchecked Sendable {
     private let serialDelivery: Bool
     private let deliveryLock = Mutex(())
     private let retry: RetryPolicy
+    /// What a sink's TRIB_RETRY gets: 5 attempts in all, from 50 ms, at most 2 s apart.
+    static let retries = RetryPolicy(baseMilliseconds: 50, capMilliseconds: 2_000, limit: 4)
     private let registry: MetricsRegistry
     private let pending = Mutex<[UInt64: Delivery]>([:])
     private let window: Mutex<DeliveryWindow>
     /// False: no window; every event goes to the plugin at once, and `window` is never touched.
     private let windowed: Bool
     private let accepting = Atomic<Bool>(true)
+    /// The instance's gate: a delivery that lost the race with destroy (the router chose this
+    /// sink just before it was retired) is handed over instead of reaching a destroyed plugin.
+    private let gate: CallGate
     /// The instance that replaced this one in a reload: what this one cannot finish goes there.
     private let successor = Mutex<SinkSlot?>(nil)
     private static let nextOperation = Atomic<UInt64>(1)
@@ -37,7 +42,8 @@ final class SinkSlot: @unchecked Sendable {
     /// `maxInFlight` 0 means no window (ABI 1.0 behaviour).
     init(name: String, filter: SinkFilter, metrics: InstanceMetrics, registry: MetricsRegistry,
          instance: trib_type_instance_plugin_ptr, deliverHook: @escaping trib_on_sink_deliver_fn,
-         serialDelivery: Bool, maxBatch: Int = 1, maxInFlight: Int = 0, retry: RetryPolicy) {
+         serialDelivery: Bool, maxBatch: Int = 1, maxInFlight: Int = 0, retry: RetryPolicy, gate: CallGate) {
+        self.gate = gate
         self.name = name
         self.filter = filter
         self.metrics = metrics
@@ -87,6 +93,13 @@ final class SinkSlot: @unchecked Sendable {
             let id = SinkSlot.nextOperation.add(1, ordering: .relaxed).newValue
             pending.withLock { $0[id] = Delivery(events: events, attempt: attempt, startedNanoseconds: monotonicNanoseconds()) }
             metrics.inFlight.add(Int64(events.count))
+            guard gate.enter() else {
+                guard pending.withLock({ $0.removeValue(forKey: id) }) != nil else { return }
+                metrics.inFlight.add(-Int64(events.count))
+                events.forEach { handOver($0, attempt: attempt) }
+                return
+            }
+            defer { gate.leave() }
             let returned = ReentryGuard.within(self) {
                 if serialDelivery {
                     return deliveryLock.withLock { _ in Status(rawValue: deliverHook(instance, id, events.batch)) }
@@ -177,12 +190,12 @@ final class SinkSlot: @unchecked Sendable {
     /// A retried batch keeps its delivery slot while it waits, so a failing sink does not take
     /// ever more events from the window.
     private func scheduleRetry(_ delivery: Delivery) {
-        guard delivery.attempt + 1 < retry.limit else {
+        guard !retry.givesUp(afterFailures: delivery.attempt + 1) else {
             delivery.events.forEach { $0.sinkFinished(.unavailable) }
             releaseSlotLater()
             return
         }
-        let delay = retry.delayMilliseconds(attempt: delivery.attempt)
+        let delay = Int(retry.delayMilliseconds(afterFailures: delivery.attempt + 1))
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) { [self] in
             guard accepting.load(ordering: .acquiring) else {
                 delivery.events.forEach { handOver($0, attempt: delivery.attempt + 1) }
@@ -209,6 +222,18 @@ final class SinkSlot: @unchecked Sendable {
         while pendingCount > 0 && wallClockMilliseconds() < deadlineUnixMilliseconds {
             usleep(2_000)
         }
+        let abandoned = abandonPending()
+        if abandoned > 0 {
+            let fate = successor.withLock { $0 } == nil ? "failed them towards their devices" : "handed them to the new instance"
+            Logger.warn(name, "drain deadline passed with \(abandoned) deliveries pending; \(fate)")
+        }
+    }
+
+    /// Hands over (or fails) every delivery the plugin still holds; its late completions are then
+    /// unknown. Also called once the instance's gate is closed, for a delivery that slipped in
+    /// after the drain (the router had chosen this sink just before it stopped accepting).
+    @discardableResult
+    func abandonPending() -> Int {
         let abandoned = pending.withLock { pending in
             defer { pending.removeAll() }
             return Array(pending.values)
@@ -218,10 +243,7 @@ final class SinkSlot: @unchecked Sendable {
             metrics.deliveredCancelled.add()
             delivery.events.forEach { handOver($0, attempt: delivery.attempt) }
         }
-        if !abandoned.isEmpty {
-            let fate = successor.withLock { $0 } == nil ? "failed them towards their devices" : "handed them to the new instance"
-            Logger.warn(name, "drain deadline passed with \(abandoned.count) deliveries pending; \(fate)")
-        }
+        return abandoned.count
     }
 }
 

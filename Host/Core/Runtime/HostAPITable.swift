@@ -20,7 +20,8 @@ enum HostAPITable {
             command_route_remove: hostCommandRouteRemove, command_send: hostCommandSend,
             subscribe: hostSubscribe, unsubscribe: hostUnsubscribe, metric_register: hostMetricRegister,
             metric_add: hostMetricAdd, metric_set: hostMetricSet, event_to_json: hostEventToJSON,
-            config_get: hostConfigGet, lookup_psk: hostLookupPSK, complete_psk: hostCompletePSK))
+            config_get: hostConfigGet, lookup_psk: hostLookupPSK, complete_psk: hostCompletePSK,
+            resume_subscription: hostResumeSubscription, listening: hostListening))
         return UnsafePointer(table)
     }()
 }
@@ -38,48 +39,56 @@ private func hostLogEnabled(_ ih: trib_type_instance_host_ptr?, _ level: trib_ty
 private func hostPublish(_ ih: trib_type_instance_host_ptr?, _ message: UnsafePointer<trib_type_message>?,
                          _ done: trib_type_publish_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
     guard let record = InstanceRecord.from(ih), let message else { return Int32(TRIB_ERR_INVALID) }
-    return record.services.router.publish(from: record.metrics, message, done: done, context: context).rawValue
+    return record.services.router.publish(from: record.metrics, gate: record.gate, message, done: done, context: context).rawValue
 }
 
-private func hostAuthenticateDevice(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_device_auth_request>?,
+private func hostAuthenticateDevice(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_device_auth_request>?,
                                     _ done: trib_type_device_auth_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
     guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
-    record.services.authenticators.start(AuthRequest(request), .device(done, context))
+    record.services.authenticators.start(AuthRequest(request), .device(done, context), for: record.gate)
     return Int32(TRIB_PENDING)
 }
 
-private func hostAuthenticateUser(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_user_auth_request>?,
+private func hostAuthenticateUser(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_user_auth_request>?,
                                   _ done: trib_type_user_auth_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
     guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
-    record.services.authenticators.start(AuthRequest(request), .user(done, context))
+    record.services.authenticators.start(AuthRequest(request), .user(done, context), for: record.gate)
     return Int32(TRIB_PENDING)
 }
 
-private func hostAuthorize(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_authorize_request>?,
+private func hostAuthorize(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_authorize_request>?,
                            _ done: trib_type_authorize_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
     guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
-    record.services.authenticators.start(AuthRequest(request), .authorize(done, context))
+    record.services.authenticators.start(AuthRequest(request), .authorize(done, context), for: record.gate)
     return Int32(TRIB_PENDING)
 }
 
-private func hostLookupPSK(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_psk_request>?,
+private func hostLookupPSK(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_psk_request>?,
                            _ done: trib_type_psk_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
     guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
-    record.services.authenticators.start(AuthRequest(request), .psk(done, context))
+    record.services.authenticators.start(AuthRequest(request), .psk(done, context), for: record.gate)
     return Int32(TRIB_PENDING)
 }
 
-private func hostCompletePSK(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_psk_result>?) {
+private func hostCompletePSK(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_plugin_psk_result>?) {
     guard let record = InstanceRecord.from(ih), let slot = record.authenticator else { return }
     record.services.authenticators.completePSK(from: slot, operation: op, result)
 }
 
-private func hostCompleteDeviceAuth(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_device_auth_result>?) {
+private func hostListening(_ ih: trib_type_instance_host_ptr?, _ label: trib_type_plugin_buffer, _ address: trib_type_plugin_buffer) {
+    guard let record = InstanceRecord.from(ih) else { return }
+    let listener = ListenerDirectory.Listener(instance: record.name, label: String(decoding: label.raw, as: UTF8.self),
+                                              address: String(decoding: address.raw, as: UTF8.self))
+    Logger.info(record.name, "\(listener.label) listening on \(listener.address)")
+    record.services.listeners.add(owner: ObjectIdentifier(record), listener)
+}
+
+private func hostCompleteDeviceAuth(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_plugin_device_auth_result>?) {
     guard let record = InstanceRecord.from(ih), let slot = record.authenticator else { return }
     record.services.authenticators.completeDevice(from: slot, operation: op, result)
 }
 
-private func hostCompleteUserAuth(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_user_auth_result>?) {
+private func hostCompleteUserAuth(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_plugin_user_auth_result>?) {
     guard let record = InstanceRecord.from(ih), let slot = record.authenticator else { return }
     record.services.authenticators.completeUser(from: slot, operation: op, result)
 }
@@ -111,7 +120,7 @@ private func hostCommandRouteRemove(_ ih: trib_type_instance_host_ptr?, _ route:
     record.services.commands.remove(owner: ObjectIdentifier(record), id: route)
 }
 
-private func hostCommandSend(_ ih: trib_type_instance_host_ptr?, _ command: UnsafePointer<trib_type_command>?) -> trib_type_status {
+private func hostCommandSend(_ ih: trib_type_instance_host_ptr?, _ command: UnsafePointer<trib_type_plugin_command>?) -> trib_type_status {
     guard let record = InstanceRecord.from(ih), let command, command.pointee.application.len > 0,
           command.pointee.device.len > 0 else { return Int32(TRIB_ERR_INVALID) }
     return record.services.commands.send(command)
@@ -130,12 +139,33 @@ private func hostSubscribe(_ ih: trib_type_instance_host_ptr?, _ subscription: U
     let entry = Subscription(
         id: bus.makeID(), application: String(decoding: s.application.raw, as: UTF8.self),
         channel: channel.isEmpty ? nil : channel, group: group.isEmpty ? nil : group,
-        capacity: s.queue_capacity == 0 ? 1024 : Int(s.queue_capacity),
+        maxEvents: s.queue_capacity == 0 ? nil : Int(s.queue_capacity),
+        maxBytes: queueBytes(subscription) ?? Subscription.defaultQueueBytes, budget: record.services.busBudget,
+        inline: subscriptionFlags(subscription) & UInt32(TRIB_SUBSCRIPTION_INLINE) != 0,
+        pauseOnBusy: subscriptionFlags(subscription) & UInt32(TRIB_SUBSCRIPTION_PAUSE_ON_BUSY) != 0,
         handler: handler, context: context, release: release, metrics: record.metrics)
     record.addSubscription(entry.id)
     bus.add(entry)
     out.pointee = entry.id
     return Int32(TRIB_OK)
+}
+
+/// `queue_bytes`, when the plugin's struct has it (ABI 1.1) and set it.
+private func queueBytes(_ subscription: UnsafePointer<trib_type_subscription>) -> Int? {
+    let end = MemoryLayout<trib_type_subscription>.offset(of: \.queue_bytes)! + MemoryLayout<UInt64>.size
+    guard Int(subscription.pointee.struct_size) >= end, subscription.pointee.queue_bytes > 0 else { return nil }
+    return Int(clamping: subscription.pointee.queue_bytes)
+}
+
+/// `flags`, when the plugin's struct has them (ABI 1.1).
+private func subscriptionFlags(_ subscription: UnsafePointer<trib_type_subscription>) -> UInt32 {
+    let end = MemoryLayout<trib_type_subscription>.offset(of: \.flags)! + MemoryLayout<UInt32>.size
+    return Int(subscription.pointee.struct_size) >= end ? subscription.pointee.flags : 0
+}
+
+private func hostResumeSubscription(_ ih: trib_type_instance_host_ptr?, _ id: UInt64) {
+    guard let record = InstanceRecord.from(ih), record.ownsSubscription(id) else { return }
+    record.services.bus.subscription(id: id)?.resume()
 }
 
 private func hostUnsubscribe(_ ih: trib_type_instance_host_ptr?, _ id: UInt64) {

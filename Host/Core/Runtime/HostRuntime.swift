@@ -23,7 +23,7 @@ public final class HostRuntime: @unchecked Sendable {
         normalizer.instance = settings.instance
         normalizer.eventType = settings.eventType
         normalizer.sourceScheme = settings.sourceScheme
-        self.services = services ?? HostServices(normalizer: normalizer)
+        self.services = services ?? HostServices(normalizer: normalizer, busMemoryBytes: settings.busMemoryBytes)
         searchPath = PluginSearchPath.resolved(from: settings)
         self.environment = environment
     }
@@ -59,9 +59,13 @@ public final class HostRuntime: @unchecked Sendable {
         defer { record.configLookup = [:] }
         var errorText = [CChar](repeating: 0, count: 1024)
         var plugin: trib_type_instance_plugin_ptr?
-        let status = errorText.withUnsafeMutableBufferPointer { buffer in
-            library.descriptor.pointee.on_instance_new(HostAPITable.pointer, record.handle, items.config, &plugin,
-                                                       buffer.baseAddress, buffer.count)
+        // `items.config` points into `items`, and config_get lends its items during the call:
+        // the optimizer must not end `items`' life at its last Swift use, before the plugin reads.
+        let status = withExtendedLifetime(items) {
+            errorText.withUnsafeMutableBufferPointer { buffer in
+                library.descriptor.pointee.on_instance_new(HostAPITable.pointer, record.handle, items.config, &plugin,
+                                                           buffer.baseAddress, buffer.count)
+            }
         }
         guard status == TRIB_OK, let plugin else {
             services.registry.unregister(record.metrics)
@@ -77,9 +81,10 @@ public final class HostRuntime: @unchecked Sendable {
             record.sink = SinkSlot(name: config.name, filter: config.filter, metrics: record.metrics, registry: services.registry,
                                    instance: plugin, deliverHook: hooks.on_sink_deliver,
                                    serialDelivery: d.flags & UInt32(TRIB_FLAG_SERIAL_DELIVERY) != 0,
-                                   maxBatch: Int(hooks.max_batch), maxInFlight: Int(hooks.max_in_flight), retry: RetryPolicy())
+                                   maxBatch: Int(hooks.max_batch), maxInFlight: Int(hooks.max_in_flight), retry: SinkSlot.retries,
+                                   gate: record.gate)
         case .authenticator:
-            record.authenticator = AuthenticatorSlot(name: config.name, instance: plugin, hooks: d.authenticator!)
+            record.authenticator = AuthenticatorSlot(name: config.name, instance: plugin, hooks: d.authenticator!, gate: record.gate)
         case .adapter:
             break
         }
@@ -175,6 +180,7 @@ public final class HostRuntime: @unchecked Sendable {
             instance.drain(deadlineUnixMilliseconds: start + timeout)
         }
         for instance in running where instance.kind == .authenticator {
+            services.authenticators.stopAccepting()
             services.authenticators.remove(instance.record.authenticator!)
             instance.drain(deadlineUnixMilliseconds: start + timeout)
         }

@@ -5,9 +5,12 @@ public final class HostServices: Sendable {
     let router: Router
     let commands: CommandBus
     let authenticators: AuthenticatorChain
+    let busBudget: BusBudget
+    public let listeners = ListenerDirectory()
 
-    public init(normalizer: EventNormalizer, registry: MetricsRegistry = MetricsRegistry()) {
+    public init(normalizer: EventNormalizer, registry: MetricsRegistry = MetricsRegistry(), busMemoryBytes: Int64 = HostSettings().busMemoryBytes) {
         self.registry = registry
+        busBudget = BusBudget(limit: Int(busMemoryBytes), gauge: registry.busQueuedBytes)
         bus = ApplicationEventBus()
         router = Router(normalizer: normalizer, bus: bus, registry: registry)
         commands = CommandBus(registry: registry)

@@ -11,6 +11,9 @@ final class InstanceRecord: @unchecked Sendable {
     let kind: PluginKind
     let services: HostServices
     let metrics: InstanceMetrics
+    /// Every call the host makes into this instance from a thread that may race with its
+    /// destruction passes here; destroy closes it (see ``RunningInstance/destroy()``).
+    let gate = CallGate()
     /// Set on the control thread before `on_instance_start`, so before any traffic reads them.
     nonisolated(unsafe) var sink: SinkSlot?
     nonisolated(unsafe) var authenticator: AuthenticatorSlot?
@@ -35,9 +38,18 @@ final class InstanceRecord: @unchecked Sendable {
         return Unmanaged<InstanceRecord>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
     }
 
-    func addSubscription(_ id: UInt64) { subscriptions.withLock { _ = $0.insert(id) } }
+    func addSubscription(_ id: UInt64) {
+        subscriptions.withLock { _ = $0.insert(id) }
+        metrics.busSubscriptions.add(1)
+    }
 
-    func removeSubscription(_ id: UInt64) -> Bool { subscriptions.withLock { $0.remove(id) != nil } }
+    func removeSubscription(_ id: UInt64) -> Bool {
+        guard subscriptions.withLock({ $0.remove(id) != nil }) else { return false }
+        metrics.busSubscriptions.add(-1)
+        return true
+    }
+
+    func ownsSubscription(_ id: UInt64) -> Bool { subscriptions.withLock { $0.contains(id) } }
 
     /// Cancels every subscription and command route the instance still holds and waits (a few
     /// seconds at most) until each `release` has run, so nothing of the instance is called after
@@ -47,6 +59,7 @@ final class InstanceRecord: @unchecked Sendable {
             defer { ids.removeAll() }
             return ids
         }
+        metrics.busSubscriptions.add(-Int64(ids.count))
         let cancelled = ids.compactMap { services.bus.remove(id: $0) }
         for subscription in cancelled { subscription.cancel() }
         let routes = services.commands.removeAll(owner: ObjectIdentifier(self))

@@ -29,7 +29,14 @@ final class RunningInstance: @unchecked Sendable {
         }
     }
 
+    /// Closes the instance's gate first, so late completions to an adapter and requests on an
+    /// old authenticator chain are turned away instead of reaching a destroyed plugin.
     func destroy() {
+        if !record.gate.close(deadlineNanoseconds: monotonicNanoseconds() + 5_000_000_000) {
+            Logger.error(record.name, "a host call into the instance still runs after 5 s; destroying anyway")
+        }
+        record.sink?.abandonPending()
+        record.services.listeners.removeAll(owner: ObjectIdentifier(record))
         record.releaseBusResources()
         descriptor.on_instance_destroy(plugin)
     }

@@ -27,7 +27,8 @@
  *   A library holds exactly one plugin of one kind:
  *   - protocol adapter: accepts devices and applications on some protocol, asks the host to
  *     authenticate them, publishes their messages, routes commands and serves pull consumers;
- *   - authenticator: answers device and user authentication and authorization requests;
+ *   - authenticator: answers device and user authentication and authorization requests, and
+ *     (ABI 1.1) pre-shared-key lookups;
  *   - sink: takes batches of normalized CloudEvents and delivers them somewhere durable.
  *
  * LOADING AND HANDSHAKE
@@ -50,8 +51,9 @@
  *   These four run on the host's control thread, one at a time, never concurrently with each
  *   other for any instance. Traffic hooks (deliver, authenticate, ...) may run on any thread and
  *   concurrently once on_instance_start has returned TRIB_OK. Once on_instance_drain has been
- *   called no new traffic hook call starts, but one already running on another thread may still
- *   be finishing while drain runs; pending operations may still be completed.
+ *   called the host decides on no new traffic hook call, but one it had already decided on
+ *   another thread may still begin or be finishing while drain runs, and pending operations may
+ *   still be completed; once on_instance_destroy has begun, none runs.
  *   on_instance_new is not always followed by start: `tributary check` and the validation of
  *   every reload call on_instance_new and then on_instance_destroy, with neither start nor drain,
  *   and a reload does so while the instance being replaced still runs. So on_instance_new only
@@ -71,19 +73,16 @@
  *   - what a sink or authenticator still holds at the drain deadline is failed by the host (its
  *     late completions are ignored and counted);
  *   - routes and subscriptions still held at destroy are removed, and their `release` is awaited
- *     for 5 s at most (then the host logs it and destroys anyway). Known limit of this host: a
- *     command route's `release` may still be running on another thread when destroy starts;
- *   - an adapter's publishes and authentication requests are not tracked per instance. At
- *     shutdown adapters are destroyed after every sink and authenticator has drained, so their
- *     completions have been called (known limit: a delivery waiting out a retry backoff then is
- *     failed up to 2 s later); at a reload a replaced or removed adapter is destroyed as soon as
- *     its on_instance_drain returns. So an adapter's drain waits for its own completions until
- *     the deadline, and a completion's context must survive the instance if one is still
- *     pending then (PluginAPI/Examples/line-adapter shares it by reference count).
- *   Apart from such late adapter completions, nothing of the instance is called after
- *   on_instance_destroy. (Known limit of this host: a device or user request that was waiting on
- *   an earlier authenticator of the old chain when a reload swapped the chain may still reach a
- *   retired authenticator's hook when that earlier one answers TRIB_DEFER.)
+ *     (until it has returned) for 5 s at most; then the host logs it and destroys anyway;
+ *   - an adapter's publishes and authentication requests are not awaited: at a reload a
+ *     replaced or removed adapter is destroyed as soon as its on_instance_drain returns, so an
+ *     adapter's drain waits for its own completions until the deadline. A completion that comes
+ *     later (a sink still retrying, an authenticator still hashing) is dropped by the host,
+ *     never called: destroy first closes the instance to every host call from other threads and
+ *     waits for those already running.
+ *   Nothing of the instance is called once on_instance_destroy has begun. A request still
+ *   walking an old authenticator chain after a reload passes a retired authenticator as if it
+ *   had deferred.
  *   A failed on_instance_new or on_instance_start stops that instance only; the host prints the
  *   plugin's reason with the drop-in file name.
  *
@@ -150,7 +149,10 @@
  *   fields only when its `struct_size` covers them, so a 1.0 plugin's shorter structs are safe.
  *   Added in 1.1: trib_type_sink_hooks.max_in_flight (the delivery window),
  *   trib_type_authenticator_hooks.on_lookup_psk, trib_host_lookup_psk and trib_host_complete_psk
- *   (pre-shared keys for TLS-PSK/DTLS-PSK).
+ *   (pre-shared keys for TLS-PSK/DTLS-PSK), trib_type_subscription.queue_bytes and .flags
+ *   (TRIB_SUBSCRIPTION_INLINE, TRIB_SUBSCRIPTION_PAUSE_ON_BUSY) with trib_host_resume_subscription,
+ *   trib_host_listening (bound listener addresses), and the trib_type_plugin_* twins of the
+ *   structs plugins fill (same layout as their 1.0 types).
  *
  * EVOLUTION
  *   Every struct that crosses starts with `struct_size` (sizeof as the writer knew it) and only ever
@@ -408,9 +410,13 @@ typedef enum trib_type_credential_kind {
     TRIB_CREDENTIAL_API_KEY = 6             /* user realm: `username` + `password` = API key */
 } trib_type_credential_kind;
 
-/* The request and result structs below travel both ways (adapter -> host -> authenticator ->
- * host -> adapter). Their buffers are lent by whoever makes the call, for the duration of that
- * call; the receiver copies what it keeps. They use trib_type_host_buffer's layout throughout. */
+/* Each request and result below exists twice, with the same fields and layout: as the host
+ * lends it (trib_type_*, host buffers: an authenticator's request, an adapter's verdict) and as a
+ * plugin fills and lends it to the host (trib_type_plugin_*, plugin buffers: the request an
+ * adapter passes to trib_host_authenticate_*, the result an authenticator passes to
+ * trib_host_complete_*). The host copies what it receives before the call returns. The twins
+ * are ABI 1.1 names for what 1.0 declared with host buffers only: same bytes, so 1.0 plugins
+ * keep working; only their source needs the new names when rebuilt. */
 
 /* A device authentication request. `application` or `device` may be empty when the credential
  * names them (a certificate's issuer and subject). `as_device` is set when a gateway publishes for
@@ -427,6 +433,19 @@ typedef struct trib_type_device_auth_request {
     size_t certificate_count;
 } trib_type_device_auth_request;
 
+/* trib_type_device_auth_request as an adapter fills it for trib_host_authenticate_device. */
+typedef struct trib_type_plugin_device_auth_request {
+    uint32_t struct_size;
+    uint32_t credential_kind;
+    trib_type_plugin_buffer application;
+    trib_type_plugin_buffer device;
+    trib_type_plugin_buffer as_device;
+    trib_type_plugin_buffer username;
+    trib_type_plugin_buffer password;
+    const trib_type_plugin_buffer *certificates;
+    size_t certificate_count;
+} trib_type_plugin_device_auth_request;
+
 /* The verdict on a device. `status`: TRIB_OK (authenticated and, with `as_device`, allowed to act
  * for it), TRIB_DEFER (authenticator: not mine), TRIB_ERR_UNAUTHENTICATED, TRIB_ERR_DENIED,
  * TRIB_ERR_UNAVAILABLE. On TRIB_OK, `application` and `device` are the canonical names (resolved
@@ -439,6 +458,15 @@ typedef struct trib_type_device_auth_result {
     trib_type_host_buffer as_device;
 } trib_type_device_auth_result;
 
+/* trib_type_device_auth_result as an authenticator fills it for trib_host_complete_device_auth. */
+typedef struct trib_type_plugin_device_auth_result {
+    uint32_t struct_size;
+    trib_type_status status;
+    trib_type_plugin_buffer application;
+    trib_type_plugin_buffer device;
+    trib_type_plugin_buffer as_device;
+} trib_type_plugin_device_auth_result;
+
 /* A user (application-side) authentication request: TRIB_CREDENTIAL_BEARER_TOKEN or
  * TRIB_CREDENTIAL_API_KEY. */
 typedef struct trib_type_user_auth_request {
@@ -447,6 +475,14 @@ typedef struct trib_type_user_auth_request {
     trib_type_host_buffer username;
     trib_type_host_buffer password;          /* the API key, or the bearer token */
 } trib_type_user_auth_request;
+
+/* trib_type_user_auth_request as an adapter fills it for trib_host_authenticate_user. */
+typedef struct trib_type_plugin_user_auth_request {
+    uint32_t struct_size;
+    uint32_t credential_kind;
+    trib_type_plugin_buffer username;
+    trib_type_plugin_buffer password;
+} trib_type_plugin_user_auth_request;
 
 /* The verdict on a user. `status`: TRIB_OK, TRIB_DEFER, TRIB_ERR_UNAUTHENTICATED,
  * TRIB_ERR_UNAVAILABLE. On TRIB_OK, `user` names the user and `roles` its global roles
@@ -458,6 +494,15 @@ typedef struct trib_type_user_auth_result {
     const trib_type_host_buffer *roles;
     size_t role_count;
 } trib_type_user_auth_result;
+
+/* trib_type_user_auth_result as an authenticator fills it for trib_host_complete_user_auth. */
+typedef struct trib_type_plugin_user_auth_result {
+    uint32_t struct_size;
+    trib_type_status status;
+    trib_type_plugin_buffer user;
+    const trib_type_plugin_buffer *roles;
+    size_t role_count;
+} trib_type_plugin_user_auth_result;
 
 /* Permissions on an application, weakest first (Drogue's model). */
 typedef enum trib_type_permission {
@@ -478,6 +523,16 @@ typedef struct trib_type_authorize_request {
     trib_type_host_buffer application;
 } trib_type_authorize_request;
 
+/* trib_type_authorize_request as an adapter fills it for trib_host_authorize. */
+typedef struct trib_type_plugin_authorize_request {
+    uint32_t struct_size;
+    uint32_t permission;
+    trib_type_plugin_buffer user;
+    const trib_type_plugin_buffer *roles;
+    size_t role_count;
+    trib_type_plugin_buffer application;
+} trib_type_plugin_authorize_request;
+
 /* Completions the host calls back into an adapter. `result` is lent until the function returns.
  * THREAD: any; possibly before the starting call returns. Must not block. */
 typedef void (*trib_type_device_auth_done_fn)(void *done_ctx, const trib_type_device_auth_result *result);
@@ -496,6 +551,12 @@ typedef struct trib_type_psk_request {
     trib_type_host_buffer identity;
 } trib_type_psk_request;
 
+/* trib_type_psk_request as an adapter fills it for trib_host_lookup_psk. */
+typedef struct trib_type_plugin_psk_request {
+    uint32_t struct_size;
+    trib_type_plugin_buffer identity;
+} trib_type_plugin_psk_request;
+
 /* The answer to a PSK lookup. `status`: TRIB_OK (the device holds a `psk` credential valid now,
  * and `key` is it: when several are valid, the first in the registry's order), TRIB_DEFER
  * (authenticator: not my application), TRIB_ERR_UNAUTHENTICATED (no such device, or no key valid
@@ -511,6 +572,15 @@ typedef struct trib_type_psk_result {
     trib_type_host_buffer key;
 } trib_type_psk_result;
 
+/* trib_type_psk_result as an authenticator fills it for trib_host_complete_psk. */
+typedef struct trib_type_plugin_psk_result {
+    uint32_t struct_size;
+    trib_type_status status;
+    trib_type_plugin_buffer application;
+    trib_type_plugin_buffer device;
+    trib_type_plugin_buffer key;
+} trib_type_plugin_psk_result;
+
 /* Completion of trib_host_lookup_psk. `result` is lent until the function returns.
  * THREAD: any; possibly before trib_host_lookup_psk returns. Must not block. */
 typedef void (*trib_type_psk_done_fn)(void *done_ctx, const trib_type_psk_result *result);
@@ -519,8 +589,8 @@ typedef void (*trib_type_psk_done_fn)(void *done_ctx, const trib_type_psk_result
 /* Commands (application -> device, best effort)                                                */
 /* ============================================================================================ */
 
-/* A command for a device. OWNERSHIP: the caller's; a command handler must copy what it keeps
- * before returning. */
+/* A command for a device, as the host lends it to a command handler. OWNERSHIP: host; lent until
+ * the handler returns: copy what you keep. */
 typedef struct trib_type_command {
     uint32_t struct_size;
     trib_type_host_buffer application;
@@ -529,6 +599,17 @@ typedef struct trib_type_command {
     trib_type_host_buffer content_type;      /* may be empty */
     trib_type_host_buffer payload;
 } trib_type_command;
+
+/* trib_type_command as an application-facing adapter fills it for trib_host_command_send.
+ * OWNERSHIP: plugin; lent until trib_host_command_send returns. */
+typedef struct trib_type_plugin_command {
+    uint32_t struct_size;
+    trib_type_plugin_buffer application;
+    trib_type_plugin_buffer device;
+    trib_type_plugin_buffer command;
+    trib_type_plugin_buffer content_type;
+    trib_type_plugin_buffer payload;
+} trib_type_plugin_command;
 
 /* Called by the host when a command matches a live route. Return TRIB_OK when the command was
  * handed to the live connection, TRIB_ERR_NOT_FOUND to decline it (e.g. a wildcard route of a
@@ -542,21 +623,49 @@ typedef trib_type_status (*trib_type_command_handler_fn)(void *handler_ctx, cons
 /* Application-event subscriptions (pull consumers)                                             */
 /* ============================================================================================ */
 
-/* What a pull consumer wants. OWNERSHIP: plugin; copied. */
+/* What a pull consumer wants. OWNERSHIP: plugin; copied.
+ * QUEUE: events wait for the handler in a queue bounded in bytes (an event costs its normalized
+ * size, a few hundred bytes for a small payload) by `queue_bytes`, optionally in count by
+ * `queue_capacity`, and by the host-wide `bus_memory_bytes` (host setting, 256 MiB) that all
+ * queues share: a burst is absorbed, and only a consumer that stays slower than the publishers
+ * loses events, each counted once in tributary_bus_events_dropped_total. */
 typedef struct trib_type_subscription {
     uint32_t struct_size;
     trib_type_plugin_buffer application;     /* required */
     trib_type_plugin_buffer channel;         /* empty = every channel */
     trib_type_plugin_buffer group;           /* empty = its own; else one member of the group
                                               * (per application) gets each event */
-    uint32_t queue_capacity;                 /* events held for this subscriber; 0 = 1024 */
+    uint32_t queue_capacity;                 /* events held for it at most; 0 = no count bound */
+    /* ABI 1.1 (a 1.0 struct ends before these: 0 applies): */
+    uint64_t queue_bytes;                    /* event bytes held for it; 0 = 16 MiB */
+    uint32_t flags;                          /* TRIB_SUBSCRIPTION_* */
 } trib_type_subscription;
 
+/* Subscription flags (ABI 1.1). */
+enum {
+    /* The handler may run on the publishing thread, inside the trib_host_publish (or the sink
+     * completion) that made the event deliverable, whenever nothing of this subscription is
+     * queued or being handed over; otherwise on a host delivery thread, as without the flag.
+     * Order and "calls never overlap" hold either way. It saves a thread hand-off per event;
+     * in exchange the handler must never block, and must not take a lock that any thread may
+     * hold while it publishes (the MQTT integration sets it: its handler only queues for its
+     * connection's loop, or writes at once when already on that loop). */
+    TRIB_SUBSCRIPTION_INLINE = 1u << 0,
+    /* A handler that returns TRIB_BUSY has not taken the event and is not dropping it: the host
+     * keeps it, and what follows, queued (within the queue's bounds; past them new events are
+     * dropped and counted) and calls the handler again only after trib_host_resume_subscription.
+     * For consumers that fill an output of their own (a socket): the burst waits in the host's
+     * byte-bounded queue instead of being dropped at the consumer's door. Without the flag
+     * TRIB_BUSY counts as a drop, as every status other than TRIB_OK does. */
+    TRIB_SUBSCRIPTION_PAUSE_ON_BUSY = 1u << 1
+};
+
 /* Hands one event to a subscriber. Return TRIB_OK when taken; anything else counts the event as
- * dropped for that subscriber. THREAD: a host delivery thread; calls for one subscription never
+ * dropped for that subscriber. THREAD: a host delivery thread (with TRIB_SUBSCRIPTION_INLINE,
+ * possibly the publishing thread); calls for one subscription never
  * overlap and arrive in publish order. Any host callback may be called from here, unsubscribe of
  * this very subscription included. Must not block for long: events queue behind it, and past
- * `queue_capacity` they are dropped and counted. */
+ * the queue's bounds (see trib_type_subscription) they are dropped and counted. */
 typedef trib_type_status (*trib_type_event_handler_fn)(void *handler_ctx, const trib_type_event *event);
 
 /* Called exactly once, after a route or subscription has been removed and no handler call for it
@@ -616,24 +725,22 @@ typedef struct trib_type_host_api {
      * TRIB_ERR_UNAUTHENTICATED. `request` is copied. `done` runs before this returns, on this
      * thread, when the chain answers at once (an empty chain, or authenticators that answer from
      * their hooks).
-     * While the host stops, this still returns TRIB_PENDING: requests are answered normally until
-     * the authenticators drain (after the adapters and sinks), a request an authenticator still
-     * holds then is completed with TRIB_ERR_UNAVAILABLE, and once they are gone the chain is
-     * empty, so the verdict is TRIB_ERR_UNAUTHENTICATED, not TRIB_ERR_UNAVAILABLE. An adapter has
-     * finished draining by then and should not be asking.
+     * While the host stops, requests are answered normally until the authenticators drain (after
+     * the adapters and sinks); from then on, and for what an authenticator still holds, the
+     * verdict is TRIB_ERR_UNAVAILABLE (nobody can answer now), never a refusal.
      * RETURNS: TRIB_PENDING (`done` follows exactly once) or TRIB_ERR_INVALID (no `done`). */
     trib_type_status (*authenticate_device)(trib_type_instance_host_ptr ih,
-                                            const trib_type_device_auth_request *request,
+                                            const trib_type_plugin_device_auth_request *request,
                                             trib_type_device_auth_done_fn done, void *done_ctx);
 
     /* trib_host_authenticate_user (adapters): the same for the user realm. */
     trib_type_status (*authenticate_user)(trib_type_instance_host_ptr ih,
-                                          const trib_type_user_auth_request *request,
+                                          const trib_type_plugin_user_auth_request *request,
                                           trib_type_user_auth_done_fn done, void *done_ctx);
 
     /* trib_host_authorize (adapters): asks the chain whether a user may act on an application;
      * all defer = TRIB_ERR_DENIED. RETURNS as trib_host_authenticate_device. */
-    trib_type_status (*authorize)(trib_type_instance_host_ptr ih, const trib_type_authorize_request *request,
+    trib_type_status (*authorize)(trib_type_instance_host_ptr ih, const trib_type_plugin_authorize_request *request,
                                   trib_type_authorize_done_fn done, void *done_ctx);
 
     /* trib_host_complete_device_auth / _user_auth / _authorize (authenticators): completes the
@@ -642,9 +749,9 @@ typedef struct trib_type_host_api {
      * The adapter's `done` (after TRIB_DEFER: the next authenticator's hook) runs inside this
      * call; see ASYNCHRONOUS OPERATIONS: hold no lock across it that your hooks take. */
     void (*complete_device_auth)(trib_type_instance_host_ptr ih, uint64_t op,
-                                 const trib_type_device_auth_result *result);
+                                 const trib_type_plugin_device_auth_result *result);
     void (*complete_user_auth)(trib_type_instance_host_ptr ih, uint64_t op,
-                               const trib_type_user_auth_result *result);
+                               const trib_type_plugin_user_auth_result *result);
     void (*complete_authorize)(trib_type_instance_host_ptr ih, uint64_t op, trib_type_status status);
 
     /* trib_host_complete_delivery (sinks): completes the delivery `op` that on_sink_deliver
@@ -680,7 +787,7 @@ typedef struct trib_type_host_api {
      * handler that returns TRIB_OK. The caller authorizes the sender first. `command` is lent
      * until this returns.
      * RETURNS: TRIB_OK (a live route took it), TRIB_ERR_NOT_FOUND (none did), TRIB_ERR_INVALID. */
-    trib_type_status (*command_send)(trib_type_instance_host_ptr ih, const trib_type_command *command);
+    trib_type_status (*command_send)(trib_type_instance_host_ptr ih, const trib_type_plugin_command *command);
 
     /* trib_host_subscribe (application-facing adapters): subscribes to the application-event bus.
      * `handler` gets each matching event in order (see trib_type_event_handler_fn). On TRIB_OK,
@@ -734,13 +841,31 @@ typedef struct trib_type_host_api {
      * pre-shared key of a PSK identity (see trib_type_psk_request); all defer (or none can
      * answer PSK lookups) = TRIB_ERR_UNAUTHENTICATED. `request` is copied.
      * RETURNS: TRIB_PENDING (`done` follows exactly once) or TRIB_ERR_INVALID (no `done`). */
-    trib_type_status (*lookup_psk)(trib_type_instance_host_ptr ih, const trib_type_psk_request *request,
+    trib_type_status (*lookup_psk)(trib_type_instance_host_ptr ih, const trib_type_plugin_psk_request *request,
                                    trib_type_psk_done_fn done, void *done_ctx);
 
     /* trib_host_complete_psk (authenticators): completes the lookup `op` that on_lookup_psk
      * accepted. `result` (and the key it holds) is copied. Exactly once per op, from any thread,
      * possibly from inside the hook. */
-    void (*complete_psk)(trib_type_instance_host_ptr ih, uint64_t op, const trib_type_psk_result *result);
+    void (*complete_psk)(trib_type_instance_host_ptr ih, uint64_t op, const trib_type_plugin_psk_result *result);
+
+    /* trib_host_resume_subscription (application-facing adapters): the consumer of a
+     * TRIB_SUBSCRIPTION_PAUSE_ON_BUSY subscription that answered TRIB_BUSY has room again; the
+     * host calls the handler again, from the event it refused, on a host delivery thread (never
+     * inside this call). A resume that arrives while the handler is still returning its TRIB_BUSY
+     * is not lost. Extra resumes are harmless; unknown ids and other instances' are ignored. */
+    void (*resume_subscription)(trib_type_instance_host_ptr ih, uint64_t subscription);
+
+    /* trib_host_listening (adapters): tells the host that a listener is bound, so it can report
+     * the address (one log line "[<instance>] <label> listening on <address>", and the admin
+     * endpoint's GET /listeners) even when the configuration asked for port 0. Call it once per
+     * listener, as soon as it is bound (from on_instance_start, or later for a listener opened
+     * later). `label` names the listener for people, e.g. "device API (TLS)"; `address` is the
+     * bound address (getsockname) as `host:port` or `[v6]:port`. Both are copied. The host
+     * forgets an instance's listeners when the instance is destroyed (reload, stop, failed
+     * start). From any thread. RETURNS: nothing. */
+    void (*listening)(trib_type_instance_host_ptr ih, trib_type_plugin_buffer label,
+                      trib_type_plugin_buffer address);
 } trib_type_host_api;
 
 /* ============================================================================================ */
@@ -803,10 +928,10 @@ typedef trib_type_status (*trib_on_sink_deliver_fn)(trib_type_instance_plugin_pt
  * that status and no completion (TRIB_DEFER: not mine; TRIB_OK: allowed, and the request's names
  * are the canonical ones). `request` is lent until the hook returns.
  * An immediate TRIB_OK carries no result: a device verdict then holds the names the adapter
- * asked with, and a user verdict an empty `user` and no roles. To resolve an alias or a
- * certificate, or to name a user and roles, complete `op` with a result (inside the hook is
- * fine) and return TRIB_PENDING; names left empty in a device result also default to the
- * request's.
+ * asked with, and a user verdict the `username` asked about (empty for a bearer token) and no
+ * roles. To resolve an alias or a certificate, or to name a user and roles, complete `op` with a
+ * result (inside the hook is fine) and return TRIB_PENDING; names left empty in a device result
+ * also default to the request's.
  * THREAD: any, concurrently. Must not block: slow work (bcrypt, HTTP) goes to the plugin's own
  * threads. */
 typedef trib_type_status (*trib_on_authenticate_device_fn)(trib_type_instance_plugin_ptr instance, uint64_t op,

@@ -28,7 +28,10 @@
  *   - bounded resources: a line longer than max_line_bytes is answered "ERR line too long" and the
  *     connection is closed; past max_connections a new connection is answered
  *     "ERR too many connections" and closed;
- *   - metrics (metric_register, metric_add, metric_set) and logging through trib_host_log.
+ *   - metrics (metric_register, metric_add, metric_set) and logging through trib_host_log;
+ *   - a callback newer than the minor it asks for: it reports its bound address (port 0 works)
+ *     with trib_host_listening (ABI 1.1) when the host's table has it, and only logs it on a
+ *     1.0 host.
  *
  * Threads: one accept thread, plus one thread per connection (at most max_connections). A thread
  * per connection keeps the example short and its flow linear; a production adapter serving many
@@ -40,7 +43,7 @@
  *
  * Enable (plugins.d/40-line.conf):
  *   plugin = "line-adapter"          # libtributary-line-adapter.so on the plugin search path
- *   address = "127.0.0.1:7070"       # optional; IPv4 address and port to listen on
+ *   address = "127.0.0.1:7070"       # optional; IPv4 address and port to listen on (0: any free)
  *   max_line_bytes = 4096            # optional; longest line, newline not counted (16 .. 1048576)
  *   max_connections = 64             # optional; connections served at once (1 .. 4096)
  *
@@ -355,7 +358,7 @@ static int handle_line(struct connection *conn, const char *line, size_t len) {
     if (auth == NULL)
         return answer_status(conn, TRIB_ERR_NOMEM);
     /* Lent to the host for the call only; it copies what it keeps. */
-    trib_type_device_auth_request request = {
+    trib_type_plugin_device_auth_request request = {
         .struct_size = sizeof request,
         .credential_kind = TRIB_CREDENTIAL_PASSWORD,
         .application = {(const uint8_t *)field[0], field_len[0]},
@@ -576,7 +579,8 @@ static trib_type_status refuse(char *error, size_t capacity, const char *format,
     return TRIB_ERR_CONFIG;
 }
 
-/* Parses "a.b.c.d:port" into `out`. Returns 0, or -1 when it is not that. */
+/* Parses "a.b.c.d:port" into `out` (port 0: the kernel picks one at bind). Returns 0, or -1
+ * when it is not that. */
 static int parse_address(trib_type_host_buffer text, struct sockaddr_in *out) {
     char copy[64];
     if (text.len == 0 || text.len >= sizeof copy)
@@ -589,7 +593,7 @@ static int parse_address(trib_type_host_buffer text, struct sockaddr_in *out) {
     *colon = '\0';
     char *port_end;
     long port = strtol(colon + 1, &port_end, 10);
-    if (*port_end != '\0' || port < 1 || port > 65535)
+    if (*port_end != '\0' || port < 0 || port > 65535)
         return -1;
     memset(out, 0, sizeof *out);
     out->sin_family = AF_INET;
@@ -646,6 +650,26 @@ static trib_type_status line_new(const trib_type_host_api *host, trib_type_insta
     return TRIB_OK;
 }
 
+/* Tells the host the address really bound (the kernel's port when the configuration said 0):
+ * through trib_host_listening when the host is 1.1 or newer, else in a log line. */
+static void report_listening(struct line_adapter *a) {
+    struct sockaddr_in bound;
+    socklen_t length = sizeof bound;
+    char host[INET_ADDRSTRLEN], address[INET_ADDRSTRLEN + 8];
+    if (getsockname(a->listener, (struct sockaddr *)&bound, &length) != 0 ||
+        inet_ntop(AF_INET, &bound.sin_addr, host, sizeof host) == NULL) {
+        log_line(a, TRIB_LOG_INFO, "listening on %s", a->address_text);
+        return;
+    }
+    int n = snprintf(address, sizeof address, "%s:%u", host, (unsigned)ntohs(bound.sin_port));
+    if (!TRIB_HAS_FIELD(a->host, trib_type_host_api, listening) || a->host->listening == NULL) {
+        log_line(a, TRIB_LOG_INFO, "listening on %s", address);
+        return;
+    }
+    static const char label[] = "lines";
+    a->host->listening(a->ih, plugin_text(label, sizeof label - 1), plugin_text(address, (size_t)n));
+}
+
 /* on_instance_start: registers the metrics, binds the listener and starts the accept thread.
  * On failure it releases what it took (the host then calls destroy without drain). THREAD:
  * control. */
@@ -680,7 +704,7 @@ static trib_type_status line_start(trib_type_instance_plugin_ptr instance, char 
         return refuse(error, error_capacity, "cannot start the accept thread");
     }
     a->accept_running = 1;
-    log_line(a, TRIB_LOG_INFO, "listening on %s", a->address_text);
+    report_listening(a);
     return TRIB_OK;
 }
 

@@ -2,6 +2,7 @@ import CTributaryLinux
 import Foundation
 import Glibc
 import Synchronization
+import TributarySDK
 
 /// One thread running epoll: it owns the descriptors registered with it and runs their handlers,
 /// its timers, and the tasks other threads hand it, all on that one thread. Protocol code written
@@ -9,6 +10,8 @@ import Synchronization
 /// answer) arrives through `execute`, the cross-thread handoff.
 public final class EventLoop: @unchecked Sendable {
     public let name: String
+    /// What the loop's timers measure time with.
+    public let clock: any MonotonicClock
     private let epoll: Int32
     private let wakeup: Int32
     private let tasks = Mutex<[@Sendable () -> Void]>([])
@@ -28,8 +31,9 @@ public final class EventLoop: @unchecked Sendable {
     /// The same for decrypted bytes, which TLS produces while `readBuffer` still holds ciphertext.
     var plaintextBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
-    public init(name: String) throws(IOError) {
+    public init(name: String, clock: any MonotonicClock = SystemMonotonicClock()) throws(IOError) {
         self.name = name
+        self.clock = clock
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epoll >= 0 else { throw IOError("epoll_create1") }
         wakeup = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
@@ -87,14 +91,14 @@ public final class EventLoop: @unchecked Sendable {
         _ = Glibc.write(wakeup, &one, 8)
     }
 
-    /// Calls `action` on the loop after `milliseconds`; loop thread only. Returns an id for
-    /// `cancelTimer`.
+    /// Calls `action` on the loop after `milliseconds` of the loop's clock; loop thread only.
+    /// Returns an id for `cancelTimer`.
     @discardableResult
     public func scheduleTimer(afterMilliseconds milliseconds: Int64, _ action: @escaping () -> Void) -> UInt64 {
         precondition(inEventLoop, "timers belong to their loop's thread")
         let id = nextTimerID
         nextTimerID += 1
-        timers.insert(.init(deadline: EventLoop.now() + milliseconds * 1_000_000, id: id, action: action))
+        timers.insert(.init(deadline: now() + milliseconds * 1_000_000, id: id, action: action))
         return id
     }
 
@@ -127,11 +131,8 @@ public final class EventLoop: @unchecked Sendable {
         handlers[fd] = nil
     }
 
-    static func now() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-    }
+    /// The loop's clock, in nanoseconds: what timer deadlines are measured against.
+    public func now() -> Int64 { clock.nanoseconds() }
 
     private func run() {
         threadID.store(UInt(bitPattern: Int(bitPattern: pthread_self())), ordering: .releasing)
@@ -150,7 +151,7 @@ public final class EventLoop: @unchecked Sendable {
         while !stopped.load(ordering: .acquiring) {
             var timeout: Int32 = -1
             if let deadline = timers.nextDeadline() {
-                timeout = Int32(clamping: max(0, (deadline - EventLoop.now() + 999_999) / 1_000_000))
+                timeout = Int32(clamping: max(0, (deadline - now() + 999_999) / 1_000_000))
             }
             // Tasks queued by the loop itself (or while it ran tasks) did not wake it.
             if tasks.withLock({ !$0.isEmpty }) { timeout = 0 }
@@ -166,7 +167,7 @@ public final class EventLoop: @unchecked Sendable {
                     handlers[fd]?.handleEvents(events[index].events)
                 }
             }
-            for timer in timers.popDue(now: EventLoop.now()) { timer.action() }
+            for timer in timers.popDue(now: now()) { timer.action() }
             // Swapped with the spare array, so neither side reallocates per iteration.
             tasks.withLock { swap(&$0, &running) }
             for task in running { task() }

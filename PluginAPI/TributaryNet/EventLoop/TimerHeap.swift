@@ -12,8 +12,6 @@ struct TimerHeap {
     private var heap: [Entry] = []
     private var cancelled: Set<UInt64> = []
 
-    var isEmpty: Bool { heap.isEmpty }
-
     mutating func insert(_ entry: Entry) {
         heap.append(entry)
         var child = heap.count - 1

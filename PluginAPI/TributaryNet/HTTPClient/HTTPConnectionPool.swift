@@ -33,7 +33,7 @@ final class HTTPConnectionPool {
     private var openCount: Int { idle.count + busy.count + connecting }
 
     func submit(_ request: PendingHTTPRequest) {
-        let now = EventLoop.now()
+        let now = loop.now()
         request.deadline = now + request.timeoutMilliseconds * 1_000_000
         while let first = deadlines.first, first.isFinished { _ = deadlines.popFirst() }
         if let last = deadlines.last, request.deadline < last.deadline {
@@ -57,7 +57,7 @@ final class HTTPConnectionPool {
         let milliseconds = max(0, (first.deadline - now + 999_999) / 1_000_000)
         deadlineTimer = loop.scheduleTimer(afterMilliseconds: milliseconds) { [self] in
             deadlineTimer = nil
-            let now = EventLoop.now()
+            let now = loop.now()
             while let first = deadlines.first, first.isFinished || first.deadline <= now {
                 _ = deadlines.popFirst()
                 if !first.isFinished { expire(first) }
@@ -151,7 +151,7 @@ final class HTTPConnectionPool {
             run(request, on: connection)
         } else {
             idle.append(connection)
-            connection.becameIdle(at: EventLoop.now())
+            connection.becameIdle(at: loop.now())
             if idleSweep == nil { armIdleSweep() }
         }
     }
@@ -161,7 +161,7 @@ final class HTTPConnectionPool {
     private func armIdleSweep() {
         idleSweep = loop.scheduleTimer(afterMilliseconds: configuration.idleTimeoutMilliseconds / 2 + 1) { [self] in
             idleSweep = nil
-            let cutoff = EventLoop.now() - configuration.idleTimeoutMilliseconds * 1_000_000
+            let cutoff = loop.now() - configuration.idleTimeoutMilliseconds * 1_000_000
             for connection in idle where connection.idleSince <= cutoff { connection.close() }
             if !idle.isEmpty { armIdleSweep() }
         }

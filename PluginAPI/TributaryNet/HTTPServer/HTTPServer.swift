@@ -3,6 +3,8 @@
 public final class HTTPServer: Sendable {
     private let listener: StreamListener
     public var port: UInt16 { listener.port }
+    /// Connections open now (a test sees the idle timeout close one).
+    public var openConnections: Int { listener.openConnections }
 
     /// Binds `address`; with `tls`, every connection is TLS. Serving starts with `start()`.
     public init(address: String, group: EventLoopGroup, tls: TLSContext? = nil, configuration: HTTPServerConfiguration,

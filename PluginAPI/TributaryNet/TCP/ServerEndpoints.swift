@@ -8,7 +8,8 @@ public final class ServerEndpoints: @unchecked Sendable {
         public var address: String
         /// Serve TLS with this certificate; nil is plain TCP.
         public var tls: TLSServerConfiguration?
-        /// What the endpoint is, for the log ("devices", "application API").
+        /// What the endpoint is, as the host lists and logs it ("devices", "application API");
+        /// a TLS endpoint's gets " (TLS)" appended.
         public var label: String
         public var onStream: @Sendable (any ByteStream) -> Void
 
@@ -26,10 +27,11 @@ public final class ServerEndpoints: @unchecked Sendable {
 
     public init() {}
 
-    /// Creates `eventLoops` loops (0: one per core) and starts every endpoint. A failure to listen
-    /// is `.unavailable` (another process holds the port); any other failure `.internalError`.
+    /// Creates `eventLoops` loops (0: one per core) and starts every endpoint, reporting each
+    /// bound address to `host` (so port 0 is usable). A failure to listen is `.unavailable`
+    /// (another process holds the port); any other failure `.internalError`.
     public func start(name: String, eventLoops: Int, maxConnections: Int, _ endpoints: [Endpoint],
-                      log: (String) -> Void) throws(PluginError) {
+                      host: PluginHost) throws(PluginError) {
         do {
             let group = try EventLoopGroup(name: name, count: eventLoops)
             self.group = group
@@ -39,7 +41,7 @@ public final class ServerEndpoints: @unchecked Sendable {
                                                   maxConnections: maxConnections, onStream: endpoint.onStream)
                 listeners.append(listener)
                 listener.start()
-                log("\(endpoint.label) on \(endpoint.address)\(context == nil ? "" : " (TLS)")")
+                host.reportListening(label: endpoint.label + (context == nil ? "" : " (TLS)"), address: listener.address.description)
             }
         } catch let error as IOError {
             stop()

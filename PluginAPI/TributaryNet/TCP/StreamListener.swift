@@ -6,6 +6,12 @@ public final class StreamListener: Sendable {
 
     public var port: UInt16 { listener.port }
 
+    /// The bound address (with the real port when port 0 was asked for).
+    public var address: SocketAddress { listener.address }
+
+    /// Connections accepted here and not yet closed.
+    public var openConnections: Int { listener.openConnections }
+
     /// Binds `address`; `onStream` runs on the connection's loop. Accepting starts with `start()`.
     public init(address: String, group: EventLoopGroup, tls: TLSContext?, maxConnections: Int,
                 onStream: @escaping @Sendable (any ByteStream) -> Void) throws(IOError) {

@@ -35,9 +35,9 @@ public struct DeviceAuthReply: Sendable {
     /// `application`, `device` and `asDevice` are the canonical names when `status` is `.ok`.
     public func callAsFunction(_ status: Status, application: String = "", device: String = "", asDevice: String = "") {
         withPluginBuffers([application, device, asDevice]) { b in
-            var result = trib_type_device_auth_result(
-                struct_size: UInt32(MemoryLayout<trib_type_device_auth_result>.size), status: status.rawValue,
-                application: b[0].lent, device: b[1].lent, as_device: b[2].lent)
+            var result = trib_type_plugin_device_auth_result(
+                struct_size: UInt32(MemoryLayout<trib_type_plugin_device_auth_result>.size), status: status.rawValue,
+                application: b[0], device: b[1], as_device: b[2])
             host.api.pointee.complete_device_auth(host.instance, operation, &result)
         }
     }
@@ -55,11 +55,11 @@ public struct UserAuthReply: Sendable {
 
     public func callAsFunction(_ status: Status, user: String = "", roles: [String] = []) {
         withPluginBuffers([user] + roles) { b in
-            let roleBuffers = b.dropFirst().map(\.lent)
+            let roleBuffers = Array(b.dropFirst())
             roleBuffers.withUnsafeBufferPointer { roles in
-                var result = trib_type_user_auth_result(
-                    struct_size: UInt32(MemoryLayout<trib_type_user_auth_result>.size), status: status.rawValue,
-                    user: b[0].lent, roles: roles.baseAddress, role_count: roles.count)
+                var result = trib_type_plugin_user_auth_result(
+                    struct_size: UInt32(MemoryLayout<trib_type_plugin_user_auth_result>.size), status: status.rawValue,
+                    user: b[0], roles: roles.baseAddress, role_count: roles.count)
                 host.api.pointee.complete_user_auth(host.instance, operation, &result)
             }
         }
@@ -79,9 +79,4 @@ public struct AuthorizeReply: Sendable {
     public func callAsFunction(_ status: Status) {
         host.api.pointee.complete_authorize(host.instance, operation, status.rawValue)
     }
-}
-
-extension trib_type_plugin_buffer {
-    /// The same bytes in the layout the auth structs use (they travel in both directions).
-    public var lent: trib_type_host_buffer { trib_type_host_buffer(ptr: ptr, len: len) }
 }

@@ -42,9 +42,9 @@ extension PluginHost {
         let context = Unmanaged.passRetained(DeviceAuthBox(done)).toOpaque()
         let status = withPluginBuffers([request.application, request.device, request.asDevice, username, password]) { b in
             withLentChain(certificates) { chain in
-                var r = trib_type_device_auth_request(
-                    struct_size: UInt32(MemoryLayout<trib_type_device_auth_request>.size), credential_kind: kind.rawValue,
-                    application: b[0].lent, device: b[1].lent, as_device: b[2].lent, username: b[3].lent, password: b[4].lent,
+                var r = trib_type_plugin_device_auth_request(
+                    struct_size: UInt32(MemoryLayout<trib_type_plugin_device_auth_request>.size), credential_kind: kind.rawValue,
+                    application: b[0], device: b[1], as_device: b[2], username: b[3], password: b[4],
                     certificates: chain.baseAddress, certificate_count: chain.count)
                 return api.pointee.authenticate_device(instance, &r, deviceAuthDone, context)
             }
@@ -63,8 +63,8 @@ extension PluginHost {
         }
         let context = Unmanaged.passRetained(UserAuthBox(done)).toOpaque()
         let status = withPluginBuffers([username, secret]) { b in
-            var r = trib_type_user_auth_request(struct_size: UInt32(MemoryLayout<trib_type_user_auth_request>.size),
-                                                credential_kind: kind.rawValue, username: b[0].lent, password: b[1].lent)
+            var r = trib_type_plugin_user_auth_request(struct_size: UInt32(MemoryLayout<trib_type_plugin_user_auth_request>.size),
+                                                       credential_kind: kind.rawValue, username: b[0], password: b[1])
             return api.pointee.authenticate_user(instance, &r, userAuthDone, context)
         }
         if Status(rawValue: status).isFailure {
@@ -78,11 +78,11 @@ extension PluginHost {
     public func authorize(_ request: AuthorizeRequest, done: @escaping @Sendable (Status) -> Void) {
         let context = Unmanaged.passRetained(AuthorizeBox(done)).toOpaque()
         let status = withPluginBuffers([request.user, request.application] + request.roles) { b in
-            let roles = b.dropFirst(2).map(\.lent)
+            let roles = Array(b.dropFirst(2))
             return roles.withUnsafeBufferPointer { roleBuffers in
-                var r = trib_type_authorize_request(struct_size: UInt32(MemoryLayout<trib_type_authorize_request>.size),
-                                                    permission: request.permission.rawValue, user: b[0].lent,
-                                                    roles: roleBuffers.baseAddress, role_count: roleBuffers.count, application: b[1].lent)
+                var r = trib_type_plugin_authorize_request(struct_size: UInt32(MemoryLayout<trib_type_plugin_authorize_request>.size),
+                                                           permission: request.permission.rawValue, user: b[0],
+                                                           roles: roleBuffers.baseAddress, role_count: roleBuffers.count, application: b[1])
                 return api.pointee.authorize(instance, &r, authorizeDone, context)
             }
         }
@@ -104,13 +104,27 @@ extension PluginHost {
         guard canLookUpPSK, let lookup = api.pointee.lookup_psk else { return done(PSKVerdict(status: .unsupported)) }
         let context = Unmanaged.passRetained(PSKBox(done)).toOpaque()
         let status = withPluginBuffers([identity]) { b in
-            var r = trib_type_psk_request(struct_size: UInt32(MemoryLayout<trib_type_psk_request>.size), identity: b[0].lent)
+            var r = trib_type_plugin_psk_request(struct_size: UInt32(MemoryLayout<trib_type_plugin_psk_request>.size), identity: b[0])
             return lookup(instance, &r, pskDone, context)
         }
         if Status(rawValue: status).isFailure {
             Unmanaged<PSKBox>.fromOpaque(context).release()
             done(PSKVerdict(status: Status(rawValue: status)))
         }
+    }
+
+    /// Whether the host takes listener addresses (ABI 1.1); a 1.0 host does not.
+    public var canReportListeners: Bool {
+        Int(api.pointee.struct_size) >= MemoryLayout<trib_type_host_api>.offset(of: \.listening)! + MemoryLayout<UnsafeRawPointer>.size
+    }
+
+    /// Tells the host a listener is bound at `address` (`host:port` or `[v6]:port`, the real port
+    /// when port 0 was asked for). A 1.0 host cannot list it, so it only gets the log line.
+    public func reportListening(label: String, address: String) {
+        guard canReportListeners, let listening = api.pointee.listening else {
+            return log(.info, "\(label) listening on \(address)")
+        }
+        withPluginBuffers([label, address]) { b in listening(instance, b[0], b[1]) }
     }
 
     /// Registers a live command route; `handler` runs on the sender's thread and must not block.
@@ -135,9 +149,9 @@ extension PluginHost {
     public func sendCommand(_ command: Command) -> Status {
         withPluginBuffers([command.application, command.device, command.name, command.contentType]) { b in
             command.payload.withUnsafeBytes { payload in
-                var c = trib_type_command(struct_size: UInt32(MemoryLayout<trib_type_command>.size), application: b[0].lent,
-                                          device: b[1].lent, command: b[2].lent, content_type: b[3].lent,
-                                          payload: trib_type_plugin_buffer(payload).lent)
+                var c = trib_type_plugin_command(struct_size: UInt32(MemoryLayout<trib_type_plugin_command>.size), application: b[0],
+                                                 device: b[1], command: b[2], content_type: b[3],
+                                                 payload: trib_type_plugin_buffer(payload))
                 return Status(rawValue: api.pointee.command_send(instance, &c))
             }
         }
@@ -145,13 +159,20 @@ extension PluginHost {
 
     /// Subscribes to the application-event bus; `handler` gets each event (lent until it returns)
     /// on a host delivery thread, in order. Returns the subscription id, or nil when refused.
+    /// `capacity`: events held for it at most (0: no count bound); `queueBytes`: event bytes held
+    /// for it (0: the host's default); `inline`: the handler may run on the publishing thread
+    /// (`TRIB_SUBSCRIPTION_INLINE`: it must never block); `pauseOnBusy`: a `.busy` from the
+    /// handler keeps the event queued until ``resumeSubscription(_:)``. See `trib_type_subscription`.
     public func subscribe(application: String, channel: String = "", group: String = "", capacity: UInt32 = 0,
+                          queueBytes: UInt64 = 0, inline: Bool = false, pauseOnBusy: Bool = false,
                           handler: @escaping @Sendable (UnsafePointer<trib_type_event>) -> Status) -> UInt64? {
         let context = Unmanaged.passRetained(EventBox(handler)).toOpaque()
         var id: UInt64 = 0
         let status = withPluginBuffers([application, channel, group]) { b in
             var s = trib_type_subscription(struct_size: UInt32(MemoryLayout<trib_type_subscription>.size), application: b[0],
-                                           channel: b[1], group: b[2], queue_capacity: capacity)
+                                           channel: b[1], group: b[2], queue_capacity: capacity, queue_bytes: queueBytes,
+                                           flags: (inline ? UInt32(TRIB_SUBSCRIPTION_INLINE) : 0)
+                                               | (pauseOnBusy ? UInt32(TRIB_SUBSCRIPTION_PAUSE_ON_BUSY) : 0))
             return api.pointee.subscribe(instance, &s, eventHandler, context, releaseEventBox, &id)
         }
         guard status == TRIB_OK else {
@@ -162,9 +183,16 @@ extension PluginHost {
     }
 
     public func unsubscribe(_ id: UInt64) { api.pointee.unsubscribe(instance, id) }
+
+    /// `trib_host_resume_subscription`; nothing on a 1.0 host (which never pauses).
+    public func resumeSubscription(_ id: UInt64) {
+        guard Int(api.pointee.struct_size) >= MemoryLayout<trib_type_host_api>.offset(of: \.resume_subscription)! + MemoryLayout<UnsafeRawPointer>.size,
+              let resume = api.pointee.resume_subscription else { return }
+        resume(instance, id)
+    }
 }
 
-private func withLentChain<R>(_ chain: [[UInt8]], _ body: (UnsafeBufferPointer<trib_type_host_buffer>) -> R) -> R {
+private func withLentChain<R>(_ chain: [[UInt8]], _ body: (UnsafeBufferPointer<trib_type_plugin_buffer>) -> R) -> R {
     var joined: [UInt8] = []
     var ranges: [Range<Int>] = []
     for certificate in chain {
@@ -173,7 +201,7 @@ private func withLentChain<R>(_ chain: [[UInt8]], _ body: (UnsafeBufferPointer<t
     }
     return joined.withUnsafeBufferPointer { bytes in
         let buffers = ranges.map { range in
-            trib_type_host_buffer(ptr: bytes.baseAddress.map { $0 + range.lowerBound }, len: range.count)
+            trib_type_plugin_buffer(ptr: bytes.baseAddress.map { $0 + range.lowerBound }, len: range.count)
         }
         return buffers.withUnsafeBufferPointer(body)
     }

@@ -62,9 +62,9 @@ public struct PSKReply: Sendable {
     public func callAsFunction(_ verdict: PSKVerdict) {
         withPluginBuffers([verdict.application, verdict.device]) { b in
             verdict.key.withUnsafeBytes { key in
-                var result = trib_type_psk_result(
-                    struct_size: UInt32(MemoryLayout<trib_type_psk_result>.size), status: verdict.status.rawValue,
-                    application: b[0].lent, device: b[1].lent, key: trib_type_plugin_buffer(key).lent)
+                var result = trib_type_plugin_psk_result(
+                    struct_size: UInt32(MemoryLayout<trib_type_plugin_psk_result>.size), status: verdict.status.rawValue,
+                    application: b[0], device: b[1], key: trib_type_plugin_buffer(key))
                 host.api.pointee.complete_psk(host.instance, operation, &result)
             }
         }

@@ -216,7 +216,9 @@ public struct MQTTEncoder: Sendable {
     }
 
     /// DISCONNECT and AUTH: empty in 3.1.1; in 5.0 a reason code and properties, both left out
-    /// for Success without properties, and DISCONNECT's property length left out when empty.
+    /// for Success without properties. Otherwise the property length is written even when it is
+    /// 0: the spec lets DISCONNECT omit it, but paho-mqtt 1.6 then ignores the reason code (a
+    /// taken-over client would never see 0x8E), and mosquitto sends it too.
     private func encodeReasonAndProperties(
         _ type: MQTTPacketType, _ reasonCode: MQTTReasonCode, _ properties: MQTTProperties, into buffer: inout [UInt8]
     ) {
@@ -224,9 +226,6 @@ public struct MQTTEncoder: Sendable {
         let block = MQTTPropertyBlock(properties, of: type, version: version)
         if !isV5 || (block.isEmpty && reasonCode == .success) {
             appendFixedHeader(first, 0, into: &buffer)
-        } else if block.isEmpty && type == .disconnect {
-            appendFixedHeader(first, 1, into: &buffer)
-            buffer.append(reasonCode.rawValue)
         } else {
             appendFixedHeader(first, 1 + block.size, into: &buffer)
             buffer.append(reasonCode.rawValue)

@@ -27,6 +27,4 @@ final class DeviceDirectory: Sendable {
             if sessions[key] === session { sessions[key] = nil }
         }
     }
-
-    var count: Int { sessions.withLock { $0.count } }
 }

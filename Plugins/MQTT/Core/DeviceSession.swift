@@ -21,7 +21,7 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
     private var takenOver = false
     /// Devices this gateway may act for, as the authenticators answered (also read by the
     /// wildcard command route on other threads).
-    private let allowedAs = Mutex<[String: Bool]>([:])
+    private let allowedAs = GatewayPermissions()
     private var acknowledgements = OrderedAcknowledgements()
     private var inFlight = 0
     private var awaitingRelease: Set<UInt16> = []
@@ -69,7 +69,7 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
         }
     }
 
-    func closed(_ connection: MQTTConnection, graceful: Bool) {
+    func closed(_ connection: MQTTConnection) {
         for ids in routes.values { for id in ids { host.removeCommandRoute(id) } }
         routes.removeAll()
         guard connected else { return }
@@ -168,7 +168,7 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
         guard let target = asDevice, target != device else {
             return forward(publish, channel: channel, target: device)
         }
-        if let allowed = allowedAs.withLock({ $0[target] }) {
+        if let allowed = allowedAs[target] {
             return allowed ? forward(publish, channel: channel, target: target) : finish(publish, .notAuthorized)
         }
         authorizeGateway(for: target) { [self] allowed in
@@ -183,13 +183,13 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
         request.application = application
         request.device = device
         request.asDevice = target
-        let session = UncheckedBox(self)
-        let continuation = UncheckedBox(then)
+        let continuation = LoopBound(then, on: loop)
+        let permissions = allowedAs
         host.authenticateDevice(request) { verdict in
-            session.value.loop.execute {
+            continuation.execute { then in
                 let allowed = verdict.status == .ok
-                session.value.allowedAs.withLock { $0[target] = allowed }
-                continuation.value(allowed)
+                permissions.set(target, allowed)
+                then(allowed)
             }
         }
     }
@@ -201,9 +201,9 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
             _ = host.publish(message, done: nil)
             return
         }
-        let session = UncheckedBox(self)
+        let session = LoopBound(self, on: loop)
         let status = host.publish(message) { outcome in
-            session.value.loop.execute { session.value.finish(publish, DeviceSession.reason(for: outcome)) }
+            session.execute { $0.finish(publish, DeviceSession.reason(for: outcome)) }
         }
         if status.isFailure { finish(publish, DeviceSession.reason(for: status)) }
     }
@@ -224,7 +224,8 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
     private func finish(_ publish: MQTTPacket.Publish, _ reason: MQTTReasonCode) {
         if reason == .success { context.metrics.publishesAccepted.add() } else { context.metrics.publishesRefused.add() }
         guard let id = publish.packetID else {
-            if reason != .success && connection.version == .v3_1_1 && reason != .topicNameInvalid { return }
+            // QoS 0 has no acknowledgement to refuse with; only a topic that names nothing ends
+            // the connection.
             if reason == .topicNameInvalid { connection.disconnect(.topicNameInvalid) }
             return
         }
@@ -273,9 +274,9 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
     /// `command/inbox//{command}` for the device itself on a filter that named no device.
     private func addRoute(_ filter: String, device target: String, deviceSpecific: Bool = false) -> Bool {
         let own = target == device && !deviceSpecific
-        let session = UncheckedBox(self)
+        let inbox = CommandInbox(session: LoopBound(self, on: loop), connection: connection)
         guard let id = host.addCommandRoute(application: application, device: target, handler: { command in
-            session.value.deliver(command, topic: "command/inbox/\(own ? "" : command.device)/\(command.name)")
+            inbox.deliver(command, topic: "command/inbox/\(own ? "" : command.device)/\(command.name)")
         }) else { return false }
         routes[filter, default: []].append(id)
         return true
@@ -284,26 +285,22 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
     /// The gateway part of `command/inbox/#`: commands for any device this session was allowed
     /// to act for (an authenticator said so for one of its publishes or subscriptions).
     private func addGatewayRoute(_ filter: String) -> Bool {
-        let session = UncheckedBox(self)
+        let inbox = CommandInbox(session: LoopBound(self, on: loop), connection: connection)
+        let permissions = allowedAs
         guard let id = host.addCommandRoute(application: application, device: "", handler: { command in
-            guard session.value.allowedAs.withLock({ $0[command.device] }) == true else { return .notFound }
-            return session.value.deliver(command, topic: "command/inbox/\(command.device)/\(command.name)")
+            guard permissions[command.device] == true else { return .notFound }
+            return inbox.deliver(command, topic: "command/inbox/\(command.device)/\(command.name)")
         }) else { return false }
         routes[filter, default: []].append(id)
         return true
     }
 
-    /// Called on the sender's thread: writes the command on the loop, at QoS 0, as Drogue does.
-    private func deliver(_ command: Command, topic: String) -> Status {
-        guard !connection.isClosing else { return .notFound }
-        let metrics = context.metrics
-        loop.execute { [self] in
-            let sent = command.payload.withUnsafeBytes { payload in
-                connection.sendPublish(topic: topic, payload: payload, qos: .atMostOnce, packetID: nil)
-            }
-            if sent { metrics.commandsDelivered.add() }
+    /// On the loop: writes a command at QoS 0, as Drogue does.
+    fileprivate func write(_ command: Command, topic: String) {
+        let sent = command.payload.withUnsafeBytes { payload in
+            connection.sendPublish(topic: topic, payload: payload, qos: .atMostOnce, packetID: nil)
         }
-        return .ok
+        if sent { context.metrics.commandsDelivered.add() }
     }
 
     // MARK: Connection events and wills
@@ -318,41 +315,23 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
     private func publishWill(_ will: MQTTPacket.Connect.Will) {
         guard let (channel, asDevice) = PublishTopic.parse(will.topic, dialect: context.configuration.dialect) else { return }
         var target = device
-        if let asDevice, allowedAs.withLock({ $0[asDevice] }) == true { target = asDevice }
+        if let asDevice, allowedAs[asDevice] == true { target = asDevice }
         let message = OutgoingMessage(application: application, device: target, sender: device, channel: channel,
                                       contentType: will.properties.contentType ?? "", payload: will.payload)
         _ = host.publish(message, done: nil)
     }
 }
 
-/// The command subscriptions a device may make (Drogue's forms).
-enum CommandFilter: Equatable {
-    /// `command/inbox//#`: the device itself.
-    case own
-    /// `command/inbox/#` or `command/inbox/+/#`: itself and the devices it is a gateway for.
-    case ownAndGateway
-    /// `command/inbox/{device}/#`.
-    case device(String)
-    case unsupported
+/// What a command handler, on the sender's thread, may touch of a device session: whether the
+/// connection is still live (a thread-safe flag) and a way onto the session's loop, where the
+/// command is written.
+private struct CommandInbox: Sendable {
+    let session: LoopBound<DeviceSession>
+    let connection: MQTTConnection
 
-    init(_ filter: String) {
-        switch filter {
-        case "command/inbox//#": self = .own
-        case "command/inbox/#", "command/inbox/+/#": self = .ownAndGateway
-        default:
-            let segments = filter.split(separator: "/", omittingEmptySubsequences: false)
-            if segments.count == 4, segments[0] == "command", segments[1] == "inbox", !segments[2].isEmpty,
-               segments[2] != "+", segments[2] != "#", segments[3] == "#" {
-                self = .device(String(segments[2]))
-            } else {
-                self = .unsupported
-            }
-        }
+    func deliver(_ command: Command, topic: String) -> Status {
+        guard !connection.isClosing else { return .notFound }
+        session.execute { $0.write(command, topic: topic) }
+        return .ok
     }
-}
-
-/// Carries a loop-bound value into a `@Sendable` completion that only touches it back on the loop.
-struct UncheckedBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -8,13 +8,6 @@ import TributarySDK
 /// `$share/{group}/app/{app}`) to receive the application's events, and publish
 /// `command/{app}/{device}/{command}` to send commands.
 final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
-    private struct Queued {
-        let topic: String
-        let payload: [UInt8]
-        let properties: MQTTProperties
-        let qos: MQTTQoS
-    }
-
     private let context: MQTTContext
     private let connection: MQTTConnection
     private var loop: EventLoop { connection.loop }
@@ -28,13 +21,12 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
     private var unacknowledged: Set<UInt16> = []
     private var clientReceiveMaximum = 100
     private var nextPacketID: UInt16 = 1
-    private var backlog: [Queued] = []
-    /// Events encoded on the bus's threads, waiting for the loop, which takes them in batches (one
-    /// hand-off per burst, not per event). Bounded by `integration_queue`: past it the bus drops
-    /// (and counts) what this subscriber cannot take.
-    private let inbox = Mutex<[Queued]>([])
-    /// The batch being delivered, swapped out of `inbox`. Loop thread only.
-    private var taken: [Queued] = []
+    /// QoS 1 events taken while the client's Receive Maximum was reached: the outbox stops
+    /// taking more then (the subscriptions pause), so this holds at most one outbox's worth.
+    private var backlog: [IntegrationOutbox.Item] = []
+    private let outbox = IntegrationOutbox(limit: 256 << 10)
+    /// The batch being delivered, swapped out of `outbox`. Loop thread only.
+    private var taken: [IntegrationOutbox.Item] = []
     /// QoS 2 commands being authorized and sent, and those answered with PUBREC that wait for
     /// PUBREL: a resent PUBLISH with one of these identifiers is not sent again.
     private var commandsInFlight: Set<UInt16> = []
@@ -60,7 +52,10 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
             connection.send(.unsubAck(.init(packetID: unsubscribe.packetID, reasonCodes: codes)))
         case .publish(let publish) where connected: handleCommand(publish)
         case .pubAck(let ack) where connected:
-            if unacknowledged.remove(ack.packetID) != nil { drainBacklog() }
+            if unacknowledged.remove(ack.packetID) != nil {
+                drainBacklog()
+                checkRoom()
+            }
         case .pubRel(let release) where connected:
             let found = awaitingRelease.remove(release.packetID) != nil
             connection.send(.pubComp(.init(packetID: release.packetID, reasonCode: found ? .success : .packetIdentifierNotFound)))
@@ -70,7 +65,9 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         }
     }
 
-    func closed(_ connection: MQTTConnection, graceful: Bool) {
+    func drained(_ connection: MQTTConnection) { checkRoom() }
+
+    func closed(_ connection: MQTTConnection) {
         for id in subscriptions.values { host.unsubscribe(id) }
         subscriptions.removeAll()
         if connected { context.metrics.integrationConnections.add(-1) }
@@ -94,9 +91,9 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         binaryByDefault = IntegrationSession.wantsBinary(connect.properties)
         if let maximum = connect.properties.receiveMaximum { clientReceiveMaximum = Int(maximum) }
         let keepAlive = connect.keepAlive
-        let session = UncheckedBox(self)
+        let session = LoopBound(self, on: loop)
         host.authenticateUser(credential) { verdict in
-            session.value.loop.execute { session.value.accept(verdict, keepAlive: keepAlive) }
+            session.execute { $0.accept(verdict, keepAlive: keepAlive) }
         }
     }
 
@@ -142,8 +139,8 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
             let sent = connection.version == .v3_1_1 ? codes.map { $0.isFailure ? .unspecifiedError : $0 } : codes
             connection.send(.subAck(.init(packetID: subscribe.packetID, reasonCodes: sent)))
         }
-        let pending = UncheckedBox(subAck)
-        let session = UncheckedBox(self)
+        let pending = LoopBound(subAck, on: loop)
+        let session = LoopBound(self, on: loop)
         for (index, subscription) in subscribe.subscriptions.enumerated() {
             let filter = subscription.filter
             guard let target = EventFilter(filter) else {
@@ -153,9 +150,9 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
             let qos: MQTTQoS = min(subscription.options.qos, .atLeastOnce)
             subAck.await()
             host.authorize(AuthorizeRequest(user: user, roles: roles, application: target.application, permission: .read)) { status in
-                session.value.loop.execute {
+                session.execute { session in
                     let granted: MQTTReasonCode = qos == .atLeastOnce ? .grantedQoS1 : .grantedQoS0
-                    let subscribed = status == .ok && session.value.subscribe(target, filter: filter, qos: qos, binary: binary)
+                    let subscribed = status == .ok && session.subscribe(target, filter: filter, qos: qos, binary: binary)
                     pending.value.settle(index, subscribed ? granted : (status == .ok ? .unspecifiedError : .notAuthorized))
                 }
             }
@@ -167,48 +164,67 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         if let existing = subscriptions.removeValue(forKey: filter) { host.unsubscribe(existing) }
         let topic = target.deliveryTopic
         let version = connection.version
-        let capacity = Int(context.configuration.integrationQueue)
-        let session = UncheckedBox(self)
+        let session = LoopBound(self, on: loop)
+        let outbox = outbox
+        // Inline: a publisher on this connection's loop writes the event itself (no hand-off);
+        // pausing: a full connection keeps the burst in the host's queue instead of dropping it.
         guard let id = host.subscribe(application: target.application, group: target.group ?? "",
-                                      capacity: context.configuration.integrationQueue, handler: { event in
+                                      capacity: context.configuration.integrationQueue,
+                                      queueBytes: context.configuration.integrationQueueBytes,
+                                      inline: true, pauseOnBusy: true, handler: { event in
+            guard !outbox.full.load(ordering: .acquiring) else { return IntegrationSession.pause(outbox, session) }
             let (payload, properties) = IntegrationEventEncoding.encode(event, binary: binary && version == .v5, version: version)
-            let item = Queued(topic: topic, payload: payload, properties: properties, qos: qos)
-            let first = session.value.inbox.withLock { inbox -> Bool? in
-                guard inbox.count < capacity else { return nil }
-                inbox.append(item)
-                return inbox.count == 1
+            let item = IntegrationOutbox.Item(topic: topic, payload: payload, properties: properties, qos: qos)
+            if session.loop.inEventLoop && outbox.isEmpty {
+                session.value.deliver(item)
+                session.value.checkRoom()
+                return .ok
             }
-            guard let first else { return .busy }
-            if first { session.value.loop.execute { session.value.deliverInbox() } }
-            return .ok
+            switch outbox.offer(item) {
+            case .refused: return IntegrationSession.pause(outbox, session)
+            case .queued(let first):
+                if first { session.execute { $0.deliverOutbox() } }
+                return .ok
+            }
         }) else { return false }
         subscriptions[filter] = id
         return true
     }
 
-    private func deliverInbox() {
-        inbox.withLock { swap(&$0, &taken) }
-        for item in taken { deliver(item) }
-        taken.removeAll(keepingCapacity: taken.capacity <= 4096)
+    /// A handler found no room: the host keeps the event and pauses the subscription; the loop
+    /// is asked to look again, so a resume cannot be missed even when nothing else wakes it.
+    private static func pause(_ outbox: IntegrationOutbox, _ session: LoopBound<IntegrationSession>) -> Status {
+        outbox.paused.store(true, ordering: .releasing)
+        session.execute { $0.checkRoom() }
+        return .busy
     }
 
-    private func deliver(_ item: Queued) {
+    private func deliverOutbox() {
+        outbox.take(into: &taken)
+        for item in taken { deliver(item) }
+        taken.removeAll(keepingCapacity: taken.capacity <= 4096)
+        checkRoom()
+    }
+
+    /// Writes an event the outbox took (so it is never dropped for lack of room): QoS 1 events
+    /// past the client's Receive Maximum wait for its acknowledgements.
+    private func deliver(_ item: IntegrationOutbox.Item) {
         guard !connection.isClosing else { return }
-        // QoS 0 events wait in the socket's buffer; past `integration_buffer_bytes` a consumer too
-        // slow to read them loses events (counted) instead of growing the buffer without bound.
-        if item.qos == .atMostOnce && connection.pendingBytes >= context.configuration.integrationBufferBytes {
-            context.metrics.eventsDropped.add()
-            return
-        }
         if item.qos == .atLeastOnce && unacknowledged.count >= clientReceiveMaximum {
-            guard backlog.count < Int(context.configuration.integrationQueue) else {
-                context.metrics.eventsDropped.add()
-                return
-            }
             backlog.append(item)
             return
         }
         write(item)
+    }
+
+    /// Marks the outbox full while the connection is past `integration_buffer_bytes` or its
+    /// client's Receive Maximum holds events back; once there is room, resumes the subscriptions
+    /// a handler paused.
+    private func checkRoom() {
+        let room = connection.pendingBytes < context.configuration.integrationBufferBytes && backlog.isEmpty
+        outbox.full.store(!room, ordering: .releasing)
+        guard room, outbox.paused.exchange(false, ordering: .acquiringAndReleasing) else { return }
+        for id in subscriptions.values { host.resumeSubscription(id) }
     }
 
     private func drainBacklog() {
@@ -217,7 +233,7 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         }
     }
 
-    private func write(_ item: Queued) {
+    private func write(_ item: IntegrationOutbox.Item) {
         var packetID: UInt16?
         if item.qos == .atLeastOnce {
             repeat {
@@ -253,7 +269,7 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         let command = Command(application: segments[1], device: segments[2], name: segments[3],
                               contentType: publish.properties.contentType ?? "", payload: publish.payload)
         let host = host
-        let session = UncheckedBox(self)
+        let session = LoopBound(self, on: loop)
         host.authorize(AuthorizeRequest(user: user, roles: roles, application: command.application, permission: .write)) { status in
             let reason: MQTTReasonCode
             if status != .ok {
@@ -261,7 +277,7 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
             } else {
                 reason = host.sendCommand(command) == .ok ? .success : .noMatchingSubscribers
             }
-            session.value.loop.execute { session.value.answer(publish, reason) }
+            session.execute { $0.answer(publish, reason) }
         }
     }
 
@@ -275,29 +291,5 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         commandsInFlight.remove(id)
         if !reason.isFailure { awaitingRelease.insert(id) }
         connection.send(.pubRec(response))
-    }
-}
-
-/// The event subscriptions of the integration: `app/{app}` (also `a/` and `application/`),
-/// optionally shared as `$share/{group}/...` (or the legacy `$shared/`).
-struct EventFilter: Equatable {
-    let application: String
-    let group: String?
-    /// The topic events are delivered on: the filter without its share prefix.
-    let deliveryTopic: String
-
-    init?(_ filter: String) {
-        var segments = filter.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        var group: String?
-        if segments.count >= 2, segments[0] == "$share" || segments[0] == "$shared" {
-            guard !segments[1].isEmpty else { return nil }
-            group = segments[1]
-            segments.removeFirst(2)
-        }
-        guard segments.count == 2, ["app", "a", "application"].contains(segments[0]), !segments[1].isEmpty,
-              !segments[1].contains("+"), !segments[1].contains("#") else { return nil }
-        application = segments[1]
-        self.group = group
-        deliveryTopic = segments.joined(separator: "/")
     }
 }

@@ -36,9 +36,8 @@ final class MQTTAdapter: AdapterInstance, @unchecked Sendable {
             list.append(.init(address: configuration.deviceTLSAddress, tls: deviceTLS, label: "devices", onStream: serveDevices))
             list.append(.init(address: configuration.integrationTLSAddress, tls: tls, label: "integration", onStream: serveIntegration))
         }
-        try endpoints.start(name: "mqtt", eventLoops: configuration.eventLoops, maxConnections: configuration.maxConnections, list) {
-            context.host.log(.info, $0)
-        }
+        try endpoints.start(name: "mqtt", eventLoops: configuration.eventLoops, maxConnections: configuration.maxConnections, list,
+                            host: context.host)
     }
 
     /// Stops accepting; connected clients stay until stop (their publishes complete or fail).

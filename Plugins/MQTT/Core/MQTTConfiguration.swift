@@ -16,8 +16,9 @@ import TributarySDK
 /// | `receive_maximum` | integer | 100 | QoS 1/2 publishes a client may have unacknowledged; announced in CONNACK |
 /// | `connect_timeout_ms` | integer | 10000 | time to send CONNECT after connecting |
 /// | `max_connections` | integer | 100000 | per listener |
-/// | `integration_queue` | integer | 1024 | events held per integration subscription before dropping |
-/// | `integration_buffer_bytes` | integer | 1048576 | QoS 0 events waiting to be written to one integration client, in bytes, before dropping |
+/// | `integration_queue_bytes` | integer | 16777216 | event bytes the host holds for one integration subscription (a burst waits there; past it, and past the host's `bus_memory_bytes`, events are dropped and counted) |
+/// | `integration_queue` | integer | 0 (no bound) | events the host holds for one integration subscription, if a count bound is wanted too |
+/// | `integration_buffer_bytes` | integer | 1048576 | bytes written to one integration client and not yet taken by its socket; past it the client's subscriptions pause (nothing is dropped here) |
 /// | `event_loops` | integer | 0 (one per core) | |
 struct MQTTConfiguration: Sendable {
     enum Dialect: String, Sendable {
@@ -37,6 +38,7 @@ struct MQTTConfiguration: Sendable {
     var connectTimeoutMilliseconds: Int64
     var maxConnections: Int
     var integrationQueue: UInt32
+    var integrationQueueBytes: UInt64
     var integrationBufferBytes: Int
     var eventLoops: Int
 
@@ -55,7 +57,8 @@ struct MQTTConfiguration: Sendable {
         receiveMaximum = UInt16(try config.integer("receive_maximum", default: 100, range: 1...65535))
         connectTimeoutMilliseconds = try config.integer("connect_timeout_ms", default: 10_000, range: 100...600_000)
         maxConnections = Int(try config.integer("max_connections", default: 100_000, range: 1...10_000_000))
-        integrationQueue = UInt32(try config.integer("integration_queue", default: 1024, range: 1...1_000_000))
+        integrationQueue = UInt32(try config.integer("integration_queue", default: 0, range: 0...1_000_000))
+        integrationQueueBytes = UInt64(try config.integer("integration_queue_bytes", default: 16 << 20, range: (64 << 10)...(1 << 34)))
         integrationBufferBytes = Int(try config.integer("integration_buffer_bytes", default: 1 << 20, range: (64 << 10)...(1 << 30)))
         eventLoops = Int(try config.integer("event_loops", default: 0, range: 0...256))
         try config.finish()

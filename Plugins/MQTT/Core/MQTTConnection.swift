@@ -1,16 +1,22 @@
-import Glibc
 import MQTTCodec
+import Synchronization
 import TributaryNet
 
 /// What a session (device or integration) does with a connection's packets. On the loop.
 protocol MQTTSessionLogic: AnyObject {
     func received(_ packet: MQTTPacket, on connection: MQTTConnection)
-    /// The connection ended; `graceful` when the client sent DISCONNECT (normal) first.
-    func closed(_ connection: MQTTConnection, graceful: Bool)
+    /// Everything written so far has been taken by the socket.
+    func drained(_ connection: MQTTConnection)
+    /// The connection ended.
+    func closed(_ connection: MQTTConnection)
+}
+
+extension MQTTSessionLogic {
+    func drained(_ connection: MQTTConnection) {}
 }
 
 /// One MQTT connection on its loop: decodes packets, enforces the CONNECT deadline and the keep
-/// alive (1.5 times the client's interval, as the spec says), encodes and writes packets, and
+/// alive (1.5 times the client's interval, as the spec says; both on the loop's clock), encodes and writes packets, and
 /// closes with the right reason on a protocol violation (v5 DISCONNECT with the reason code;
 /// v3.1.1, which has none, just closes; a CONNECT problem is answered with CONNACK first).
 final class MQTTConnection: StreamHandler, @unchecked Sendable {
@@ -27,8 +33,13 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     private var decoding = false
     /// The largest packet the client accepts (its MQTT 5.0 Maximum Packet Size).
     private var peerMaximumPacketSize = Int.max
-    private var closing = false
-    private var graceful = false
+    /// Set on the loop; read anywhere (a command handler on the sender's thread asks whether the
+    /// connection is still live).
+    private let closingFlag = Atomic<Bool>(false)
+    private var closing: Bool {
+        get { closingFlag.load(ordering: .relaxed) }
+        set { closingFlag.store(newValue, ordering: .releasing) }
+    }
     private var keepAliveNanoseconds: Int64 = 0
     private var lastPacket: Int64 = 0
     private var timer: UInt64?
@@ -54,7 +65,6 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
 
     func streamReceived(_ stream: any ByteStream, _ bytes: UnsafeRawBufferPointer) {
         decoder.append(bytes)
-        lastPacket = MQTTConnection.now()
         decodeBuffered()
     }
 
@@ -68,13 +78,15 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         defer { decoding = false }
         do {
             while !closing, !authenticating, !held, let packet = try decoder.next() {
+                // Only a complete packet is a sign of life: a client trickling one byte at a
+                // time must not hold its connection open forever.
+                lastPacket = loop.now()
                 if case .connect(let connect) = packet {
                     version = connect.protocolVersion
                     peerMaximumPacketSize = connect.properties.maximumPacketSize.map { Int($0) } ?? Int.max
                     authenticating = true
                     stream.pauseReading()
                 }
-                if case .disconnect = packet { graceful = true }
                 logic?.received(packet, on: self)
             }
         } catch {
@@ -93,15 +105,18 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     func resume() {
         guard held, !closing else { return }
         held = false
+        lastPacket = loop.now()
         if !authenticating { stream.resumeReading() }
         decodeBuffered()
     }
+
+    func streamDrained(_ stream: any ByteStream) { logic?.drained(self) }
 
     func streamClosed(_ stream: any ByteStream) {
         closing = true
         if let timer { loop.cancelTimer(timer) }
         timer = nil
-        logic?.closed(self, graceful: graceful)
+        logic?.closed(self)
         logic = nil
         owner = nil
     }
@@ -125,8 +140,12 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         timer = loop.scheduleTimer(afterMilliseconds: max(1, afterNanoseconds / 1_000_000)) { [self] in
             timer = nil
             guard !closing else { return }
-            let idle = MQTTConnection.now() - lastPacket
-            if idle >= keepAliveNanoseconds {
+            let idle = loop.now() - lastPacket
+            if held {
+                // Not reading is our back-pressure, not the client's silence: its packets wait
+                // unread, and the interval starts again once it is read from (`resume`).
+                armKeepAlive(afterNanoseconds: keepAliveNanoseconds)
+            } else if idle >= keepAliveNanoseconds {
                 disconnect(.keepAliveTimeout)
             } else {
                 armKeepAlive(afterNanoseconds: keepAliveNanoseconds - idle)
@@ -190,7 +209,11 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     func disconnect(_ reason: MQTTReasonCode) {
         guard !closing else { return }
         if connected && version == .v5 {
-            send(.disconnect(.init(reasonCode: reason)))
+            // paho-mqtt 1.6 reads a DISCONNECT's reason code only from a packet longer than two
+            // bytes, so without a property a taken-over client never learns 0x8E.
+            var properties = MQTTProperties()
+            properties.reasonString = reason.name
+            send(.disconnect(.init(reasonCode: reason, properties: properties)))
         }
         flush()
         closing = true
@@ -215,11 +238,6 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         stream.close(immediately: true)
     }
 
-    var isClosing: Bool { closing }
-
-    private static func now() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-    }
+    /// Thread-safe: command handlers on other threads read it.
+    var isClosing: Bool { closingFlag.load(ordering: .acquiring) }
 }

@@ -8,12 +8,10 @@ enum MQTTDeviceCredentials {
     static func request(_ connect: MQTTPacket.Connect, certificates: [[UInt8]]) -> DeviceAuthRequest? {
         let password = connect.password.map { String(decoding: $0, as: UTF8.self) }
         switch (connect.username, password) {
-        case (let user?, let password?) where user.contains("@"):
-            // `device@application` with a password.
-            let at = user.firstIndex(of: "@")!
-            return DeviceAuthRequest(application: String(user[user.index(after: at)...]), device: String(user[..<at]),
-                                     credential: .password(password))
         case (let user?, let password?):
+            if let name = DeviceUsername(user) {
+                return DeviceAuthRequest(application: name.application, device: name.device, credential: .password(password))
+            }
             // A username/password credential; the client id names `device@application`.
             guard let at = connect.clientID.firstIndex(of: "@") else { return nil }
             return DeviceAuthRequest(application: String(connect.clientID[connect.clientID.index(after: at)...]),

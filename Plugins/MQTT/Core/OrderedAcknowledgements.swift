@@ -6,8 +6,6 @@ import MQTTCodec
 struct OrderedAcknowledgements {
     private var pending: [(packetID: UInt16, outcome: MQTTPacket?)] = []
 
-    var count: Int { pending.count }
-
     mutating func expect(_ packetID: UInt16) {
         pending.append((packetID, nil))
     }

@@ -19,7 +19,10 @@
  * an unknown device -> TRIB_ERR_UNAUTHENTICATED.
  * Authorization: TRIB_OK when a grant for (user, application) is at least the permission asked
  * for (read < write < admin < owner), else TRIB_ERR_DENIED.
- * Every answer goes through trib_host_complete_*: inside the hook, or with `async` from the
+ * With `inline_answers`, device, user and authorization answers are the hook's return value (no
+ * completion; the host then takes the request's names as canonical); PSK answers, whose key can
+ * only travel in a completion, still complete.
+ * Otherwise every answer goes through trib_host_complete_*: inside the hook, or with `async` from the
  * instance's worker thread; the hook returns TRIB_PENDING either way. The result buffers point
  * at the instance's copies of its tables, which outlive every operation.
  *
@@ -34,6 +37,7 @@
  *   grants = ["alice/app/write"]                          # "user/application/read|write|admin|owner"
  *   defer_unknown = true
  *   async = false
+ *   inline_answers = false
  */
 #include "fixture_support.h"
 
@@ -43,17 +47,17 @@
 
 struct device_entry {
     char *text; /* owns the bytes the buffers below point into */
-    trib_type_host_buffer application, device, password;
+    trib_type_plugin_buffer application, device, password;
 };
 
 struct user_entry {
     char *text;
-    trib_type_host_buffer user, key;
+    trib_type_plugin_buffer user, key;
 };
 
 struct grant_entry {
     char *text;
-    trib_type_host_buffer user, application;
+    trib_type_plugin_buffer user, application;
     uint32_t permission;
 };
 
@@ -65,9 +69,9 @@ struct job {
     struct job *next;
     enum job_kind kind;
     uint64_t op;
-    trib_type_device_auth_result device;
-    trib_type_user_auth_result user;
-    trib_type_psk_result psk;
+    trib_type_plugin_device_auth_result device;
+    trib_type_plugin_user_auth_result user;
+    trib_type_plugin_psk_result psk;
     trib_type_status status; /* JOB_AUTHORIZE */
 };
 
@@ -82,6 +86,7 @@ struct authenticator {
     size_t grant_count;
     int defer_unknown;
     int async;
+    int inline_answers;
 
     pthread_mutex_t lock; /* guards the queue and the flags below */
     pthread_cond_t wake;
@@ -94,22 +99,22 @@ struct authenticator {
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static int same(trib_type_host_buffer a, trib_type_host_buffer b) {
+static int same(trib_type_plugin_buffer a, trib_type_host_buffer b) {
     return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 
 /* Splits `text` at its first `parts - 1` slashes; the last part keeps any further slash, so a
  * password may contain one. Returns 0 when a part other than the last is empty or missing. */
-static int split(char *text, size_t len, trib_type_host_buffer *out, size_t parts) {
+static int split(char *text, size_t len, trib_type_plugin_buffer *out, size_t parts) {
     size_t start = 0;
     for (size_t p = 0; p + 1 < parts; p++) {
         char *slash = memchr(text + start, '/', len - start);
         if (slash == NULL || slash == text + start)
             return 0;
-        out[p] = (trib_type_host_buffer){(const uint8_t *)text + start, (size_t)(slash - (text + start))};
+        out[p] = (trib_type_plugin_buffer){(const uint8_t *)text + start, (size_t)(slash - (text + start))};
         start = (size_t)(slash - text) + 1;
     }
-    out[parts - 1] = (trib_type_host_buffer){(const uint8_t *)text + start, len - start};
+    out[parts - 1] = (trib_type_plugin_buffer){(const uint8_t *)text + start, len - start};
     return 1;
 }
 
@@ -128,12 +133,12 @@ static void free_authenticator(struct authenticator *a) {
     free(a);
 }
 
-static int parse_permission(trib_type_host_buffer text, uint32_t *out) {
+static int parse_permission(trib_type_plugin_buffer text, uint32_t *out) {
     static const char *const names[] = {"read", "write", "admin", "owner"};
     static const uint32_t values[] = {TRIB_PERMISSION_READ, TRIB_PERMISSION_WRITE, TRIB_PERMISSION_ADMIN,
                                       TRIB_PERMISSION_OWNER};
     for (size_t i = 0; i < 4; i++) {
-        if (text_is(text, names[i])) {
+        if (text.len == strlen(names[i]) && memcmp(text.ptr, names[i], text.len) == 0) {
             *out = values[i];
             return 1;
         }
@@ -144,7 +149,7 @@ static int parse_permission(trib_type_host_buffer text, uint32_t *out) {
 /* Parses element `index` of array `name`; `text` is already a NUL-terminated copy it keeps. */
 static trib_type_status add_entry(struct authenticator *a, const char *name, size_t index, char *text, size_t len,
                                   uint32_t line, char *error, size_t capacity) {
-    trib_type_host_buffer parts[3];
+    trib_type_plugin_buffer parts[3];
     if (strcmp(name, "devices") == 0) {
         if (!split(text, len, parts, 3))
             return refuse(error, capacity, "line %u: devices[%zu] must be \"application/device/password\"", line, index);
@@ -212,12 +217,12 @@ static trib_type_status parse_config(struct authenticator *a, const trib_type_co
                 }
             }
             i += item->count;
-        } else if (key_is(item->key, "defer_unknown") || key_is(item->key, "async")) {
-            int is_async = key_is(item->key, "async");
+        } else if (key_is(item->key, "defer_unknown") || key_is(item->key, "async") || key_is(item->key, "inline_answers")) {
+            int *flag = key_is(item->key, "async") ? &a->async : key_is(item->key, "defer_unknown") ? &a->defer_unknown : &a->inline_answers;
             if (item->type != TRIB_CONFIG_BOOLEAN)
-                return refuse(error, capacity, "line %u: '%s' must be true or false", item->line,
-                              is_async ? "async" : "defer_unknown");
-            *(is_async ? &a->async : &a->defer_unknown) = item->integer != 0;
+                return refuse(error, capacity, "line %u: '%.*s' must be true or false", item->line, (int)item->key.len,
+                              (const char *)item->key.ptr);
+            *flag = item->integer != 0;
         } else {
             return refuse_unknown_key(error, capacity, item);
         }
@@ -238,6 +243,13 @@ static void complete(struct authenticator *a, const struct job *job) {
 
 /* Completes `job` exactly once: on the worker with `async`, else (or once draining) right here. */
 static trib_type_status submit(struct authenticator *a, const struct job *job) {
+    if (a->inline_answers && job->kind != JOB_PSK) {
+        switch (job->kind) {
+        case JOB_DEVICE: return job->device.status;
+        case JOB_USER: return job->user.status;
+        default: return job->status;
+        }
+    }
     if (a->async) {
         struct job *queued = malloc(sizeof *queued);
         pthread_mutex_lock(&a->lock);
@@ -299,7 +311,7 @@ static int application_known(const struct authenticator *a, trib_type_host_buffe
 }
 
 static trib_type_status decide_device(const struct authenticator *a, const trib_type_device_auth_request *request,
-                                      trib_type_device_auth_result *result) {
+                                      trib_type_plugin_device_auth_result *result) {
     if (request->credential_kind != TRIB_CREDENTIAL_PASSWORD)
         return TRIB_DEFER;
     if (!application_known(a, request->application))

@@ -78,6 +78,17 @@ public enum Fixtures {
         return dir
     }
 
+    /// Polls `condition` every 10 ms until it holds or `seconds` pass: how a test waits for a
+    /// fact (a subscriber registered, a connection closed) instead of sleeping and hoping.
+    public static func waitUntil(seconds: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(10_000)
+        }
+        return try condition()
+    }
+
     /// Waits until `path` holds a JSON object, for at most `seconds`.
     public static func waitForJSON(_ path: String, seconds: Double = 20) throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(seconds)

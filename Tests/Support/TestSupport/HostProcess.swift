@@ -1,26 +1,43 @@
 import Foundation
-import Synchronization
 import XCTest
 
 /// The real `tributary` binary started on a drop-in directory, as an operator runs it.
+///
+/// Every listener is on port 0, so tests never race other processes for a "free" port: the
+/// admin endpoint's bound address comes from `--admin-address-file` (written once it listens),
+/// and the adapters' from `GET /listeners` (see ``port(_:_:)``).
 public final class HostProcess {
     public let process = Process()
     public let directory: String
     public let adminPort: Int
     private let log: String
 
-    public init(directory: String, adminPort: Int, extraArguments: [String] = []) throws {
+    /// The admin endpoint binds port 0 unless `extraArguments` give another `--admin-address`.
+    /// Returns once the admin endpoint listens (before the instances start).
+    public init(directory: String, extraArguments: [String] = [], seconds: Double = 20) throws {
         self.directory = directory
-        self.adminPort = adminPort
         log = directory + "/host.log"
+        let addressFile = directory + "/admin-address"
+        try? FileManager.default.removeItem(atPath: addressFile)
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.executableURL = URL(fileURLWithPath: Fixtures.executable)
-        process.arguments = ["run", "--config-dir", directory + "/conf", "--admin-address", "127.0.0.1:\(adminPort)",
-                             "--state-dir", directory + "/state"] + extraArguments
+        process.arguments = ["run", "--config-dir", directory + "/conf", "--admin-address", "127.0.0.1:0",
+                             "--admin-address-file", addressFile, "--state-dir", directory + "/state"] + extraArguments
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
+        let deadline = Date().addingTimeInterval(seconds)
+        var port: Int?
+        while port == nil {
+            port = (try? String(contentsOfFile: addressFile, encoding: .utf8))
+                .flatMap { $0.split(separator: ":").last }.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            if port != nil { break }
+            guard process.isRunning else { throw FixtureError("tributary exited before its admin endpoint listened:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")") }
+            guard Date() < deadline else { throw FixtureError("tributary wrote no admin address within \(seconds) s") }
+            usleep(10_000)
+        }
+        adminPort = port!
     }
 
     public var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
@@ -44,6 +61,31 @@ public final class HostProcess {
         throw FixtureError("tributary not ready:\n\(output)")
     }
 
+    /// One sample of /metrics, e.g. `tributary_bus_subscriptions{instance="http"}`; nil when absent.
+    public func metric(_ sample: String) -> Int64? {
+        guard let body = admin("/metrics")?.body else { return nil }
+        return body.split(separator: "\n").first { $0.hasPrefix(sample + " ") }.flatMap { Int64($0.dropFirst(sample.count + 1)) }
+    }
+
+    /// `GET /listeners`: what each running adapter bound, as (instance, label, address).
+    public func listeners() throws -> [(instance: String, label: String, address: String)] {
+        guard let answer = admin("/listeners"), answer.status == 200,
+              let list = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [[String: String]] else {
+            throw FixtureError("GET /listeners failed:\n\(output)")
+        }
+        return list.map { ($0["instance"] ?? "", $0["label"] ?? "", $0["address"] ?? "") }
+    }
+
+    /// The port an instance's listener bound; call once the host is ready (adapters report
+    /// their listeners while starting).
+    public func port(_ instance: String, _ label: String) throws -> Int {
+        guard let listener = try listeners().first(where: { $0.instance == instance && $0.label == label }),
+              let port = listener.address.split(separator: ":").last.flatMap({ Int($0) }) else {
+            throw FixtureError("no listener '\(label)' of \(instance) in GET /listeners:\n\(output)")
+        }
+        return port
+    }
+
     /// Sends SIGTERM and waits for the exit status.
     public func terminate(seconds: Double = 20) -> Int32 {
         process.terminate()
@@ -55,30 +97,6 @@ public final class HostProcess {
             return -1
         }
         return process.terminationStatus
-    }
-
-    /// A free loopback TCP port (bound, read, released), never one this process was given
-    /// before: a test picks several ports before its host binds any of them, and the kernel may
-    /// hand a just-released port out again (an admin endpoint then answered on the device port).
-    public static func freePort() -> Int {
-        while true {
-            let port = ephemeralPort()
-            if givenPorts.withLock({ $0.insert(port).inserted }) { return port }
-        }
-    }
-
-    private static let givenPorts = Mutex<Set<Int>>([])
-
-    private static func ephemeralPort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
     }
 }
 

@@ -75,7 +75,7 @@ final class HostBinaryTests: XCTestCase {
             "21-state.conf": "plugin = \"\(try Fixtures.fixture("script_adapter"))\"\nrecord = \"\(dir)/state.json\"\ncount = 7\nchannel = \"state\"\n",
             "22-bad.conf": "plugin = \"\(try Fixtures.fixture("script_adapter"))\"\nrecord = \"\(dir)/bad.json\"\ncount = 3\ncontent_type = \"application/json\"\npayload = \"nope\"\n",
         ])
-        let host = try HostProcess(directory: dir, adminPort: HostProcess.freePort())
+        let host = try HostProcess(directory: dir)
         defer { _ = host.terminate() }
         try host.waitUntilReady()
         XCTAssertEqual(try Fixtures.waitForJSON(dir + "/summary.json").int("ok"), 120)
@@ -105,7 +105,7 @@ final class HostBinaryTests: XCTestCase {
             "10-slow.conf": "plugin = \"\(try Fixtures.fixture("recording_sink"))\"\npath = \"\(dir)/r.jsonl\"\ndelay_ms = 30000\nignore_drain = true\n",
             "20-script.conf": "plugin = \"\(try Fixtures.fixture("script_adapter"))\"\nrecord = \"\(dir)/summary.json\"\ncount = 1000000\nwindow = 40\n",
         ])
-        let host = try HostProcess(directory: dir, adminPort: HostProcess.freePort())
+        let host = try HostProcess(directory: dir)
         try host.waitUntilReady()
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline, !(host.admin("/metrics")?.body.contains("tributary_sink_queue_depth{instance=\"slow\"} 40") ?? false) {

@@ -9,11 +9,14 @@ final class LineAdapterExampleTests: XCTestCase {
     private static let source = "PluginAPI/Examples/line-adapter/line_adapter.c"
 
     func testAGoodLineIsPublishedAndAnsweredOKAndAWrongPasswordIsRefused() throws {
-        let port = HostProcess.freePort()
         let library = try Fixtures.library(Self.source)
         let host = try AdapterTestHost(label: "line") { _ in
-            "plugin = \"\(library)\"\naddress = \"127.0.0.1:\(port)\"\nmax_line_bytes = 256\nmax_connections = 1\n"
+            "plugin = \"\(library)\"\naddress = \"127.0.0.1:0\"\nmax_line_bytes = 256\nmax_connections = 1\n"
         }
+        let port = try host.port("lines")
+        XCTAssertTrue(host.process.output.contains("[line] lines listening on 127.0.0.1:\(port)"), host.process.output)
+        XCTAssertEqual(try XCTUnwrap(host.process.admin("/listeners")).body,
+                       "[{\"instance\":\"line\",\"label\":\"lines\",\"address\":\"127.0.0.1:\(port)\"}]\n")
         let device = try LineClient(port: port)
         XCTAssertEqual(try device.send("app device-1 secret telemetry {\"temp\": 21}"), "OK")
         XCTAssertEqual(try device.send("app device-1 wrong telemetry {\"temp\": 22}"), "ERR unauthenticated")
@@ -45,14 +48,14 @@ final class LineAdapterExampleTests: XCTestCase {
     /// SIGTERM while a line waits for a slow sink: drain lets the line finish, so the device
     /// hears its outcome before the connection closes, and the host still exits cleanly.
     func testALineInFlightAtShutdownIsAnsweredBeforeTheConnectionCloses() throws {
-        let port = HostProcess.freePort()
         let library = try Fixtures.library(Self.source)
         let host = try AdapterTestHost(label: "line", sink: "delay_ms = 1500\n") { _ in
-            "plugin = \"\(library)\"\naddress = \"127.0.0.1:\(port)\"\n"
+            "plugin = \"\(library)\"\naddress = \"127.0.0.1:0\"\n"
         }
-        let device = try LineClient(port: port)
+        let device = try LineClient(port: try host.port("lines"))
         try device.write("app device-1 secret telemetry {\"temp\": 23}")
-        usleep(300_000)
+        // In flight: the sink holds it (for 1.5 s) before SIGTERM comes.
+        XCTAssertTrue(Fixtures.waitUntil { host.process.metric("tributary_sink_queue_depth{instance=\"sink\"}") == 1 }, host.process.output)
         host.process.process.terminate()
         XCTAssertEqual(try device.readLine(), "OK", "the sink took it 1.5 s later, within the drain")
         XCTAssertNil(try device.readLine(), "then the connection closes")
@@ -62,15 +65,14 @@ final class LineAdapterExampleTests: XCTestCase {
 
     func testCheckRefusesAnUnknownKeyWithItsLineAndBindsNothing() throws {
         let dir = Fixtures.temporaryDirectory("line-check")
-        let port = HostProcess.freePort()
-        try writeDropIns(dir, ["40-line.conf": "plugin = \"\(try Fixtures.library(Self.source))\"\naddress = \"127.0.0.1:\(port)\"\nport = 7070\n"])
+        let holder = try PortHolder()
+        try writeDropIns(dir, ["40-line.conf": "plugin = \"\(try Fixtures.library(Self.source))\"\naddress = \"127.0.0.1:\(holder.port)\"\nport = 7070\n"])
         let refused = try Fixtures.run(Fixtures.executable, ["check", "--config-dir", dir + "/conf", "--state-dir", dir + "/state"])
         XCTAssertEqual(refused.status, 1, refused.output)
         XCTAssertTrue(refused.output.contains("40-line.conf: line-adapter refused its configuration: line 3: unknown key 'port'"), refused.output)
 
         // A good set passes while another socket holds the port: on_instance_new must not bind.
-        let holder = try PortHolder(port: port)
-        try writeDropIns(dir, ["40-line.conf": "plugin = \"\(try Fixtures.library(Self.source))\"\naddress = \"127.0.0.1:\(port)\"\n"])
+        try writeDropIns(dir, ["40-line.conf": "plugin = \"\(try Fixtures.library(Self.source))\"\naddress = \"127.0.0.1:\(holder.port)\"\n"])
         let passed = try Fixtures.run(Fixtures.executable, ["check", "--config-dir", dir + "/conf", "--state-dir", dir + "/state"])
         XCTAssertEqual(passed.status, 0, passed.output)
         holder.close()

@@ -8,13 +8,13 @@ import XCTest
 final class ReadinessTests: XCTestCase {
     func testAnAdapterThatCannotListenMakesTheHostUnreadyUntilAReloadStartsIt() throws {
         let dir = Fixtures.temporaryDirectory("readiness")
-        let port = HostProcess.freePort()
-        let holder = try PortHolder(port: port)
+        let holder = try PortHolder()
+        let port = holder.port
         try writeDropIns(dir, [
             "20-line.conf": "plugin = \"\(try Fixtures.library("PluginAPI/Examples/line-adapter/line_adapter.c"))\"\naddress = \"127.0.0.1:\(port)\"\n",
             "30-sink.conf": "plugin = \"\(try Fixtures.fixture("recording_sink"))\"\npath = \"\(dir)/events.jsonl\"\n",
         ])
-        let host = try HostProcess(directory: dir, adminPort: HostProcess.freePort())
+        let host = try HostProcess(directory: dir)
         defer { _ = host.terminate() }
 
         let unready = try waitFor(host, "/readyz") { $0.body.contains("line") }

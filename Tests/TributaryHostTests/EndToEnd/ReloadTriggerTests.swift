@@ -24,9 +24,9 @@ final class ReloadTriggerTests: XCTestCase {
         let dir = Fixtures.temporaryDirectory("triggers")
         let sink = try Fixtures.fixture("recording_sink")
         try writeDropIns(dir, ["10-main.conf": "plugin = \"\(sink)\"\npath = \"\(dir)/main.jsonl\"\n"])
-        let port = HostProcess.freePort()
-        let host = try HostProcess(directory: dir, adminPort: port)
+        let host = try HostProcess(directory: dir)
         defer { _ = host.terminate() }
+        let port = host.adminPort
         try host.waitUntilReady()
         let conf = dir + "/conf"
 

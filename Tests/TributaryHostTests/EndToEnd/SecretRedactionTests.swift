@@ -26,7 +26,7 @@ final class SecretRedactionTests: XCTestCase {
     func testLogHealthAndReloadDoNotShowTheURLPassword() throws {
         let dir = Fixtures.temporaryDirectory("redact-run")
         try dropIns(dir)
-        let host = try HostProcess(directory: dir, adminPort: HostProcess.freePort())
+        let host = try HostProcess(directory: dir)
         defer { _ = host.terminate() }
         let deadline = Date().addingTimeInterval(20)
         var health = ""

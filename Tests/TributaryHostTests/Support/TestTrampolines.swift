@@ -57,6 +57,12 @@ func recordEventData(_ context: UnsafeMutableRawPointer?, _ event: UnsafePointer
     return recorder.answer
 }
 
+/// Records the calling thread, to tell inline calls from hand-offs.
+func recordThread(_ context: UnsafeMutableRawPointer?, _ event: UnsafePointer<trib_type_event>?) -> trib_type_status {
+    Recorder.from(context).entries.withLock { $0.append("\(UInt(bitPattern: Int(bitPattern: pthread_self())))") }
+    return Int32(TRIB_OK)
+}
+
 func countRelease(_ context: UnsafeMutableRawPointer?) {
     _ = Recorder.from(context).releases.add(1, ordering: .relaxed)
 }
@@ -127,4 +133,23 @@ func republishDone(_ context: UnsafeMutableRawPointer?, _ status: trib_type_stat
     let republisher = Unmanaged<Republisher>.fromOpaque(context!).takeUnretainedValue()
     republisher.statuses.withLock { $0.append(status) }
     republisher.publishNext()
+}
+
+/// A consumer whose output fills up: while `full`, it answers TRIB_BUSY (a pausing subscription
+/// keeps the event); otherwise it records the event's data.
+final class FillingConsumer: Sendable {
+    let full = Atomic<Bool>(false)
+    let taken = Mutex<[String]>([])
+    let refusals = Atomic<Int>(0)
+    var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+}
+
+func fillingHandler(_ context: UnsafeMutableRawPointer?, _ event: UnsafePointer<trib_type_event>?) -> trib_type_status {
+    let consumer = Unmanaged<FillingConsumer>.fromOpaque(context!).takeUnretainedValue()
+    if consumer.full.load(ordering: .acquiring) {
+        consumer.refusals.add(1, ordering: .relaxed)
+        return Int32(TRIB_BUSY)
+    }
+    consumer.taken.withLock { $0.append(event!.pointee.data.string) }
+    return Int32(TRIB_OK)
 }

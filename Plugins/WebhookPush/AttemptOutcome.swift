@@ -1,7 +1,9 @@
 import Glibc
 import TributaryNet
+import TributarySDK
 
-/// What one request's result means for the events it carried.
+/// What one request's result means for the events it carried (when to try again is the SDK's
+/// `RetryPolicy`, unless the server said so in `Retry-After`).
 enum AttemptOutcome: Equatable, Sendable {
     /// 2xx: delivered.
     case delivered
@@ -15,35 +17,9 @@ enum AttemptOutcome: Equatable, Sendable {
     case abandoned
 }
 
-/// Full-jitter exponential backoff with `Retry-After`, and the classification of results.
-///
-/// Why full jitter: after an outage every sender would otherwise come back at the same moments;
-/// a delay drawn uniformly from [0, min(cap, base * 2^n)] spreads them (the "full jitter" of
-/// AWS's backoff study) while the expected delay still doubles.
-struct RetryPolicy: Sendable, Equatable {
-    var baseMilliseconds: Int64
-    var capMilliseconds: Int64
-    /// Retries allowed per event after its first attempt; 0 = retry until delivered.
-    var limit: Int
-
+extension AttemptOutcome {
     /// The longest `Retry-After` honoured, so a wrong header cannot park events for days.
     static let maxRetryAfterMilliseconds: Int64 = 3_600_000
-
-    /// Whether an event whose attempts failed `failures` times is given up.
-    func givesUp(afterFailures failures: Int) -> Bool {
-        limit > 0 && failures > limit
-    }
-
-    /// The wait before the next attempt after `failures` failed ones (1 after the first).
-    /// The server's `Retry-After` wins when it gave one.
-    func delayMilliseconds(afterFailures failures: Int, retryAfter: Int64?,
-                           random: (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) }) -> Int64 {
-        if let retryAfter { return min(max(retryAfter, 0), RetryPolicy.maxRetryAfterMilliseconds) }
-        let exponent = min(max(failures - 1, 0), 40)
-        let (scaled, overflow) = baseMilliseconds.multipliedReportingOverflow(by: Int64(1) << exponent)
-        let ceiling = overflow ? capMilliseconds : min(capMilliseconds, scaled)
-        return random(0...max(ceiling, 0))
-    }
 
     static func classify(_ result: Result<HTTPClientResponse, HTTPClientError>,
                          nowUnixSeconds: Int64 = Int64(time(nil))) -> AttemptOutcome {
@@ -71,15 +47,16 @@ struct RetryPolicy: Sendable, Equatable {
     }
 
     /// `Retry-After` (RFC 9110 section 10.2.3): delay-seconds, or an HTTP-date (IMF-fixdate)
-    /// turned into the time left from `nowUnixSeconds`. Nil when it is neither.
+    /// turned into the time left from `nowUnixSeconds`, at most `maxRetryAfterMilliseconds`.
+    /// Nil when it is neither.
     static func retryAfterMilliseconds(_ value: String, nowUnixSeconds: Int64) -> Int64? {
         let text = value.trimmingBlanks()
         if !text.isEmpty, text.utf8.allSatisfy({ $0 &- 0x30 < 10 }) {
             guard let seconds = Int64(text.prefix(12)) else { return nil }
-            return seconds * 1000
+            return min(seconds * 1000, maxRetryAfterMilliseconds)
         }
         guard let date = parseIMFFixdate(text) else { return nil }
-        return max(0, date - nowUnixSeconds) * 1000
+        return min(max(0, date - nowUnixSeconds) * 1000, maxRetryAfterMilliseconds)
     }
 
     /// `Sun, 06 Nov 1994 08:49:37 GMT` as Unix seconds.
