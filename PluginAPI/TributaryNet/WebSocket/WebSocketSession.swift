@@ -47,10 +47,13 @@ public final class WebSocketSession: StreamHandler, @unchecked Sendable {
             return false
         }
         loop.execute { [self] in
+            // The frame moves from `queuedBytes` to `writtenBytes` in that order, so a `send`
+            // on another thread may count it twice for a moment but never misses it.
+            if !closeSent {
+                stream.write(frame)
+                writtenBytes.store(outputBytes, ordering: .relaxed)
+            }
             queuedBytes.subtract(size, ordering: .relaxed)
-            guard !closeSent else { return }
-            stream.write(frame)
-            writtenBytes.store(outputBytes, ordering: .relaxed)
         }
         return true
     }
