@@ -11,12 +11,14 @@ final class DeviceAPI: HTTPRequestHandler {
     private let configuration: HTTPConfiguration
     private let metrics: HTTPMetrics
     private let faults: ClientFaultLog
+    private let throttle: AuthenticationThrottle
 
     init(host: PluginHost, configuration: HTTPConfiguration, metrics: HTTPMetrics) {
         self.host = host
         self.configuration = configuration
         self.metrics = metrics
         faults = ClientFaultLog(host: host)
+        throttle = AuthenticationThrottle(host: host, metricPrefix: "http")
     }
 
     func handle(_ request: HTTPRequest, connection: HTTPConnectionInfo, responder: HTTPResponder) {
@@ -61,14 +63,12 @@ final class DeviceAPI: HTTPRequestHandler {
         }
         let host = host
         let metrics = metrics
-        let faults = faults
-        let peer = connection.remoteAddress
         let contentType = request.head.headers["Content-Type"] ?? ""
         let dataSchema = query["data_schema"] ?? ""
-        host.authenticateDevice(authRequest) { verdict in
+        throttle.authenticateDevice(authRequest, from: connection.remoteAddress, host: host) { verdict in
             guard verdict.status == .ok else {
+                // The throttle has logged the failure (rate-limited, with peer and names).
                 metrics.unauthenticated.add()
-                faults.log(.info, "http device \(peer): authentication failed (\(verdict.status))")
                 return responder.respond(Responses.refusal(verdict.status))
             }
             // A gateway publishes for `as`; the authenticated device is the sender.

@@ -22,6 +22,14 @@ struct CacheKey: Hashable, Sendable {
         }
     }
 
+    /// The key of a secret against any stored form; a digest is named by its bytes.
+    init(stored: StoredSecret, secret: String) {
+        switch stored {
+        case .crypt(let hash): self.init(hash: hash, secret: secret)
+        case .digest(let digest): self.init(hash: "sha256:" + Hex.encode(digest), secret: secret)
+        }
+    }
+
     /// One key for a set of keys: the set of slow hashes one request waits on.
     init(combining keys: [CacheKey]) {
         words = keys.withUnsafeBytes { Self.words(SHA256.digest($0)) }

@@ -7,9 +7,16 @@ import TributarySDK
 /// device is refused, and a refusal after the credential checked out is `.denied` (403), not a
 /// failure.
 /// An application this registry does not know is `.defer`, for the next authenticator.
+///
+/// Password attempts are rationed per device name as asked (``FailureBuckets``): past the
+/// budget an attempt is `.unavailable` without costing a hash, unless its secret verified
+/// before. A device the application does not have is checked against the registry's stand-in
+/// secret, so it fails as slowly as a wrong secret for a device that exists.
 struct DeviceAuthenticator {
     let registry: RegistryIndex
     let verifier: SecretVerifier
+    let failures: FailureBuckets
+    let metrics: RegistryMetrics
     let log: RegistryLog
 
     private static let unauthenticated = DeviceVerdict(status: .unauthenticated)
@@ -27,14 +34,14 @@ struct DeviceAuthenticator {
             return registry.application(request.application) == nil ? Self.notMine : Self.unauthenticated
         case .password(let password):
             guard let app = registry.application(request.application) else { return Self.notMine }
-            guard let device = app.devices[request.device] else { return Self.unauthenticated }
+            guard let device = app.devices[request.device] else { return unknownDevice(password, request, later) }
             // Any `pass`; a unique `user` named as the client named the device; a non-unique
             // `user` named like the device.
             let users = device.usernames.filter { $0.username.value == ($0.unique ? request.device : device.name.value) }
             return check(password, against: device.passwords + users.map(\.secret), app, device, request, later)
         case .usernamePassword(let username, let password):
             guard let app = registry.application(request.application) else { return Self.notMine }
-            guard let device = app.devices[request.device.isEmpty ? username : request.device] else { return Self.unauthenticated }
+            guard let device = app.devices[request.device.isEmpty ? username : request.device] else { return unknownDevice(password, request, later) }
             // A `user` with that name, or any `pass` when the user name is the device's name.
             var candidates = device.usernames.filter { $0.username.value == username }.map(\.secret)
             if username == device.name.value { candidates += device.passwords }
@@ -45,15 +52,39 @@ struct DeviceAuthenticator {
     private func check(_ secret: String, against candidates: [StoredSecret], _ app: RegistryIndex.ApplicationEntry, _ device: Device,
                        _ request: DeviceAuthRequest, _ later: @escaping @Sendable (DeviceVerdict) -> Void) -> DeviceVerdict? {
         let asked = request.asDevice
-        let verdict: @Sendable (Verification) -> DeviceVerdict = { verification in
+        let key = Self.failureKey(request)
+        let verdict: @Sendable (Verification) -> DeviceVerdict = { [failures] verification in
             switch verification {
-            case .matched: Self.admit(app, device, as: asked)
-            case .mismatched: Self.unauthenticated
-            case .busy: DeviceVerdict(status: .unavailable)
+            case .matched:
+                failures.refund(key)
+                return Self.admit(app, device, as: asked)
+            case .mismatched: return Self.unauthenticated
+            case .busy, .throttled: return DeviceVerdict(status: .unavailable)
             }
         }
-        guard let known = verifier.verify(secret, against: candidates, later: { later(verdict($0)) }) else { return nil }
+        guard let known = verifier.verify(secret, against: candidates, admit: { failures.take(key) }, later: { later(verdict($0)) })
+        else { return nil }
         return verdict(known)
+    }
+
+    /// Fails like a wrong secret for a known device, at the same cost: the same budget, then a
+    /// verification against the stand-in whose outcome is ignored.
+    private func unknownDevice(_ secret: String, _ request: DeviceAuthRequest,
+                               _ later: @escaping @Sendable (DeviceVerdict) -> Void) -> DeviceVerdict? {
+        metrics.standInVerifications.add()
+        let verdict: @Sendable (Verification) -> DeviceVerdict = { verification in
+            verification == .busy || verification == .throttled ? DeviceVerdict(status: .unavailable) : Self.unauthenticated
+        }
+        let key = Self.failureKey(request)
+        guard let known = verifier.verify(secret, against: [registry.standIn], admit: { failures.take(key) }, later: { later(verdict($0)) })
+        else { return nil }
+        return verdict(known)
+    }
+
+    /// The device as the client named it, so unknown names are rationed like known ones.
+    private static func failureKey(_ request: DeviceAuthRequest) -> String {
+        if case .usernamePassword(let username, _) = request.credential, request.device.isEmpty { return request.application + "/" + username }
+        return request.application + "/" + request.device
     }
 
     /// An authenticated device: refused when it or its application is disabled; acting for

@@ -7,16 +7,22 @@ import TributarySDK
 ///
 /// Drop-in keys: `path` (required; relative to the drop-in file's directory), `cache_size`
 /// (verified-credential cache entries, default 10000), `hash_workers` (threads for bcrypt and
-/// sha512-crypt, default 2).
+/// sha512-crypt, default 2), `failure_burst` and `failures_per_minute` (each device's password
+/// failure budget, default 10 then 12 a minute).
 final class RegistryFileAuthenticator: AuthenticatorInstance {
-    /// Slow verifications waiting beyond this many are refused as unavailable.
-    private static let hashQueueCapacity = 1024
+    /// Slow verifications waiting, per hash worker, beyond which new ones are refused as
+    /// unavailable at once: 16 bcrypt jobs of cost 10 are about a second of one worker, so a
+    /// request admitted is answered in time, and one refused is told so without waiting.
+    static let hashQueuePerWorker = 16
 
     let path: String
     let metrics: RegistryMetrics
     private let current: Mutex<LoadedRegistry>
     private let verifier: SecretVerifier
     private let workers: HashWorkers
+    /// Each device (as named by the client) may fail `failure_burst` times, then
+    /// `failures_per_minute`; its secrets that verified before still pass.
+    private let failures: FailureBuckets
     private let log: RegistryLog
     private let watcher = Mutex<FileWatcher?>(nil)
 
@@ -29,6 +35,8 @@ final class RegistryFileAuthenticator: AuthenticatorInstance {
         let configured = try config.requiredString("path")
         let cacheSize = try config.integer("cache_size", default: 10_000, range: 1...10_000_000)
         let hashWorkers = try config.integer("hash_workers", default: 2, range: 1...64)
+        let failureBurst = try config.integer("failure_burst", default: 10, range: 1...1_000_000)
+        let failuresPerMinute = try config.integer("failures_per_minute", default: 12, range: 1...1_000_000)
         try config.finish()
         path = Self.resolve(configured, besides: config.file)
         switch RegistryLoader.load(path: path) {
@@ -37,7 +45,8 @@ final class RegistryFileAuthenticator: AuthenticatorInstance {
         }
         self.log = log
         metrics = RegistryMetrics(host: host)
-        workers = HashWorkers(count: Int(hashWorkers), capacity: Self.hashQueueCapacity)
+        failures = FailureBuckets(burst: Int(failureBurst), refillPerSecond: Double(failuresPerMinute) / 60)
+        workers = HashWorkers(count: Int(hashWorkers), capacity: Int(hashWorkers) * Self.hashQueuePerWorker)
         verifier = SecretVerifier(cache: CredentialCache(capacity: Int(cacheSize)), workers: workers, metrics: metrics)
         log(.info, "registry: \(path): \(Self.summary(current.withLock { $0.index }))")
     }
@@ -96,7 +105,7 @@ final class RegistryFileAuthenticator: AuthenticatorInstance {
     // MARK: - Answers as values (what tests drive), and as the SDK's replies
 
     func authenticateDevice(_ request: DeviceAuthRequest, later: @escaping @Sendable (DeviceVerdict) -> Void) -> DeviceVerdict? {
-        DeviceAuthenticator(registry: registry, verifier: verifier, log: log).authenticate(request, later: later)
+        DeviceAuthenticator(registry: registry, verifier: verifier, failures: failures, metrics: metrics, log: log).authenticate(request, later: later)
     }
 
     func authenticateUser(_ request: UserAuthRequest, later: @escaping @Sendable (UserVerdict) -> Void) -> UserVerdict? {
@@ -108,7 +117,7 @@ final class RegistryFileAuthenticator: AuthenticatorInstance {
     }
 
     func lookupPSK(_ request: PSKRequest) -> PSKVerdict {
-        DeviceAuthenticator(registry: registry, verifier: verifier, log: log).lookupPSK(request)
+        DeviceAuthenticator(registry: registry, verifier: verifier, failures: failures, metrics: metrics, log: log).lookupPSK(request)
     }
 
     func lookupPSK(_ request: PSKRequest, reply: PSKReply) -> Status {

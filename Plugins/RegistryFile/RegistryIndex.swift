@@ -15,6 +15,11 @@ final class RegistryIndex: Sendable {
     private let applicationsByAnchorSubject: [String: [Application]]
     private let users: [String: User]
     let deviceCount: Int
+    /// What a secret for a device the registry does not know is verified against, so that
+    /// failing costs what it costs for a known device (issue #12: the timing told which devices
+    /// exist): a stored hash of the most common kind among the devices' secrets (same algorithm
+    /// and cost), or a digest no secret has.
+    let standIn: StoredSecret
 
     init(_ model: RegistryModel) throws(PositionedError) {
         var applications: [String: Application] = [:]
@@ -57,6 +62,28 @@ final class RegistryIndex: Sendable {
         applicationsByAnchorSubject = byAnchor
         self.users = users
         deviceCount = model.devices.count
+        standIn = Self.mostCommonKind(model.devices.flatMap { $0.passwords + $0.usernames.map(\.secret) })
+    }
+
+    /// A crypt hash's kind is its algorithm and cost: bcrypt's `$2b$10$`, sha512-crypt's `$6$`
+    /// or `$6$rounds=N$`; every plain password is one kind.
+    private static func mostCommonKind(_ secrets: [StoredSecret]) -> StoredSecret {
+        var counts: [String: (count: Int, example: StoredSecret)] = [:]
+        for secret in secrets {
+            let kind: String
+            switch secret {
+            case .digest: kind = "digest"
+            case .crypt(let hash) where hash.hasPrefix("$6$rounds="):
+                kind = String(hash.split(separator: "$", maxSplits: 3, omittingEmptySubsequences: false).prefix(3).joined(separator: "$"))
+            case .crypt(let hash) where hash.hasPrefix("$6$"): kind = "$6$"
+            case .crypt(let hash): kind = String(hash.prefix(7))
+            }
+            counts[kind, default: (0, secret)].count += 1
+        }
+        // Ties go to the kind named first in order, so the choice does not change between loads.
+        let winner = counts.max { $0.value.count < $1.value.count || ($0.value.count == $1.value.count && $0.key > $1.key) }
+        guard let winner, winner.key != "digest" else { return .digest([UInt8](repeating: 0, count: 32)) }
+        return winner.value.example
     }
 
     var applicationCount: Int { applications.count }

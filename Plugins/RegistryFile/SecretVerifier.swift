@@ -7,6 +7,8 @@ enum Verification: Sendable, Equatable {
     case mismatched
     /// The hash workers' queue is full: answer "unavailable" and let the client retry.
     case busy
+    /// Refused unchecked: the credential's failure budget is spent (also "unavailable").
+    case throttled
 }
 
 /// Checks a presented secret against stored secrets: fast forms inline, slow hashes through the
@@ -28,39 +30,58 @@ final class SecretVerifier: Sendable {
 
     /// The verification when it is known now; nil when `later` will be called exactly once
     /// (possibly before this returns).
-    func verify(_ presented: String, against candidates: [StoredSecret], later: @escaping Completion) -> Verification? {
+    ///
+    /// What the cache knows is answered first: a device that logged in once keeps doing so,
+    /// without waiting, while someone guesses at it, and a repeated wrong secret costs nothing.
+    /// Anything else asks `admit` (the caller's failure budget) once before it costs a digest or
+    /// starts a hash; joining a hash already running for the same secret costs nothing either.
+    func verify(_ presented: String, against candidates: [StoredSecret], admit: () -> Bool = { true },
+                later: @escaping Completion) -> Verification? {
+        let keys = candidates.map { CacheKey(stored: $0, secret: presented) }
+        let known = keys.map { cache.lookup($0) }
+        if known.contains(true) || (!known.isEmpty && known.allSatisfy { $0 == false }) {
+            metrics.cacheHits.add()
+            return known.contains(true) ? .matched : .mismatched
+        }
+        var admitted = false
+        let hasDigest = candidates.contains { if case .digest = $0 { true } else { false } }
+        if hasDigest || candidates.isEmpty {
+            guard admit() else { return throttled() }
+            admitted = true
+        }
         var presentedDigest: [UInt8]?
         var unknown: [(hash: String, key: CacheKey)] = []
-        for candidate in candidates {
+        for (index, candidate) in candidates.enumerated() {
             switch candidate {
             case .digest(let stored):
                 let digest = presentedDigest ?? SHA256.digest(presented)
                 presentedDigest = digest
-                if ConstantTime.equals(digest, stored) { return .matched }
-            case .crypt(let hash):
-                let key = CacheKey(hash: hash, secret: presented)
-                switch cache.lookup(key) {
-                case true?:
-                    metrics.cacheHits.add()
+                if ConstantTime.equals(digest, stored) {
+                    cache.store(keys[index], verified: true)
                     return .matched
-                case false?:
-                    metrics.cacheHits.add()
-                case nil:
-                    unknown.append((hash, key))
                 }
+            case .crypt(let hash):
+                if known[index] == nil { unknown.append((hash, keys[index])) }
             }
         }
         guard !unknown.isEmpty else { return .mismatched }
-        return compute(presented, unknown, later)
+        return compute(presented, unknown, admit: { admitted || admit() }, later)
+    }
+
+    private func throttled() -> Verification {
+        metrics.throttled.add()
+        return .throttled
     }
 
     private enum Admission {
         case known(Verification)
         case joined
         case first
+        case throttled
     }
 
-    private func compute(_ presented: String, _ unknown: [(hash: String, key: CacheKey)], _ later: @escaping Completion) -> Verification? {
+    private func compute(_ presented: String, _ unknown: [(hash: String, key: CacheKey)], admit: () -> Bool,
+                         _ later: @escaping Completion) -> Verification? {
         let job = unknown.count == 1 ? unknown[0].key : CacheKey(combining: unknown.map(\.key))
         let admission = waiting.withLock { waiting -> Admission in
             if waiting[job] != nil {
@@ -72,6 +93,7 @@ final class SecretVerifier: Sendable {
             let known = unknown.map { cache.lookup($0.key) }
             if known.contains(true) { return .known(.matched) }
             if known.allSatisfy({ $0 == false }) { return .known(.mismatched) }
+            guard admit() else { return .throttled }
             waiting[job] = [later]
             return .first
         }
@@ -79,6 +101,8 @@ final class SecretVerifier: Sendable {
         case .known(let verification):
             metrics.cacheHits.add()
             return verification
+        case .throttled:
+            return throttled()
         case .joined:
             return nil
         case .first:

@@ -16,7 +16,7 @@ struct UserAuthorizer {
             switch verification {
             case .matched: UserVerdict(status: .ok, user: user.name.value, roles: user.roles)
             case .mismatched: UserVerdict(status: .unauthenticated)
-            case .busy: UserVerdict(status: .unavailable)
+            case .busy, .throttled: UserVerdict(status: .unavailable)
             }
         }
         guard let known = verifier.verify(key, against: user.apiKeys, later: { later(verdict($0)) }) else { return nil }

@@ -35,7 +35,8 @@ final class MQTTTestClient {
     static func context(_ settings: [(String, PluginConfig.Value)] = []) throws -> MQTTContext {
         let host = RecordingAdapterHost.host
         return MQTTContext(host: host, configuration: try MQTTConfiguration(PluginConfig(instanceName: "mqtt", values: settings)),
-                           devices: DeviceDirectory(), metrics: MQTTMetrics(host: host))
+                           devices: DeviceDirectory(), metrics: MQTTMetrics(host: host),
+                           throttle: AuthenticationThrottle(host: host, metricPrefix: "mqtt"))
     }
 
     /// Sends CONNECT as `device@app` and checks the CONNACK.

@@ -65,6 +65,7 @@ final class ApplicationEventBusTests: XCTestCase {
         while metrics.busDelivered.value + metrics.busDropped.value < 10 && Date() < deadline { usleep(1_000) }
         XCTAssertGreaterThanOrEqual(metrics.busDropped.value, 7, "capacity 2 plus at most one in the handler")
         XCTAssertEqual(metrics.busDelivered.value + metrics.busDropped.value, 10)
+        XCTAssertEqual(metrics.busDropped.samples.map(\.label), ["app"], "counted under the event's application")
         bus.remove(id: subscription.id)?.cancel()
     }
 

@@ -31,7 +31,7 @@ public enum HostCommands {
     }
 
     static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((Redaction.redact(text) + "\n").utf8))
     }
 
     private static func loadConfig(_ options: CommandLineOptions) -> (ConfigSet, [ConfigError]) {

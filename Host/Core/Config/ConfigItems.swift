@@ -19,6 +19,8 @@ final class ConfigItems {
             switch value {
             case .string(let s):
                 let resolved = try ConfigItems.resolveSecret(s, key: key, file: instance.file, position: position, environment: environment)
+                if resolved != s { Redaction.register(secret: resolved) }
+                Redaction.registerSecrets(inValue: resolved)
                 flat.append((key, TRIB_CONFIG_STRING.rawValue, resolved, 0, 0, 0, position))
             case .integer(let i): flat.append((key, TRIB_CONFIG_INTEGER.rawValue, String(i), i, Double(i), 0, position))
             case .float(let d): flat.append((key, TRIB_CONFIG_FLOAT.rawValue, String(d), 0, d, 0, position))

@@ -87,7 +87,7 @@ final class Subscription: @unchecked Sendable {
         guard fits, fitsBytes, budget.reserve(size) else {
             queued.subtract(1, ordering: .relaxed)
             queuedBytes.subtract(size, ordering: .relaxed)
-            metrics.busDropped.add()
+            metrics.busDropped.add(application)
             return
         }
         if isInline && pending.withLock({ pending in
@@ -163,7 +163,7 @@ final class Subscription: @unchecked Sendable {
         if !removed.load(ordering: .sequentiallyConsistent) {
             let status = handler(context, record.event)
             if status == TRIB_BUSY && pauseOnBusy { return false }
-            if status == TRIB_OK { metrics.busDelivered.add() } else { metrics.busDropped.add() }
+            if status == TRIB_OK { metrics.busDelivered.add(application) } else { metrics.busDropped.add(application) }
         }
         queued.subtract(1, ordering: .relaxed)
         queuedBytes.subtract(record.byteCount, ordering: .relaxed)

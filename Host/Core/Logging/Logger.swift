@@ -2,7 +2,8 @@ import Glibc
 import Synchronization
 import TributarySDK
 
-/// Leveled, line-oriented logs on stderr, each line tagged with the instance that wrote it.
+/// Leveled, line-oriented logs on stderr, each line tagged with the instance that wrote it, with
+/// secrets redacted (``Redaction``).
 ///
 /// One `write(2)` per line keeps lines from different threads whole (they are far below
 /// PIPE_BUF), so no lock is needed on the hot path; the level check is one atomic load.
@@ -28,7 +29,7 @@ public enum Logger {
         line.append(contentsOf: " [".utf8)
         line.append(contentsOf: tag.utf8)
         line.append(contentsOf: "] ".utf8)
-        for byte in message().utf8 { line.append(byte == 0x0A ? 0x20 : byte) }
+        for byte in Redaction.redact(message()).utf8 { line.append(byte == 0x0A ? 0x20 : byte) }
         line.append(0x0A)
         line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
     }

@@ -14,9 +14,10 @@ public final class InstanceMetrics: Sendable {
     public let deliveredError = Counter()
     public let inFlight = Counter()
     public let latency = Histogram()
-    // Pull consumers: what the bus handed them and what their full queues dropped.
-    public let busDelivered = Counter()
-    public let busDropped = Counter()
+    // Pull consumers: what the bus handed them and what they dropped (a full queue, or the
+    // handler refused the event), by application.
+    public let busDelivered = CounterFamily()
+    public let busDropped = CounterFamily()
     /// A gauge: subscriptions registered now, so a test (or an operator) can see that a consumer
     /// is listening before events are published.
     public let busSubscriptions = Counter()

@@ -101,15 +101,20 @@ public final class MetricsRegistry: Sendable {
         out.family("tributary_sink_latency_seconds", "histogram", "Time from delivery to completion.")
         for i in sinks { out.histogram("tributary_sink_latency_seconds", ["instance": i.name], i.metrics.latency) }
 
-        let bus: [(name: String, type: String, help: String, cell: KeyPath<InstanceMetrics, Counter>)] = [
-            ("tributary_bus_events_delivered_total", "counter", "Events handed to pull consumers.", \.busDelivered),
-            ("tributary_bus_events_dropped_total", "counter", "Events a pull consumer's full queue dropped.", \.busDropped),
-            ("tributary_bus_subscriptions", "gauge", "Subscriptions pull consumers hold on the application-event bus.", \.busSubscriptions),
+        let bus: [(name: String, help: String, cells: KeyPath<InstanceMetrics, CounterFamily>)] = [
+            ("tributary_bus_events_delivered_total", "Events handed to pull consumers.", \.busDelivered),
+            ("tributary_bus_events_dropped_total", "Events a pull consumer lost: its queue was full or its handler refused them.", \.busDropped),
         ]
         for metric in bus {
-            out.family(metric.name, metric.type, metric.help)
-            for i in adapters { out.sample(metric.name, ["instance": i.name], i.metrics[keyPath: metric.cell].value) }
+            out.family(metric.name, "counter", metric.help)
+            for i in adapters {
+                for s in i.metrics[keyPath: metric.cells].samples {
+                    out.sample(metric.name, ["instance": i.name, "application": s.label], s.value)
+                }
+            }
         }
+        out.family("tributary_bus_subscriptions", "gauge", "Subscriptions pull consumers hold on the application-event bus.")
+        for i in adapters { out.sample("tributary_bus_subscriptions", ["instance": i.name], i.metrics.busSubscriptions.value) }
 
         out.single("tributary_bus_queued_bytes", "gauge", "Event bytes waiting in pull consumers' queues, against bus_memory_bytes.", busQueuedBytes.value)
         out.single("tributary_events_unrouted_total", "counter", "Events no sink's filter matched.", unroutedEvents.value)

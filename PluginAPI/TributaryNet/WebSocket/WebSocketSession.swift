@@ -4,6 +4,9 @@ import Synchronization
 /// answers pings, closes with the right code on a protocol error, and sends messages from any
 /// thread. A consumer that reads slower than events arrive does not grow memory without bound:
 /// past `maxPendingBytes` waiting for the socket, new messages are dropped and `send` says so.
+/// Pongs never queue: while output waits, only the latest pong is held (RFC 6455 section 5.5.3
+/// lets a pong answer just the most recent ping) and it is written when the socket drains, so
+/// a client that pings and never reads holds one control frame here, not one per ping.
 public final class WebSocketSession: StreamHandler, @unchecked Sendable {
     public let loop: EventLoop
     public let remoteAddress: String
@@ -13,7 +16,13 @@ public final class WebSocketSession: StreamHandler, @unchecked Sendable {
     private var decoder = WebSocketFrameDecoder(role: .server)
     private var assembler = WebSocketMessageAssembler()
     private var closeSent = false
+    private var pendingPong: [UInt8]?
     private let ended = Atomic<Bool>(false)
+    /// Frames `send` accepted that the loop has not written yet.
+    private let queuedBytes = Atomic<Int>(0)
+    /// `outputBytes` as the loop last saw it, for `send` on other threads. It may overstate
+    /// (the kernel took bytes since) but never for long: it is refreshed when the socket drains.
+    private let writtenBytes = Atomic<Int>(0)
 
     init(stream: any ByteStream, delegate: any WebSocketDelegate) {
         self.stream = stream
@@ -24,15 +33,27 @@ public final class WebSocketSession: StreamHandler, @unchecked Sendable {
     }
 
     /// Queues a text message; false when the session is gone or the client is too far behind
-    /// (the message is then dropped).
+    /// (the message is then dropped). The verdict is given here, not later on the loop, so a
+    /// caller counting refusals (the host's bus) counts every message the client loses.
     @discardableResult
     public func send(text: String) -> Bool {
         guard !ended.load(ordering: .acquiring) else { return false }
+        var encoded: [UInt8] = []
+        WebSocketFrameEncoder.encode(WebSocketFrame(opcode: .text, payload: Array(text.utf8)), into: &encoded)
+        let frame = encoded, size = encoded.count
+        let ahead = queuedBytes.add(size, ordering: .relaxed).newValue - size + writtenBytes.load(ordering: .relaxed)
+        guard ahead < WebSocketSession.maxPendingBytes else {
+            queuedBytes.subtract(size, ordering: .relaxed)
+            return false
+        }
         loop.execute { [self] in
-            guard !closeSent, stream.pendingWriteBytes < WebSocketSession.maxPendingBytes else { return }
-            var frame: [UInt8] = []
-            WebSocketFrameEncoder.encode(WebSocketFrame(opcode: .text, payload: Array(text.utf8)), into: &frame)
-            stream.write(frame)
+            // The frame moves from `queuedBytes` to `writtenBytes` in that order, so a `send`
+            // on another thread may count it twice for a moment but never misses it.
+            if !closeSent {
+                stream.write(frame)
+                writtenBytes.store(outputBytes, ordering: .relaxed)
+            }
+            queuedBytes.subtract(size, ordering: .relaxed)
         }
         return true
     }
@@ -51,7 +72,8 @@ public final class WebSocketSession: StreamHandler, @unchecked Sendable {
                 case .ping(let payload):
                     var pong: [UInt8] = []
                     WebSocketFrameEncoder.encode(WebSocketFrame(opcode: .pong, payload: payload), into: &pong)
-                    stream.write(pong)
+                    if stream.pendingWriteBytes == 0 { stream.write(pong) } else { pendingPong = pong }
+                    writtenBytes.store(outputBytes, ordering: .relaxed)
                 case .pong:
                     continue
                 case .close(let code, _):
@@ -65,10 +87,21 @@ public final class WebSocketSession: StreamHandler, @unchecked Sendable {
         }
     }
 
+    public func streamDrained(_ stream: any ByteStream) {
+        if let pong = pendingPong, !closeSent {
+            pendingPong = nil
+            stream.write(pong)
+        }
+        writtenBytes.store(outputBytes, ordering: .relaxed)
+    }
+
     public func streamClosed(_ stream: any ByteStream) {
         guard !ended.exchange(true, ordering: .acquiringAndReleasing) else { return }
         delegate.webSocketClosed(self)
     }
+
+    /// What this session holds for the client: the stream's unsent bytes and a held pong.
+    var outputBytes: Int { stream.pendingWriteBytes + (pendingPong?.count ?? 0) }
 
     private func sendClose(code: UInt16, reason: String) {
         guard !closeSent else { return }

@@ -96,13 +96,14 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
         will = connect.will
         let assignedID = connect.clientID.isEmpty ? "tributary-\(UInt64.random(in: 0...UInt64.max))" : nil
         let keepAlive = connect.keepAlive
-        host.authenticateDevice(request) { [self] verdict in
+        context.throttle.authenticateDevice(request, from: connection.stream.remoteAddress, host: host) { [self] verdict in
             loop.execute { [self] in
+                // The throttle has logged a failed or throttled attempt (rate-limited, with peer and names).
                 guard verdict.status == .ok else {
                     switch verdict.status {
-                    case .denied: return refuseConnect(.notAuthorized)
-                    case .unauthenticated, .notFound: return refuseConnect(.badUserNameOrPassword)
-                    default: return refuseConnect(.serverUnavailable)
+                    case .denied: return refuseConnect(.notAuthorized, logged: true)
+                    case .unauthenticated, .notFound: return refuseConnect(.badUserNameOrPassword, logged: true)
+                    default: return refuseConnect(.serverUnavailable, logged: true)
                     }
                 }
                 accept(application: verdict.application, device: verdict.device, assignedID: assignedID, keepAlive: keepAlive)
@@ -134,9 +135,9 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
         connection.established(keepAliveSeconds: keepAlive)
     }
 
-    private func refuseConnect(_ reason: MQTTReasonCode) {
+    private func refuseConnect(_ reason: MQTTReasonCode, logged: Bool = false) {
         context.metrics.connectRefused.add()
-        connection.reportFault("device CONNECT refused (\(reason))")
+        if !logged { connection.reportFault("device CONNECT refused (\(reason))") }
         connection.send(.connAck(.init(reasonCode: reason)))
         connection.closeNow()
     }

@@ -13,7 +13,8 @@ final class MQTTAdapter: AdapterInstance, @unchecked Sendable {
         if let tls = configuration.tls {
             do { _ = try TLSContext(server: tls) } catch { throw PluginError("\(config.file): \(error)") }
         }
-        context = MQTTContext(host: host, configuration: configuration, devices: DeviceDirectory(), metrics: MQTTMetrics(host: host))
+        context = MQTTContext(host: host, configuration: configuration, devices: DeviceDirectory(), metrics: MQTTMetrics(host: host),
+                              throttle: AuthenticationThrottle(host: host, metricPrefix: "mqtt"))
     }
 
     func start() throws(PluginError) {

@@ -6,4 +6,5 @@ struct MQTTContext: Sendable {
     let configuration: MQTTConfiguration
     let devices: DeviceDirectory
     let metrics: MQTTMetrics
+    let throttle: AuthenticationThrottle
 }
