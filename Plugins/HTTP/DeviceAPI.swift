@@ -65,7 +65,7 @@ final class DeviceAPI: HTTPRequestHandler {
         let metrics = metrics
         let contentType = request.head.headers["Content-Type"] ?? ""
         let dataSchema = query["data_schema"] ?? ""
-        throttle.authenticateDevice(authRequest, from: connection.remoteAddress, host: host) { verdict in
+        throttle.authenticateDevice(authRequest, from: connection.remoteAddress, host: host, faults: faults) { verdict in
             guard verdict.status == .ok else {
                 // The throttle has logged the failure (rate-limited, with peer and names).
                 metrics.unauthenticated.add()

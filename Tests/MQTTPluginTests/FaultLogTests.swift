@@ -22,7 +22,7 @@ final class FaultLogTests: XCTestCase {
             report(done=True)
             """)
         let output = host.host.output
-        let refused = output.split(separator: "\n").filter { $0.contains("CONNECT refused") }
+        let refused = output.split(separator: "\n").filter { $0.contains("authentication from") }
         XCTAssertGreaterThan(refused.count, 0)
         XCTAssertLessThanOrEqual(refused.count, 50, "rate-limited: \(refused.count) lines for 101 attempts")
         XCTAssertTrue(refused.allSatisfy { $0.contains("127.0.0.1") }, "the peer is named")

@@ -6,22 +6,18 @@
 /// address out of budget is answered `.unavailable` at once (MQTT 0x88, HTTP 503) without asking
 /// the host, and counted in `tributary_plugin_<prefix>_auth_throttled_total`. Failed logins and
 /// throttled attempts are logged at `info` with the peer address and the reason (never the
-/// secret), at most `logBurst` lines and then one per second, so an operator sees an attack
-/// without the attack filling the log.
+/// secret) through the adapter's ``ClientFaultLog``, whose rate limit keeps an attack from
+/// filling the log and counts what it leaves out.
 public final class AuthenticationThrottle: Sendable {
     public static let defaultBurst = 20
     public static let defaultRefillPerSecond = 1.0
-    static let logBurst = 10
-
     private let sources: FailureBuckets
-    private let logBudget: FailureBuckets
     private let throttled: Metric?
     private let failed: Metric?
 
     public init(host: PluginHost?, metricPrefix: String, burst: Int = defaultBurst, refillPerSecond: Double = defaultRefillPerSecond,
                 now: @escaping @Sendable () -> Int64 = SystemClock.monotonicNanoseconds) {
         sources = FailureBuckets(burst: burst, refillPerSecond: refillPerSecond, now: now)
-        logBudget = FailureBuckets(burst: Self.logBurst, refillPerSecond: 1, maxKeys: 1, now: now)
         throttled = host?.registerMetric(.counter, name: "\(metricPrefix)_auth_throttled_total",
                                          help: "Device authentications refused unasked: their source address failed too often.")
         failed = host?.registerMetric(.counter, name: "\(metricPrefix)_auth_failed_total",
@@ -29,9 +25,9 @@ public final class AuthenticationThrottle: Sendable {
     }
 
     /// `host.authenticateDevice` for a client at `peer` ("address:port"), throttled.
-    public func authenticateDevice(_ request: DeviceAuthRequest, from peer: String, host: PluginHost,
+    public func authenticateDevice(_ request: DeviceAuthRequest, from peer: String, host: PluginHost, faults: ClientFaultLog,
                                    done: @escaping @Sendable (DeviceVerdict) -> Void) {
-        authenticate(request, from: peer, log: { host.log(.info, $0) }) { request, verdict in
+        authenticate(request, from: peer, log: { faults.log(.info, $0) }) { request, verdict in
             host.authenticateDevice(request, done: verdict)
         } done: { done($0) }
     }
@@ -43,15 +39,20 @@ public final class AuthenticationThrottle: Sendable {
         let source = Self.sourceAddress(peer)
         guard sources.take(source) else {
             throttled.add()
-            if logBudget.take("") { log("device authentication from \(source) throttled: too many failures (device '\(request.device)')") }
+            log("device authentication from \(source) throttled: too many failures (device '\(request.device)')")
             return done(DeviceVerdict(status: .unavailable))
         }
-        ask(request) { [sources, logBudget, failed] verdict in
+        ask(request) { [sources, failed] verdict in
             if verdict.status == .unauthenticated || verdict.status == .notFound {
                 failed.add()
-                if logBudget.take("") { log("device authentication from \(source) failed: \(verdict.status) (application '\(request.application)', device '\(request.device)')") }
+                log("device authentication from \(source) failed: \(verdict.status) (application '\(request.application)', device '\(request.device)')")
             } else {
                 sources.refund(source)
+                if verdict.status != .ok {
+                    // Denied (a disabled device), or unavailable (the authenticator's own
+                    // throttle, a full hash queue): not the client's guess, but worth seeing.
+                    log("device authentication from \(source) refused: \(verdict.status) (application '\(request.application)', device '\(request.device)')")
+                }
             }
             done(verdict)
         }

@@ -96,7 +96,8 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
         will = connect.will
         let assignedID = connect.clientID.isEmpty ? "tributary-\(UInt64.random(in: 0...UInt64.max))" : nil
         let keepAlive = connect.keepAlive
-        context.throttle.authenticateDevice(request, from: connection.stream.remoteAddress, host: host) { [self] verdict in
+        context.throttle.authenticateDevice(request, from: connection.stream.remoteAddress, host: host,
+                                            faults: connection.faults) { [self] verdict in
             loop.execute { [self] in
                 // The throttle has logged a failed or throttled attempt (rate-limited, with peer and names).
                 guard verdict.status == .ok else {

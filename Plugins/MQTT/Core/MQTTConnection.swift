@@ -52,7 +52,8 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     private let partialPackets: PartialPacketBudget
     /// What this connection last reported to `partialPackets`.
     private var heldBytes = 0
-    private let faults: ClientFaultLog
+    /// The instance's rate-limited log of client faults (shared by its connections).
+    let faults: ClientFaultLog
     /// Packets queued in this loop pass, written by `flush`.
     private var output: [UInt8] = []
     /// Where one packet is encoded before it joins `output`.
