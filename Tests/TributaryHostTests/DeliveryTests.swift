@@ -112,8 +112,7 @@ final class DeliveryTests: XCTestCase {
         runtime = HostRuntime(settings: settings)
         XCTAssertEqual(runtime.startAll([try sink("stuck", "delay_ms = 60000"), try adapter(count: 30, "window = 30")]).map(\.description), [])
         let sinkRecord = runtime.running.first { $0.config.name == "stuck" }!.record
-        let deadline = Date().addingTimeInterval(10)
-        while sinkRecord.metrics.inFlight.value < 30 && Date() < deadline { usleep(5_000) }
+        _ = Fixtures.waitUntil(seconds: 10) { sinkRecord.metrics.inFlight.value >= 30 }
         runtime.stopAll()
         let summary = try Fixtures.waitForJSON("\(state)/summary.json")
         XCTAssertEqual(summary.int("published"), 30)
@@ -129,8 +128,7 @@ final class DeliveryTests: XCTestCase {
         XCTAssertEqual(runtime.startAll([try sink("stuck", "delay_ms = 60000\nignore_drain = true"),
                                          try adapter(count: 30, "window = 30")]).map(\.description), [])
         let sinkRecord = runtime.running.first { $0.config.name == "stuck" }!.record
-        let deadline = Date().addingTimeInterval(10)
-        while sinkRecord.metrics.inFlight.value < 30 && Date() < deadline { usleep(5_000) }
+        _ = Fixtures.waitUntil(seconds: 10) { sinkRecord.metrics.inFlight.value >= 30 }
         runtime.stopAll()
         let summary = try Fixtures.waitForJSON("\(state)/summary.json")
         XCTAssertEqual(summary.int("unavailable"), 30, "failed by the host at the deadline")
@@ -176,8 +174,7 @@ final class DeliveryTests: XCTestCase {
         XCTAssertEqual(runtime.startAll([try boundedSink("full", "delay_ms = 60000"),
                                          try adapter(count: 40, "window = 40")]).map(\.description), [])
         let sink = runtime.running.first { $0.config.name == "full" }!.record.metrics
-        let deadline = Date().addingTimeInterval(10)
-        while sink.deliveredBusy.value < 22 && Date() < deadline { usleep(5_000) }
+        _ = Fixtures.waitUntil(seconds: 10) { sink.deliveredBusy.value >= 22 }
         XCTAssertEqual(sink.deliveredBusy.value, 22, "40 - 2 in flight - 16 waiting")
         XCTAssertEqual(sink.inFlight.value, 18, "queue depth counts the waiting events too")
         runtime.stopAll()
@@ -197,11 +194,10 @@ final class DeliveryTests: XCTestCase {
         let summary = try run([subscriber, try sink("picky", "outcome = \"error\"\nfail_first = 5"), try adapter(count: 12, "window = 1")])
         XCTAssertEqual(summary.int("ok"), 7)
         XCTAssertEqual(summary.int("other_error"), 5)
-        let deadline = Date().addingTimeInterval(5)
         func pulled() -> [String] {
             ((try? String(contentsOfFile: "\(state)/pulled.0", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         }
-        while pulled().count < 7 && Date() < deadline { usleep(10_000) }
+        _ = Fixtures.waitUntil(seconds: 5) { pulled().count >= 7 }
         XCTAssertEqual(pulled().count, 7, "exactly the acknowledged events")
         XCTAssertEqual(Set(pulled().map { String($0.split(separator: " ")[0]) }), Set(Fixtures.jsonLines("\(state)/picky.jsonl").compactMap { $0["id"] as? String }))
     }
@@ -215,8 +211,7 @@ final class DeliveryTests: XCTestCase {
         let adapter = InstanceRecord(name: "chain", kind: .adapter, services: runtime.services)
         let republisher = Republisher(handle: adapter.handle, count: 50)
         republisher.publishNext()
-        let deadline = Date().addingTimeInterval(10)
-        while republisher.statuses.withLock({ $0.count }) < 50 && Date() < deadline { usleep(5_000) }
+        _ = Fixtures.waitUntil(seconds: 10) { republisher.statuses.withLock { $0.count } >= 50 }
         XCTAssertEqual(republisher.statuses.withLock { $0 }, Array(repeating: Int32(TRIB_OK), count: 50))
         XCTAssertEqual(Fixtures.jsonLines("\(state)/serial.jsonl").count, 50)
     }
@@ -229,8 +224,7 @@ final class DeliveryTests: XCTestCase {
         // The adapter is destroyed while its event waits in the sink.
         XCTAssertTrue(adapter.gate.close(deadlineNanoseconds: monotonicNanoseconds() + 1_000_000_000))
         let sinkMetrics = runtime.running.first { $0.config.name == "slow" }!.record.metrics
-        let deadline = Date().addingTimeInterval(5)
-        while sinkMetrics.deliveredOK.value < 1 && Date() < deadline { usleep(5_000) }
+        _ = Fixtures.waitUntil(seconds: 5) { sinkMetrics.deliveredOK.value >= 1 }
         XCTAssertEqual(sinkMetrics.deliveredOK.value, 1, "the sink finished the delivery")
         XCTAssertEqual(republisher.statuses.withLock { $0 }, [], "and nothing called into the destroyed adapter")
     }
@@ -243,8 +237,7 @@ final class DeliveryTests: XCTestCase {
         let adapter = InstanceRecord(name: "device-side", kind: .adapter, services: runtime.services)
         let republisher = Republisher(handle: adapter.handle, count: 1)
         republisher.publishNext()
-        let deadline = Date().addingTimeInterval(5)
-        while republisher.statuses.withLock({ $0.isEmpty }) && Date() < deadline { usleep(5_000) }
+        _ = Fixtures.waitUntil(seconds: 5) { !republisher.statuses.withLock { $0.isEmpty } }
         XCTAssertEqual(republisher.statuses.withLock { $0 }, [Int32(TRIB_ERR_UNAVAILABLE)], "the device hears it failed")
         XCTAssertEqual(Fixtures.jsonLines("\(state)/retiring.jsonl").count, 0, "the plugin never saw it")
     }

@@ -13,35 +13,25 @@ enum AuthRequest: Sendable {
     case psk(strings: CopiedBuffers)
 
     init(_ r: UnsafePointer<trib_type_plugin_device_auth_request>) {
-        var strings = CopiedBuffers()
-        for field in [r.pointee.application, r.pointee.device, r.pointee.as_device, r.pointee.username, r.pointee.password] {
-            strings.append(field)
-        }
+        var strings = CopiedBuffers([r.pointee.application, r.pointee.device, r.pointee.as_device, r.pointee.username, r.pointee.password])
         let certificates = UnsafeBufferPointer(start: r.pointee.certificates, count: r.pointee.certificates == nil ? 0 : r.pointee.certificate_count)
         for certificate in certificates { strings.append(certificate) }
         self = .device(kind: r.pointee.credential_kind, strings: strings, certificates: certificates.count)
     }
 
     init(_ r: UnsafePointer<trib_type_plugin_user_auth_request>) {
-        var strings = CopiedBuffers()
-        strings.append(r.pointee.username)
-        strings.append(r.pointee.password)
-        self = .user(kind: r.pointee.credential_kind, strings: strings)
+        self = .user(kind: r.pointee.credential_kind, strings: CopiedBuffers([r.pointee.username, r.pointee.password]))
     }
 
     init(_ r: UnsafePointer<trib_type_plugin_authorize_request>) {
-        var strings = CopiedBuffers()
-        strings.append(r.pointee.user)
-        strings.append(r.pointee.application)
+        var strings = CopiedBuffers([r.pointee.user, r.pointee.application])
         let roles = UnsafeBufferPointer(start: r.pointee.roles, count: r.pointee.roles == nil ? 0 : r.pointee.role_count)
         for role in roles { strings.append(role) }
         self = .authorize(permission: r.pointee.permission, strings: strings, roles: roles.count)
     }
 
     init(_ r: UnsafePointer<trib_type_plugin_psk_request>) {
-        var strings = CopiedBuffers()
-        strings.append(r.pointee.identity)
-        self = .psk(strings: strings)
+        self = .psk(strings: CopiedBuffers([r.pointee.identity]))
     }
 
     /// What the chain answers when every authenticator deferred (or none is loaded).

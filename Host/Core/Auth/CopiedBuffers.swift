@@ -6,6 +6,13 @@ struct CopiedBuffers: Sendable {
     private var bytes: [UInt8] = []
     private var ranges: [Range<Int>] = []
 
+    init() {}
+
+    /// Copies each of `buffers`, in order.
+    init(_ buffers: [trib_type_plugin_buffer]) {
+        for buffer in buffers { append(buffer) }
+    }
+
     /// Copies `buffer` and returns its index.
     @discardableResult
     mutating func append(_ buffer: trib_type_host_buffer) -> Int {

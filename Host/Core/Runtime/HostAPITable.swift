@@ -44,29 +44,29 @@ private func hostPublish(_ ih: trib_type_instance_host_ptr?, _ message: UnsafePo
 
 private func hostAuthenticateDevice(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_device_auth_request>?,
                                     _ done: trib_type_device_auth_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
-    guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
-    record.services.authenticators.start(AuthRequest(request), .device(done, context), for: record.gate)
-    return Int32(TRIB_PENDING)
+    startAuthentication(ih, request.map(AuthRequest.init), done.map { .device($0, context) })
 }
 
 private func hostAuthenticateUser(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_user_auth_request>?,
                                   _ done: trib_type_user_auth_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
-    guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
-    record.services.authenticators.start(AuthRequest(request), .user(done, context), for: record.gate)
-    return Int32(TRIB_PENDING)
+    startAuthentication(ih, request.map(AuthRequest.init), done.map { .user($0, context) })
 }
 
 private func hostAuthorize(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_authorize_request>?,
                            _ done: trib_type_authorize_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
-    guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
-    record.services.authenticators.start(AuthRequest(request), .authorize(done, context), for: record.gate)
-    return Int32(TRIB_PENDING)
+    startAuthentication(ih, request.map(AuthRequest.init), done.map { .authorize($0, context) })
 }
 
 private func hostLookupPSK(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_psk_request>?,
                            _ done: trib_type_psk_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
-    guard let record = InstanceRecord.from(ih), let request, let done else { return Int32(TRIB_ERR_INVALID) }
-    record.services.authenticators.start(AuthRequest(request), .psk(done, context), for: record.gate)
+    startAuthentication(ih, request.map(AuthRequest.init), done.map { .psk($0, context) })
+}
+
+/// The four requests to the authenticator chain: copied, then answered through `completion`
+/// exactly once; a missing request or completion is refused without one.
+private func startAuthentication(_ ih: trib_type_instance_host_ptr?, _ request: AuthRequest?, _ completion: AuthOperation.Completion?) -> trib_type_status {
+    guard let record = InstanceRecord.from(ih), let request, let completion else { return Int32(TRIB_ERR_INVALID) }
+    record.services.authenticators.start(request, completion, for: record.gate)
     return Int32(TRIB_PENDING)
 }
 

@@ -1011,6 +1011,24 @@ typedef struct trib_type_plugin_descriptor {
 typedef trib_type_status (*trib_on_plugin_entry_fn)(uint32_t host_abi_major, uint32_t host_abi_minor,
                                                     const trib_type_plugin_descriptor **out_descriptor);
 
+/* TRIB_PLUGIN_ENTRY(descriptor): defines the entry symbol for a plugin that needs nothing more
+ * than the host's major and the oldest minor its static `descriptor` names in `abi_minor`. The
+ * compiler checks that the definition has exactly trib_on_plugin_entry_fn's type (the expansion
+ * is C11; the header itself stays C99). A plugin with more to decide at load time writes
+ * trib_plugin_entry itself. */
+#define TRIB_PLUGIN_ENTRY(descriptor)                                                             \
+    trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,          \
+                                       const trib_type_plugin_descriptor **out_descriptor);       \
+    _Static_assert(_Generic(&trib_plugin_entry, trib_on_plugin_entry_fn: 1, default: 0),         \
+                   "trib_plugin_entry must be a trib_on_plugin_entry_fn");                        \
+    trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,          \
+                                       const trib_type_plugin_descriptor **out_descriptor) {      \
+        if (host_abi_major != TRIB_ABI_MAJOR || host_abi_minor < (descriptor).abi_minor)           \
+            return TRIB_ERR_ABI;                                                                  \
+        *out_descriptor = &(descriptor);                                                          \
+        return TRIB_OK;                                                                           \
+    }
+
 #ifdef __cplusplus
 }
 #endif

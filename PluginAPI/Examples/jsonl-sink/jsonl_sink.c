@@ -309,19 +309,5 @@ static const trib_type_plugin_descriptor jsonl_descriptor = {
     .sink = &jsonl_sink_hooks,
 };
 
-trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
-                                   const trib_type_plugin_descriptor **out_descriptor);
-
-/* The compiler checks that the entry point has exactly the ABI's type. */
-_Static_assert(_Generic(&trib_plugin_entry, trib_on_plugin_entry_fn: 1, default: 0),
-               "trib_plugin_entry must be a trib_on_plugin_entry_fn");
-
-trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
-                                   const trib_type_plugin_descriptor **out_descriptor) {
-    /* It needs nothing past minor 0, which every host of this major provides. */
-    (void)host_abi_minor;
-    if (host_abi_major != TRIB_ABI_MAJOR)
-        return TRIB_ERR_ABI;
-    *out_descriptor = &jsonl_descriptor;
-    return TRIB_OK;
-}
+/* The entry symbol: refuses a host of another major (or older than abi_minor, here 0). */
+TRIB_PLUGIN_ENTRY(jsonl_descriptor)

@@ -22,8 +22,10 @@ extension AuthenticatorInstance {
     public func lookupPSK(_ request: PSKRequest, reply: PSKReply) -> Status { .defer }
 }
 
-/// Completes one device authentication. Call exactly once.
-public struct DeviceAuthReply: Sendable {
+/// The completion of one operation an authenticator accepted: call it exactly once, from any
+/// thread. One type for every kind of answer (`Kind` only picks which `callAsFunction` it has),
+/// so the four replies cannot drift apart.
+public struct AuthenticatorReply<Kind>: Sendable {
     let host: PluginHost
     let operation: UInt64
 
@@ -31,7 +33,20 @@ public struct DeviceAuthReply: Sendable {
         self.host = host
         self.operation = operation
     }
+}
 
+public enum DeviceAuthAnswer {}
+public enum UserAuthAnswer {}
+public enum AuthorizeAnswer {}
+
+/// Completes one device authentication.
+public typealias DeviceAuthReply = AuthenticatorReply<DeviceAuthAnswer>
+/// Completes one user authentication.
+public typealias UserAuthReply = AuthenticatorReply<UserAuthAnswer>
+/// Completes one authorization: `.ok`, `.denied`, `.notFound` or `.unavailable`.
+public typealias AuthorizeReply = AuthenticatorReply<AuthorizeAnswer>
+
+extension AuthenticatorReply where Kind == DeviceAuthAnswer {
     /// `application`, `device` and `asDevice` are the canonical names when `status` is `.ok`.
     public func callAsFunction(_ status: Status, application: String = "", device: String = "", asDevice: String = "") {
         withPluginBuffers([application, device, asDevice]) { b in
@@ -43,16 +58,7 @@ public struct DeviceAuthReply: Sendable {
     }
 }
 
-/// Completes one user authentication. Call exactly once.
-public struct UserAuthReply: Sendable {
-    let host: PluginHost
-    let operation: UInt64
-
-    public init(host: PluginHost, operation: UInt64) {
-        self.host = host
-        self.operation = operation
-    }
-
+extension AuthenticatorReply where Kind == UserAuthAnswer {
     public func callAsFunction(_ status: Status, user: String = "", roles: [String] = []) {
         withPluginBuffers([user] + roles) { b in
             let roleBuffers = Array(b.dropFirst())
@@ -66,16 +72,7 @@ public struct UserAuthReply: Sendable {
     }
 }
 
-/// Completes one authorization: `.ok`, `.denied`, `.notFound` or `.unavailable`. Call exactly once.
-public struct AuthorizeReply: Sendable {
-    let host: PluginHost
-    let operation: UInt64
-
-    public init(host: PluginHost, operation: UInt64) {
-        self.host = host
-        self.operation = operation
-    }
-
+extension AuthenticatorReply where Kind == AuthorizeAnswer {
     public func callAsFunction(_ status: Status) {
         host.api.pointee.complete_authorize(host.instance, operation, status.rawValue)
     }

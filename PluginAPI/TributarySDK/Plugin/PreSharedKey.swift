@@ -49,16 +49,12 @@ public struct PSKVerdict: Sendable, Equatable {
     }
 }
 
-/// Completes one PSK lookup. Call exactly once.
-public struct PSKReply: Sendable {
-    let host: PluginHost
-    let operation: UInt64
+public enum PSKAnswer {}
 
-    public init(host: PluginHost, operation: UInt64) {
-        self.host = host
-        self.operation = operation
-    }
+/// Completes one PSK lookup (see ``AuthenticatorReply``).
+public typealias PSKReply = AuthenticatorReply<PSKAnswer>
 
+extension AuthenticatorReply where Kind == PSKAnswer {
     public func callAsFunction(_ verdict: PSKVerdict) {
         withPluginBuffers([verdict.application, verdict.device]) { b in
             verdict.key.withUnsafeBytes { key in

@@ -34,8 +34,7 @@ final class DeviceSession: MQTTSessionLogic, @unchecked Sendable {
     init(context: MQTTContext, connection: MQTTConnection) {
         self.context = context
         self.connection = connection
-        connection.logic = self
-        connection.owner = self
+        connection.attach(self)
     }
 
     // MARK: Packets

@@ -35,8 +35,7 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
     init(context: MQTTContext, connection: MQTTConnection) {
         self.context = context
         self.connection = connection
-        connection.logic = self
-        connection.owner = self
+        connection.attach(self)
     }
 
     func received(_ packet: MQTTPacket, on connection: MQTTConnection) {

@@ -314,6 +314,12 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
         stream.close(immediately: true)
     }
 
+    /// Makes `session` the one that gets this connection's packets, and keeps it alive with it.
+    func attach(_ session: MQTTSessionLogic & AnyObject) {
+        logic = session
+        owner = session
+    }
+
     /// Thread-safe: command handlers on other threads read it.
     var isClosing: Bool { closingFlag.load(ordering: .acquiring) }
 }

@@ -141,25 +141,16 @@ static inline struct timespec timespec_of_unix_ms(int64_t unix_ms) {
 
 /* ---- entry point -------------------------------------------------------------------------- */
 
-/* Every fixture but no_entry defines this. Declared here so that the compiler checks each
- * definition against the ABI's type. */
+/* Every fixture but no_entry defines its entry. Declared here so that the compiler checks each
+ * definition against the ABI's type, also the few written by hand (bad_abi_major skips the
+ * check on purpose, minor_probe asks for its own minor). */
 trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,
                                    const trib_type_plugin_descriptor **out_descriptor);
 _Static_assert(_Generic(&trib_plugin_entry, trib_on_plugin_entry_fn: 1, default: 0),
                "trib_plugin_entry must be a trib_on_plugin_entry_fn");
 
-/* Defines trib_plugin_entry with the ordinary handshake: refuse a host of another ABI major (the
- * fixtures need nothing beyond minor 0, which every host of the major provides), else hand out
- * the static `descriptor`. Use it once, at file scope, without a trailing semicolon.
- * bad_abi_major writes its own entry: skipping the check is its point. */
-#define FIXTURE_ENTRY(descriptor)                                                                 \
-    trib_type_status trib_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor,          \
-                                       const trib_type_plugin_descriptor **out_descriptor) {      \
-        (void)host_abi_minor;                                                                     \
-        if (host_abi_major != TRIB_ABI_MAJOR)                                                     \
-            return TRIB_ERR_ABI;                                                                  \
-        *out_descriptor = &(descriptor);                                                          \
-        return TRIB_OK;                                                                           \
-    }
+/* The ordinary handshake (tributary.h's TRIB_PLUGIN_ENTRY): use it once, at file scope, without
+ * a trailing semicolon. */
+#define FIXTURE_ENTRY(descriptor) TRIB_PLUGIN_ENTRY(descriptor)
 
 #endif /* TRIBUTARY_FIXTURE_SUPPORT_H */

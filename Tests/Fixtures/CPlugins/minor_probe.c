@@ -68,18 +68,12 @@ static trib_type_status probe_start(trib_type_instance_plugin_ptr instance, char
 
 static void probe_destroy(trib_type_instance_plugin_ptr instance) { free(instance); }
 
+/* Compact on purpose: only abi_minor and the start hook matter to the tests. */
 static const trib_type_plugin_descriptor probe_descriptor = {
-    .struct_size = sizeof(trib_type_plugin_descriptor),
-    .abi_major = TRIB_ABI_MAJOR,
-    .abi_minor = PROBE_MINOR,
-    .kind = TRIB_KIND_ADAPTER,
-    .name = "minor-probe",
-    .version = "1.0.0",
+    .struct_size = sizeof(trib_type_plugin_descriptor), .abi_major = TRIB_ABI_MAJOR, .abi_minor = PROBE_MINOR,
+    .kind = TRIB_KIND_ADAPTER, .name = "minor-probe", .version = "1.0.0", .built_with = TRIB_BUILT_WITH_C,
     .description = "test adapter: asks for ABI 1.0, uses 1.1 when present",
-    .built_with = TRIB_BUILT_WITH_C,
-    .on_instance_new = probe_new,
-    .on_instance_start = probe_start,
-    .on_instance_destroy = probe_destroy,
+    .on_instance_new = probe_new, .on_instance_start = probe_start, .on_instance_destroy = probe_destroy,
 };
 
 /* A variable, not the macro, so a minimum of 0 does not read as an always-false comparison. */
