@@ -9,11 +9,18 @@ final class ApplicationAPI: HTTPRequestHandler {
     private let host: PluginHost
     private let configuration: HTTPConfiguration
     private let metrics: HTTPMetrics
+    /// Refused logins and protocol errors, rate-limited, with the peer and never the secret.
+    private let faults: ClientFaultLog
 
     init(host: PluginHost, configuration: HTTPConfiguration, metrics: HTTPMetrics) {
         self.host = host
         self.configuration = configuration
         self.metrics = metrics
+        faults = ClientFaultLog(host: host)
+    }
+
+    func protocolError(_ status: Int, reason: String, connection: HTTPConnectionInfo) {
+        faults.log(.info, "http application \(connection.remoteAddress): \(status) \(reason)")
     }
 
     func handle(_ request: HTTPRequest, connection: HTTPConnectionInfo, responder: HTTPResponder) {
@@ -22,7 +29,7 @@ final class ApplicationAPI: HTTPRequestHandler {
             guard request.head.method == "POST" else {
                 return responder.respond(Responses.error(405, "MethodNotAllowed", "use POST", headers: ["Allow": "POST"]))
             }
-            return authorized(request.head, permission: .write, application: path[4], responder: responder) { [self] in
+            return authorized(request.head, peer: connection.remoteAddress, permission: .write, application: path[4], responder: responder) { [self] in
                 sendCommand(request, application: path[4], device: path[6], responder: responder)
             }
         }
@@ -30,7 +37,7 @@ final class ApplicationAPI: HTTPRequestHandler {
             let application = path[0]
             let channel = path.count == 2 ? path[1] : ""
             let group = Dictionary(request.head.queryItems, uniquingKeysWith: { first, _ in first })["group_id"] ?? ""
-            return authorized(request.head, permission: .read, application: application, responder: responder) { [self] in
+            return authorized(request.head, peer: connection.remoteAddress, permission: .read, application: application, responder: responder) { [self] in
                 let response = WebSocketHandshake.response(to: request.head)
                 guard response.status == 101 else { return responder.respond(response) }
                 responder.upgrade(response, to: EventStream(host: host, application: application, channel: channel, group: group,
@@ -41,7 +48,7 @@ final class ApplicationAPI: HTTPRequestHandler {
     }
 
     /// Authenticates the user and checks `permission` on `application`, then runs `next`.
-    private func authorized(_ head: HTTPRequestHead, permission: Permission, application: String, responder: HTTPResponder,
+    private func authorized(_ head: HTTPRequestHead, peer: String, permission: Permission, application: String, responder: HTTPResponder,
                             next: @escaping @Sendable () -> Void) {
         let credential: UserCredential
         switch UserCredentials.from(head) {
@@ -55,9 +62,11 @@ final class ApplicationAPI: HTTPRequestHandler {
         }
         let host = host
         let metrics = metrics
+        let faults = faults
         host.authenticateUser(credential) { user in
             guard user.status == .ok else {
                 metrics.unauthenticated.add()
+                faults.log(.info, "http application \(peer): user authentication failed (\(user.status))")
                 return responder.respond(Responses.refusal(user.status))
             }
             host.authorize(AuthorizeRequest(user: user.user, roles: user.roles, application: application, permission: permission)) { status in

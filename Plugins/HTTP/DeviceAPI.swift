@@ -86,6 +86,10 @@ final class DeviceAPI: HTTPRequestHandler {
         }
     }
 
+    func protocolError(_ status: Int, reason: String, connection: HTTPConnectionInfo) {
+        faults.log(.info, "http device \(connection.remoteAddress): \(status) \(reason)")
+    }
+
     static func answerPublish(_ status: Status, host: PluginHost, application: String, device: String, commandWait: Int64,
                               responder: HTTPResponder, metrics: HTTPMetrics) {
         switch status {

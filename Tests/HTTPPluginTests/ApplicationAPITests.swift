@@ -16,6 +16,8 @@ final class ApplicationAPITests: XCTestCase {
         let url = host.application("/api/command/v1alpha1/apps/app/devices/device-1?command=x")
         XCTAssertEqual(try host.curl(["-X", "POST", url]).status, 401, "no credentials")
         XCTAssertEqual(try host.curl(["-X", "POST", "-u", "owner:wrong", url]).status, 401)
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 5) { host.host.output.contains("user authentication failed") }, "a refused login is logged")
+        XCTAssertFalse(host.host.output.contains("owner:wrong") || host.host.output.contains("wrong)"), "never the secret")
         XCTAssertEqual(try host.curl(["-X", "POST", "-u", "owner:owner-key", "-H", "Authorization: Bearer x", url]).status, 401, "two credentials")
         XCTAssertEqual(try host.curl(["-X", "POST", "-u", "stranger:stranger-key", url]).status, 404, "no access: the app stays hidden")
         XCTAssertEqual(try host.curl(["-X", "POST", "-u", "reader:reader-key", url]).status, 404, "read is not enough to command")

@@ -17,6 +17,9 @@ final class MalformedRequestTests: XCTestCase {
     func testBadRequestLine() throws {
         let reply = try host.raw("GARBAGE\r\n\r\n", port: host.devicePort)
         XCTAssertTrue(reply.hasPrefix("HTTP/1.1 400"), reply)
+        let process = try host.host
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 5) { process.output.contains("http device 127.0.0.1:") && process.output.contains(": 400 ") },
+                      "the protocol error is logged with the peer")
         try healthy()
     }
 

@@ -131,6 +131,8 @@ final class HTTPServerConnection: StreamHandler, @unchecked Sendable {
 
     /// A request the connection cannot continue after: answer it and close.
     private func fail(status: Int, reason: String) {
+        handler.protocolError(status, reason: reason, connection: HTTPConnectionInfo(
+            remoteAddress: stream.remoteAddress, isTLS: stream is TLSStream, peerCertificates: []))
         closing = true
         cancelTimer()
         output.removeAll(keepingCapacity: true)

@@ -359,7 +359,7 @@ private struct CommandInbox: Sendable {
     let connection: MQTTConnection
 
     func deliver(_ command: Command, topic: String) -> Status {
-        guard !connection.isClosing else { return .notFound }
+        guard !connection.isClosing, !connection.isOutputBlocked else { return .notFound }
         session.execute { $0.write(command, topic: topic) }
         return .ok
     }

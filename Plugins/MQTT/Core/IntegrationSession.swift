@@ -21,9 +21,11 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
     private var unacknowledged: Set<UInt16> = []
     private var clientReceiveMaximum = 100
     private var nextPacketID: UInt16 = 1
-    /// QoS 1 events taken while the client's Receive Maximum was reached: the outbox stops
-    /// taking more then (the subscriptions pause), so this holds at most one outbox's worth.
+    /// QoS 1 events taken while the client's Receive Maximum was reached, and their bytes: they
+    /// count against `integration_buffer_bytes` with what the socket holds, so past that the
+    /// subscriptions pause and the rest waits in the host.
     private var backlog: [IntegrationOutbox.Item] = []
+    private var backlogBytes = 0
     private let outbox = IntegrationOutbox(limit: 256 << 10)
     /// The batch being delivered, swapped out of `outbox`. Loop thread only.
     private var taken: [IntegrationOutbox.Item] = []
@@ -213,31 +215,37 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         guard !connection.isClosing else { return }
         if item.qos == .atLeastOnce && unacknowledged.count >= clientReceiveMaximum {
             backlog.append(item)
+            backlogBytes += item.payload.count
             return
         }
         write(item)
     }
 
-    /// Marks the outbox full while the connection is past `integration_buffer_bytes` or its
-    /// client's Receive Maximum holds events back, and resumes the subscriptions a handler paused
-    /// only once there is room for a good run again (half the buffer, half the Receive Maximum):
-    /// resuming at the first free slot would pause and resume once per acknowledgement.
+    /// Marks the outbox full while the connection holds `integration_buffer_bytes` (in its socket,
+    /// or waiting for its client's Receive Maximum), and resumes the subscriptions a handler
+    /// paused only once half of that is free: resuming at the first free byte would pause and
+    /// resume over and over.
     private func checkRoom() {
         let bound = context.configuration.integrationBufferBytes
-        if connection.pendingBytes >= bound || !backlog.isEmpty {
+        let held = connection.pendingBytes + backlogBytes
+        if held >= bound {
             outbox.full.store(true, ordering: .releasing)
             return
         }
-        guard connection.pendingBytes < bound / 2, unacknowledged.count <= clientReceiveMaximum / 2 else { return }
+        guard held < bound / 2 else { return }
         outbox.full.store(false, ordering: .releasing)
         guard outbox.paused.exchange(false, ordering: .acquiringAndReleasing) else { return }
         for id in subscriptions.values { host.resumeSubscription(id) }
     }
 
     private func drainBacklog() {
-        while !backlog.isEmpty && unacknowledged.count < clientReceiveMaximum {
-            write(backlog.removeFirst())
+        var sent = 0
+        while sent < backlog.count && unacknowledged.count < clientReceiveMaximum {
+            backlogBytes -= backlog[sent].payload.count
+            write(backlog[sent])
+            sent += 1
         }
+        backlog.removeFirst(sent)
     }
 
     private func write(_ item: IntegrationOutbox.Item) {

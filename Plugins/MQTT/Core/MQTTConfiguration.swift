@@ -20,7 +20,7 @@ import TributarySDK
 /// | `max_command_filters` | integer | 64 | distinct command filters one device session may hold; past it SUBACK 0x97 (0x80 in 3.1.1) |
 /// | `connect_timeout_ms` | integer | 10000 | time to send CONNECT after connecting |
 /// | `max_connections` | integer | 100000 | per listener |
-/// | `integration_queue_bytes` | integer | 16777216 | event bytes the host holds for one integration subscription (a burst waits there; past it, and past the host's `bus_memory_bytes`, events are dropped and counted) |
+/// | `integration_queue_bytes` | integer | 67108864 | event bytes the host holds for one integration subscription (a burst waits there; past it, and past the host's `bus_memory_bytes`, events are dropped and counted) |
 /// | `integration_queue` | integer | 0 (no bound) | events the host holds for one integration subscription, if a count bound is wanted too |
 /// | `integration_buffer_bytes` | integer | 1048576 | bytes written to one integration client and not yet taken by its socket; past it the client's subscriptions pause (nothing is dropped here) |
 /// | `event_loops` | integer | 0 (one per core) | |
@@ -70,7 +70,7 @@ struct MQTTConfiguration: Sendable {
         connectTimeoutMilliseconds = try config.integer("connect_timeout_ms", default: 10_000, range: 100...600_000)
         maxConnections = Int(try config.integer("max_connections", default: 100_000, range: 1...10_000_000))
         integrationQueue = UInt32(try config.integer("integration_queue", default: 0, range: 0...1_000_000))
-        integrationQueueBytes = UInt64(try config.integer("integration_queue_bytes", default: 16 << 20, range: (64 << 10)...(1 << 34)))
+        integrationQueueBytes = UInt64(try config.integer("integration_queue_bytes", default: 64 << 20, range: (64 << 10)...(1 << 34)))
         integrationBufferBytes = Int(try config.integer("integration_buffer_bytes", default: 1 << 20, range: (64 << 10)...(1 << 30)))
         eventLoops = Int(try config.integer("event_loops", default: 0, range: 0...256))
         try config.finish()

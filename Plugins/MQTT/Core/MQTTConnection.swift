@@ -61,7 +61,14 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     private var flushScheduled = false
     /// More than `maxUnsentBytes` written and not taken by the kernel: the client is not reading
     /// its answers (PINGRESP, PUBACK), so it is not read either until they drain.
-    private var writeBlocked = false
+    private var writeBlocked = false {
+        didSet { outputBlocked.store(writeBlocked, ordering: .releasing) }
+    }
+    /// `writeBlocked`, readable from other threads: a command handler declines a command for a
+    /// device whose unsent output is already past its bound (it stopped reading), instead of
+    /// queueing commands for it without limit.
+    private let outputBlocked = Atomic<Bool>(false)
+    var isOutputBlocked: Bool { outputBlocked.load(ordering: .acquiring) }
     static let maxUnsentBytes = 64 * 1024
     /// Retains the session for as long as the connection lives.
     var owner: AnyObject?
