@@ -74,6 +74,14 @@ public struct MQTTEncoder: Sendable {
         buffer.append(contentsOf: payload)
     }
 
+    /// The size `encodePublish` would give a PUBLISH, without encoding it: what a sender checks
+    /// against its peer's Maximum Packet Size before it takes an event it could not send.
+    public func publishSize(topic: String, payloadCount: Int, qos: MQTTQoS, properties: MQTTProperties = MQTTProperties()) -> Int {
+        let remaining = MQTTWire.stringSize(topic) + (qos == .atMostOnce ? 0 : 2)
+            + MQTTPropertyBlock(properties, of: .publish, version: version).size + payloadCount
+        return 1 + MQTTWire.variableByteIntegerSize(remaining) + remaining
+    }
+
     // MARK: Packets
 
     private func encodeConnect(_ connect: MQTTPacket.Connect, into buffer: inout [UInt8]) {

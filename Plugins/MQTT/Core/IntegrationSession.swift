@@ -169,6 +169,8 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         let version = connection.version
         let session = LoopBound(self, on: loop)
         let outbox = outbox
+        let maximumPacketSize = connection.clientMaximumPacketSize
+        let encoder = MQTTEncoder(version: version)
         // Inline: a publisher on this connection's loop writes the event itself (no hand-off);
         // pausing: a full connection keeps the burst in the host's queue instead of dropping it.
         guard let id = host.subscribe(application: target.application, group: target.group ?? "",
@@ -177,6 +179,11 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
                                       inline: true, pauseOnBusy: true, handler: { event in
             guard !outbox.full.load(ordering: .acquiring) else { return IntegrationSession.pause(outbox, session) }
             let (payload, properties) = IntegrationEventEncoding.encode(event, binary: binary && version == .v5, version: version)
+            // An event the client would refuse is refused here, so the host counts the drop with
+            // the others (tributary_bus_events_dropped_total, per application and instance).
+            guard encoder.publishSize(topic: topic, payloadCount: payload.count, qos: qos, properties: properties) <= maximumPacketSize else {
+                return .rejected
+            }
             let item = IntegrationOutbox.Item(topic: topic, payload: payload, properties: properties, qos: qos)
             if session.loop.inEventLoop && outbox.isEmpty {
                 session.value.deliver(item)

@@ -35,6 +35,8 @@ final class MQTTConnection: StreamHandler, @unchecked Sendable {
     private var decoding = false
     /// The largest packet the client accepts (its MQTT 5.0 Maximum Packet Size).
     private var peerMaximumPacketSize = Int.max
+    /// The client's Maximum Packet Size (5.0), fixed once CONNECT is read.
+    var clientMaximumPacketSize: Int { peerMaximumPacketSize }
     /// Set on the loop; read anywhere (a command handler on the sender's thread asks whether the
     /// connection is still live).
     private let closingFlag = Atomic<Bool>(false)
