@@ -41,7 +41,7 @@ final class ApplicationAPI: HTTPRequestHandler {
                 let response = WebSocketHandshake.response(to: request.head)
                 guard response.status == 101 else { return responder.respond(response) }
                 responder.upgrade(response, to: EventStream(host: host, application: application, channel: channel, group: group,
-                                                            capacity: configuration.websocketQueue, metrics: metrics))
+                                                            capacity: configuration.websocketQueue, metrics: metrics, faults: faults))
             }
         }
         responder.respond(Responses.notFound)

@@ -11,15 +11,22 @@ final class EventStream: WebSocketDelegate {
     private let group: String
     private let capacity: UInt32
     private let metrics: HTTPMetrics
+    private let faults: ClientFaultLog
     private let subscription = Mutex<UInt64?>(nil)
 
-    init(host: PluginHost, application: String, channel: String, group: String, capacity: UInt32, metrics: HTTPMetrics) {
+    init(host: PluginHost, application: String, channel: String, group: String, capacity: UInt32, metrics: HTTPMetrics,
+         faults: ClientFaultLog) {
+        self.faults = faults
         self.host = host
         self.application = application
         self.channel = channel
         self.group = group
         self.capacity = capacity
         self.metrics = metrics
+    }
+
+    func webSocket(_ session: WebSocketSession, violated reason: String, closing code: UInt16) {
+        faults.log(.info, "http websocket \(session.remoteAddress): \(reason); closed (\(code))")
     }
 
     func webSocketOpened(_ session: WebSocketSession) {

@@ -93,4 +93,34 @@ final class ApplicationAPITests: XCTestCase {
         XCTAssertEqual(try host.curl(upgrade + ["-u", "stranger:stranger-key", host.application("/app")]).status, 404)
         XCTAssertEqual(try host.curl(["-u", "reader:reader-key", host.application("/app")]).status, 400, "not an upgrade")
     }
+
+    /// A WebSocket client that breaks the protocol (an unmasked client frame) is closed with 1002,
+    /// and the host's log names it.
+    func testAWebSocketProtocolViolationIsClosedAndLogged() throws {
+        let host = try host
+        let script = """
+            import base64, socket, sys
+            s = socket.create_connection(("127.0.0.1", \(host.applicationPort)), timeout=5)
+            key = base64.b64encode(b"0123456789abcdef").decode()
+            s.sendall(("GET /app HTTP/1.1\\r\\nHost: x\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n"
+                       "Sec-WebSocket-Key: " + key + "\\r\\nSec-WebSocket-Version: 13\\r\\n"
+                       "Authorization: Basic " + base64.b64encode(b"owner:owner-key").decode() + "\\r\\n\\r\\n").encode())
+            head = b""
+            while b"\\r\\n\\r\\n" not in head:
+                head += s.recv(1024)
+            assert head.startswith(b"HTTP/1.1 101"), head
+            s.sendall(b"\\x81\\x05hello")
+            data = head.split(b"\\r\\n\\r\\n", 1)[1]
+            while len(data) < 4:
+                chunk = s.recv(1024)
+                if not chunk: break
+                data += chunk
+            print(data[:4].hex())
+            """
+        let result = try Fixtures.run("/usr/bin/python3", ["-c", script])
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.hasPrefix("88") && result.output.dropFirst(4).hasPrefix("03ea"), "a close frame with 1002: \(result.output)")
+        let process = host.host
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 5) { process.output.contains("http websocket 127.0.0.1:") }, "logged with the peer")
+    }
 }

@@ -6,4 +6,11 @@ public protocol WebSocketDelegate: AnyObject, Sendable {
     func webSocket(_ session: WebSocketSession, received event: WebSocketEvent)
     /// The session ended (either side, or an error); called exactly once.
     func webSocketClosed(_ session: WebSocketSession)
+    /// The peer broke the protocol (a malformed frame, invalid UTF-8, an oversized message); the
+    /// session closes with `code`. For the endpoint's log.
+    func webSocket(_ session: WebSocketSession, violated reason: String, closing code: UInt16)
+}
+
+extension WebSocketDelegate {
+    public func webSocket(_ session: WebSocketSession, violated reason: String, closing code: UInt16) {}
 }

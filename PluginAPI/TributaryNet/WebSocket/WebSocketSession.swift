@@ -83,6 +83,7 @@ public final class WebSocketSession: StreamHandler, @unchecked Sendable {
                 }
             }
         } catch {
+            delegate.webSocket(self, violated: error.reason, closing: error.closeCode)
             sendClose(code: error.closeCode, reason: error.reason)
         }
     }
