@@ -13,7 +13,12 @@ public final class FailureBuckets: Sendable {
     public let refillPerSecond: Double
     public let maxKeys: Int
     private let now: @Sendable () -> Int64
-    private typealias Bucket = (tokens: Double, at: Int64)
+    /// A struct, not a tuple: a tuple's metadata is looked up at run time on every use in
+    /// unspecialized code, a lock and a hash per login.
+    private struct Bucket {
+        var tokens: Double
+        var at: Int64
+    }
     private let buckets = Mutex<[String: Bucket]>([:])
 
     /// `now` is monotonic nanoseconds; tests pass a clock they move.
@@ -29,7 +34,7 @@ public final class FailureBuckets: Sendable {
     public func take(_ key: String) -> Bool {
         let time = now()
         return buckets.withLock { buckets in
-            var bucket: Bucket = buckets[key].map { refilled($0, at: time) } ?? (burst, time)
+            var bucket: Bucket = buckets[key].map { refilled($0, at: time) } ?? Bucket(tokens: burst, at: time)
             guard bucket.tokens >= 1 else { return false }
             bucket.tokens -= 1
             if buckets[key] == nil && buckets.count >= maxKeys { evict(&buckets, at: time) }
@@ -45,13 +50,13 @@ public final class FailureBuckets: Sendable {
     public func refund(_ key: String) {
         buckets.withLock { buckets in
             guard let bucket = buckets[key] else { return }
-            buckets[key] = (min(burst, bucket.tokens + 1), bucket.at)
+            buckets[key] = Bucket(tokens: min(burst, bucket.tokens + 1), at: bucket.at)
         }
     }
 
     private func refilled(_ bucket: Bucket, at time: Int64) -> Bucket {
         let elapsed = Double(max(0, time - bucket.at)) / 1e9
-        return (min(burst, bucket.tokens + elapsed * refillPerSecond), time)
+        return Bucket(tokens: min(burst, bucket.tokens + elapsed * refillPerSecond), at: time)
     }
 
     private func evict(_ buckets: inout [String: Bucket], at time: Int64) {

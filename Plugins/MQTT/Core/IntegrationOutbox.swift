@@ -25,7 +25,12 @@ final class IntegrationOutbox: Sendable {
         case queued(first: Bool)
     }
 
-    private let items = Mutex<(list: [Item], bytes: Int)>(([], 0))
+    private struct Items {
+        var list: [Item] = []
+        var bytes = 0
+    }
+
+    private let items = Mutex(Items())
     private let limit: Int
     /// Set by the loop: the connection has no room.
     let full = Atomic<Bool>(false)
