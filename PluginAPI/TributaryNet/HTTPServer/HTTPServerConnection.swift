@@ -20,6 +20,9 @@ final class HTTPServerConnection: StreamHandler, @unchecked Sendable {
     /// Responses the kernel has not taken exceed `maxUnsentBytes`: nothing is handled until
     /// they drain.
     private var writeBlocked = false
+    /// After a refusal: what the client still sends is read and dropped (see `lingerThenClose`).
+    private var discarding = false
+    private var discardedBytes = 0
     static let maxUnsentBytes = 64 * 1024
 
     var loop: EventLoop { stream.loop }
@@ -34,6 +37,11 @@ final class HTTPServerConnection: StreamHandler, @unchecked Sendable {
     }
 
     func streamReceived(_ stream: any ByteStream, _ bytes: UnsafeRawBufferPointer) {
+        if discarding {
+            discardedBytes += bytes.count
+            if discardedBytes > 1 << 20 { stream.close() }
+            return
+        }
         decoder.append(bytes)
         if timerIsIdle && !decoder.isIdle {
             cancelTimer()
@@ -144,7 +152,19 @@ final class HTTPServerConnection: StreamHandler, @unchecked Sendable {
         HTTPResponseEncoder.encode(HTTPResponse(status: status, headers: ["Connection": "close", "Content-Type": "application/json"], body: body),
                                    into: &output)
         stream.write(output)
-        stream.close()
+        lingerThenClose()
+    }
+
+    /// Closing at once with the rest of a refused request unread makes the kernel reset the
+    /// connection, and the client may lose the answer it has not read yet: read and drop what it
+    /// still sends, for a second (and 1 MiB) at most, then close (nginx's lingering close).
+    private func lingerThenClose() {
+        discarding = true
+        stream.resumeReading()
+        timer = loop.scheduleTimer(afterMilliseconds: 1_000) { [self] in
+            timer = nil
+            stream.close()
+        }
     }
 
     /// Idle between requests: close quietly. Inside a request: 408.
