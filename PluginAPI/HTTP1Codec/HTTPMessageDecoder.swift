@@ -1,4 +1,4 @@
-import IncrementalDecoding
+@_spi(Decoding) import IncrementalDecoding
 
 /// An HTTP/1.1 decoder built on ``HTTPMessageReader``: the reader frames the message, the
 /// decoder interprets its start line and head. The parse loop lives here once for requests and
@@ -18,12 +18,12 @@ package protocol HTTPMessageDecoder: IncrementalParser where Failure == HTTPPars
 }
 
 extension HTTPMessageDecoder {
-    package var partialByteCount: Int { reader.byteCount }
+    @_spi(Decoding) public var partialByteCount: Int { reader.byteCount }
 
     /// Whether nothing of a message is buffered.
     var isIdleDecoder: Bool { backlog.isEmpty && reader.isIdle }
 
-    package mutating func parse(_ bytes: UnsafeRawBufferPointer) throws(HTTPParseError) -> (consumed: Int, message: (Message, Int)?) {
+    @_spi(Decoding) public mutating func parse(_ bytes: UnsafeRawBufferPointer) throws(HTTPParseError) -> (consumed: Int, message: (Message, Int)?) {
         var index = 0
         while true {
             switch try reader.read(bytes, from: &index) {

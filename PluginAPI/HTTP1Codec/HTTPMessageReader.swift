@@ -1,5 +1,5 @@
 import Glibc
-import IncrementalDecoding
+@_spi(Decoding) import IncrementalDecoding
 import TributarySDK
 
 /// The framing state machine shared by the request and response decoders: start line, header

@@ -1,4 +1,4 @@
-import IncrementalDecoding
+@_spi(Decoding) import IncrementalDecoding
 
 /// Incremental HTTP/1.1 request decoder for the server: bytes in, whole requests out.
 ///
@@ -27,7 +27,7 @@ import IncrementalDecoding
 /// ```
 public struct HTTPRequestDecoder: Sendable, HTTPMessageDecoder {
     public let limits: HTTPDecoderLimits
-    package var backlog = DecoderBacklog<HTTPRequest, HTTPParseError>()
+    @_spi(Decoding) public var backlog = DecoderBacklog<HTTPRequest, HTTPParseError>()
     package var reader: HTTPMessageReader
     /// The head of the request whose body is being read.
     private var head: HTTPRequestHead?

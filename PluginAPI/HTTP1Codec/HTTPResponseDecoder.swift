@@ -1,4 +1,4 @@
-import IncrementalDecoding
+@_spi(Decoding) import IncrementalDecoding
 
 /// Incremental HTTP/1.1 response decoder for the client: bytes in, whole responses out.
 ///
@@ -14,7 +14,7 @@ import IncrementalDecoding
 /// ``HTTPDecoderLimits/maxTargetBytes``.
 public struct HTTPResponseDecoder: Sendable, HTTPMessageDecoder {
     public let limits: HTTPDecoderLimits
-    package var backlog = DecoderBacklog<HTTPClientResponse, HTTPParseError>()
+    @_spi(Decoding) public var backlog = DecoderBacklog<HTTPClientResponse, HTTPParseError>()
     package var reader: HTTPMessageReader
     private var expectedMethods: [String] = []
     /// The response whose body is being read, without its body.

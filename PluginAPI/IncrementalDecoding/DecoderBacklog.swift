@@ -3,22 +3,27 @@
 ///
 /// Why hold bytes unparsed: parsing the next message before the caller took the current one
 /// would need a queue the peer could grow; held bytes are at most what the caller appended since.
-package struct DecoderBacklog<Message, Failure: Error> {
+///
+/// Everything in this module is `@inlinable` SPI rather than `package`: the compiler neither
+/// inlines nor specializes `package` declarations across modules, so every call from a codec
+/// looked up generic metadata at run time (a fifth of the HTTP server's CPU). The SPI keeps it
+/// out of the codecs' public interface.
+public struct DecoderBacklog<Message, Failure: Error> {
     /// The completed message and the number of bytes it took on the wire.
-    package var ready: (message: Message, byteCount: Int)?
-    package var failure: Failure?
-    private var held: [UInt8] = []
-    private var heldStart = 0
+    public var ready: (message: Message, byteCount: Int)?
+    public var failure: Failure?
+    @usableFromInline var held: [UInt8] = []
+    @usableFromInline var heldStart = 0
 
-    package init() {}
+    @inlinable public init() {}
 
     /// Whether there is no message, held byte or error.
-    package var isEmpty: Bool { ready == nil && failure == nil && heldCount == 0 }
+    @inlinable public var isEmpty: Bool { ready == nil && failure == nil && heldCount == 0 }
 
     /// Bytes held after the ready message.
-    package var heldCount: Int { held.count &- heldStart }
+    @inlinable public var heldCount: Int { held.count &- heldStart }
 
-    package mutating func hold(_ bytes: UnsafeRawBufferPointer) {
+    @inlinable public mutating func hold(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
         // Reclaim the consumed prefix once it is the larger part, so repeated pipelining keeps
         // the buffer proportional to what is actually held.
@@ -31,7 +36,7 @@ package struct DecoderBacklog<Message, Failure: Error> {
 
     /// Takes the held bytes out (so a parser can read them while it mutates itself) and their
     /// start; give them back with ``restore(_:start:)``.
-    package mutating func takeHeld() -> (bytes: [UInt8], start: Int) {
+    @inlinable public mutating func takeHeld() -> (bytes: [UInt8], start: Int) {
         defer {
             held = []
             heldStart = 0
@@ -40,7 +45,7 @@ package struct DecoderBacklog<Message, Failure: Error> {
     }
 
     /// Puts back bytes taken with ``takeHeld()``, of which those before `start` are consumed.
-    package mutating func restore(_ bytes: [UInt8], start: Int) {
+    @inlinable public mutating func restore(_ bytes: [UInt8], start: Int) {
         if start >= bytes.count {
             held = []
             heldStart = 0
@@ -50,7 +55,7 @@ package struct DecoderBacklog<Message, Failure: Error> {
         }
     }
 
-    package mutating func dropHeld() {
+    @inlinable public mutating func dropHeld() {
         held = []
         heldStart = 0
     }

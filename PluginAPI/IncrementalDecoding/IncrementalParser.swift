@@ -4,7 +4,7 @@
 /// extension supplies the append/next discipline all decoders share (`feed` and `nextMessage`):
 /// bytes are parsed on arrival up to the end of one message, bytes after it are held until the
 /// caller takes it, and the first error ends the stream for good.
-package protocol IncrementalParser {
+public protocol IncrementalParser {
     associatedtype Message
     associatedtype Failure: Error
 
@@ -22,7 +22,7 @@ package protocol IncrementalParser {
 
 extension IncrementalParser {
     /// Hands received bytes to the decoder; parsing errors surface from ``nextMessage()``.
-    package mutating func feed(_ bytes: UnsafeRawBufferPointer) {
+    @inlinable public mutating func feed(_ bytes: UnsafeRawBufferPointer) {
         guard backlog.failure == nil else { return }
         if backlog.ready != nil {
             backlog.hold(bytes)
@@ -34,7 +34,7 @@ extension IncrementalParser {
 
     /// The next complete message, nil when more bytes are needed, or the error that ended the
     /// stream (thrown again on every later call).
-    package mutating func nextMessage() throws(Failure) -> Message? {
+    @inlinable public mutating func nextMessage() throws(Failure) -> Message? {
         guard let (message, _) = backlog.ready else {
             if let failure = backlog.failure { throw failure }
             return nil
@@ -49,13 +49,13 @@ extension IncrementalParser {
     }
 
     /// Bytes received and not yet returned by ``nextMessage()``.
-    package var unreturnedByteCount: Int {
+    @inlinable public var unreturnedByteCount: Int {
         partialByteCount &+ (backlog.ready?.byteCount ?? 0) &+ backlog.heldCount
     }
 
     /// Parses until a message completes; returns the bytes consumed. An error is recorded and
     /// everything else dropped.
-    private mutating func consume(_ bytes: UnsafeRawBufferPointer) -> Int {
+    @inlinable mutating func consume(_ bytes: UnsafeRawBufferPointer) -> Int {
         do throws(Failure) {
             let (consumed, completed) = try parse(bytes)
             if let (message, byteCount) = completed { backlog.ready = (message, byteCount) }

@@ -1,4 +1,4 @@
-import IncrementalDecoding
+@_spi(Decoding) import IncrementalDecoding
 
 /// Incremental WebSocket frame decoder (RFC 6455 section 5): bytes in, unmasked frames out.
 ///
@@ -20,7 +20,7 @@ public struct WebSocketFrameDecoder: Sendable, IncrementalParser {
     public let role: Role
     /// Largest payload accepted in one frame.
     public let maxFrameSize: Int
-    package var backlog = DecoderBacklog<WebSocketFrame, WebSocketError>()
+    @_spi(Decoding) public var backlog = DecoderBacklog<WebSocketFrame, WebSocketError>()
 
     /// The header bytes read so far (2 to 14).
     private var header: [UInt8] = []
@@ -60,9 +60,9 @@ public struct WebSocketFrameDecoder: Sendable, IncrementalParser {
     /// Bytes received and not yet returned as a frame.
     public var bufferedByteCount: Int { unreturnedByteCount }
 
-    package var partialByteCount: Int { header.count &+ (frame?.payload.count ?? 0) }
+    @_spi(Decoding) public var partialByteCount: Int { header.count &+ (frame?.payload.count ?? 0) }
 
-    package mutating func parse(_ bytes: UnsafeRawBufferPointer) throws(WebSocketError) -> (consumed: Int, message: (WebSocketFrame, Int)?) {
+    @_spi(Decoding) public mutating func parse(_ bytes: UnsafeRawBufferPointer) throws(WebSocketError) -> (consumed: Int, message: (WebSocketFrame, Int)?) {
         var index = 0
         if frame == nil {
             while header.count < headerLength {

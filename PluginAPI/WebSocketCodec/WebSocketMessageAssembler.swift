@@ -1,4 +1,4 @@
-import IncrementalDecoding
+@_spi(Decoding) import IncrementalDecoding
 import TributarySDK
 
 /// Turns decoded frames into messages (RFC 6455 section 5.4): joins fragments, passes control
