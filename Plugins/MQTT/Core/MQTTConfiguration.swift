@@ -23,7 +23,7 @@ import TributarySDK
 /// | `integration_queue_bytes` | integer | 67108864 | event bytes the host holds for one integration subscription (a burst waits there; past it, and past the host's `bus_memory_bytes`, events are dropped and counted) |
 /// | `integration_queue` | integer | 0 (no bound) | events the host holds for one integration subscription, if a count bound is wanted too |
 /// | `integration_buffer_bytes` | integer | 1048576 | bytes written to one integration client and not yet taken by its socket; past it the client's subscriptions pause (nothing is dropped here) |
-/// | `event_loops` | integer | 0 (one per core) | |
+/// | `event_loops` | integer | 1 | network threads; 0 = one per core. One keeps a device and the integration client it feeds on one thread (see the README) |
 struct MQTTConfiguration: Sendable {
     enum Dialect: String, Sendable {
         case drogue = "drogue/v1"
@@ -72,7 +72,7 @@ struct MQTTConfiguration: Sendable {
         integrationQueue = UInt32(try config.integer("integration_queue", default: 0, range: 0...1_000_000))
         integrationQueueBytes = UInt64(try config.integer("integration_queue_bytes", default: 64 << 20, range: (64 << 10)...(1 << 34)))
         integrationBufferBytes = Int(try config.integer("integration_buffer_bytes", default: 1 << 20, range: (64 << 10)...(1 << 30)))
-        eventLoops = Int(try config.integer("event_loops", default: 0, range: 0...256))
+        eventLoops = Int(try config.integer("event_loops", default: 1, range: 0...256))
         try config.finish()
     }
 }
