@@ -76,9 +76,13 @@ let package = Package(
 
         // The MQTT codec, its own target so the mqtt plugin and the fuzzer share it.
         .target(name: "MQTTCodec", dependencies: ["TributarySDK"], path: "Plugins/MQTT/Codec"),
+        // The CoAP codec (RFC 7252 messages, RFC 7959 blocks): datagrams in, messages out.
+        .target(name: "CoAPCodec", dependencies: ["TributarySDK"], path: "Plugins/CoAP/Codec"),
 
         .testTarget(name: "TributarySDKTests", dependencies: ["TributarySDK"], path: "Tests/TributarySDKTests"),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"], path: "Tests/MQTTCodecTests"),
+        // With libcoap's coap-client as the peer, beside the byte-level tests.
+        .testTarget(name: "CoAPCodecTests", dependencies: ["CoAPCodec", "TestSupport"], path: "Tests/CoAPCodecTests"),
         .testTarget(name: "TributaryCryptoTests", dependencies: ["TributaryCrypto", "TestSupport"], path: "Tests/TributaryCryptoTests"),
         // The HTTP/1.1 and WebSocket codecs alone, without sockets: bytes in, messages out.
         .testTarget(name: "CodecTests", dependencies: ["HTTP1Codec", "WebSocketCodec"], path: "Tests/CodecTests"),

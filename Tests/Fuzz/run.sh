@@ -23,5 +23,7 @@ run() {
 
 build_fuzzer "$OUT/http-request-decoder" HTTP1Codec Tests/Fuzz/HTTPRequestDecoderFuzz.swift Tests/Fuzz/FuzzSupport.swift
 build_fuzzer "$OUT/websocket-frame-decoder" WebSocketCodec Tests/Fuzz/WebSocketFrameDecoderFuzz.swift Tests/Fuzz/FuzzSupport.swift
+build_fuzzer "$OUT/coap-decoder" CoAPCodec Tests/Fuzz/CoAPDecoderFuzz.swift
 run http-request-decoder -dict=Tests/Fuzz/http.dict
 run websocket-frame-decoder
+run coap-decoder

@@ -1,21 +1,24 @@
 /// A first-in, first-out queue over an array with a moving head: O(1) amortized at both ends,
 /// with the consumed prefix reclaimed once it is the larger part. Not thread-safe; queues in the
 /// runtime and in plugins live on one loop or behind one lock.
+///
+/// Inlinable, so plugins get it specialized for their element type (a public generic type used
+/// from another module otherwise runs unspecialized).
 public struct FIFO<Element> {
-    private var storage: [Element] = []
-    private var head = 0
+    @usableFromInline var storage: [Element] = []
+    @usableFromInline var head = 0
 
-    public init() {}
+    @inlinable public init() {}
 
-    public var count: Int { storage.count - head }
-    public var isEmpty: Bool { head == storage.count }
-    public var first: Element? { isEmpty ? nil : storage[head] }
-    public var last: Element? { isEmpty ? nil : storage[storage.count - 1] }
+    @inlinable public var count: Int { storage.count - head }
+    @inlinable public var isEmpty: Bool { head == storage.count }
+    @inlinable public var first: Element? { isEmpty ? nil : storage[head] }
+    @inlinable public var last: Element? { isEmpty ? nil : storage[storage.count - 1] }
 
-    public mutating func append(_ element: Element) { storage.append(element) }
+    @inlinable public mutating func append(_ element: Element) { storage.append(element) }
 
     /// Puts `element` at the front (a request going back to the head of a queue).
-    public mutating func prepend(_ element: Element) {
+    @inlinable public mutating func prepend(_ element: Element) {
         if head > 0 {
             head -= 1
             storage[head] = element
@@ -24,7 +27,7 @@ public struct FIFO<Element> {
         }
     }
 
-    public mutating func popFirst() -> Element? {
+    @inlinable public mutating func popFirst() -> Element? {
         guard head < storage.count else { return nil }
         let element = storage[head]
         head += 1
@@ -39,7 +42,7 @@ public struct FIFO<Element> {
     }
 
     /// Empties the queue, returning what it held in order.
-    public mutating func removeAll() -> [Element] {
+    @inlinable public mutating func removeAll() -> [Element] {
         let rest = Array(storage[head...])
         storage.removeAll()
         head = 0

@@ -4,11 +4,15 @@
 /// access instead of a silent data race (SwiftNIO's `NIOLoopBound` does the same).
 ///
 /// Off the loop, the only thing to do with it is `execute`: hop to the loop, then use the value.
+///
+/// Inlinable: every session creates one per operation, and a generic type used from another
+/// module without it runs unspecialized, instantiating `LoopBound<Session>` metadata per call.
 public struct LoopBound<Value>: @unchecked Sendable {
     public let loop: EventLoop
-    private let bound: Value
+    @usableFromInline let bound: Value
 
     /// Call on `loop`: the value is its from now on.
+    @inlinable
     public init(_ value: Value, on loop: EventLoop) {
         precondition(loop.inEventLoop, "LoopBound created off its loop '\(loop.name)'")
         self.loop = loop
@@ -16,6 +20,7 @@ public struct LoopBound<Value>: @unchecked Sendable {
     }
 
     /// The value; traps when called off its loop.
+    @inlinable
     public var value: Value {
         precondition(loop.inEventLoop, "LoopBound accessed off its loop '\(loop.name)'")
         return bound
@@ -24,6 +29,7 @@ public struct LoopBound<Value>: @unchecked Sendable {
     /// Runs `body` with the value on its loop, always later (never inside the caller), so a
     /// completion that arrives synchronously on the loop does not re-enter the code that started
     /// the operation.
+    @inlinable
     public func execute(_ body: @escaping @Sendable (Value) -> Void) {
         loop.execute { body(self.value) }
     }
