@@ -27,6 +27,8 @@ let shipped: [(Product, [Target])] = [
            dependencies: ["TributarySDK", "TributaryNet", "CTributary"]),
     plugin("mqtt", module: "MQTT", core: "Plugins/MQTT/Core", entry: "Plugins/MQTT/Entry",
            dependencies: ["TributarySDK", "TributaryNet", "MQTTCodec", "CTributary"]),
+    plugin("coap", module: "CoAP", core: "Plugins/CoAP/Core", entry: "Plugins/CoAP/Entry",
+           dependencies: ["TributarySDK", "TributaryNet", "CoAPCodec", "CTributary"]),
     plugin("registry-file", module: "RegistryFile", core: "Plugins/RegistryFile", entry: "Plugins/RegistryFile/Entry",
            dependencies: ["TributarySDK", "TributaryCrypto", "CTributary", "CCrypt"]),
     plugin("webhook-push", module: "WebhookPush", core: "Plugins/WebhookPush", entry: "Plugins/WebhookPush/Entry",
@@ -90,6 +92,8 @@ let package = Package(
         // Test helpers: certificates from the openssl CLI, libcrypt hashes, a recording host table.
         .target(name: "TestSupport", dependencies: ["CTributary", "CCrypt"], path: "Tests/Support/TestSupport"),
         .testTarget(name: "HTTPPluginTests", dependencies: ["TestSupport"], path: "Tests/HTTPPluginTests"),
+        // The coap plugin end to end: coap-client-notls and crafted datagrams (python3).
+        .testTarget(name: "CoAPPluginTests", dependencies: ["TestSupport", "CoAPCodec"], path: "Tests/CoAPPluginTests"),
         // Protocol sessions without sockets: the mqtt plugin's device sessions and the HTTP/1.1
         // server over a fake byte stream, on an event loop whose clock the test moves.
         .testTarget(name: "InProcessSessionTests", dependencies: ["MQTTCore", "MQTTCodec", "TributaryNet", "TributarySDK", "CTributary"],

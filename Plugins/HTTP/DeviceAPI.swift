@@ -98,7 +98,13 @@ final class DeviceAPI: HTTPRequestHandler {
             guard commandWait > 0 else { return responder.respond(Responses.empty(202)) }
             // Subscribed only after the sinks took the event, as Drogue does: a command sent
             // earlier is not seen.
-            CommandWait.start(host: host, application: application, device: device, seconds: commandWait, responder: responder)
+            CommandWait.start(host: host, application: application, device: device, seconds: commandWait, loop: responder.loop) { command in
+                guard let command else { return responder.respond(Responses.empty(202)) }
+                var headers: HTTPHeaders = [:]
+                try? headers.add(name: "command", value: command.name)
+                if !command.contentType.isEmpty { try? headers.add(name: "Content-Type", value: command.contentType) }
+                responder.respond(HTTPResponse(status: 200, headers: headers, body: command.payload))
+            }
         case .rejected:
             responder.respond(Responses.error(406, "InvalidFormat", "the content type claims JSON and the body is not JSON"))
         case .invalid:

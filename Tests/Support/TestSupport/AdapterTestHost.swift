@@ -31,7 +31,8 @@ public final class AdapterTestHost {
     ///   - label: names the temporary directory and the adapter's drop-in.
     ///   - sink: extra drop-in text for the recording sink (an outcome, a delay, a filter).
     ///   - adapter: the adapter's drop-in, given the server certificate.
-    public init(label: String, sink: String = "", adapter: (TestPKI.Issued) -> String) throws {
+    ///   - more: further drop-ins by file name (another adapter, e.g. http for its command API).
+    public init(label: String, sink: String = "", more: [String: String] = [:], adapter: (TestPKI.Issued) -> String) throws {
         directory = Fixtures.temporaryDirectory(label)
         instanceName = label
         pki = try TestPKI()
@@ -43,7 +44,7 @@ public final class AdapterTestHost {
             "10-registry.conf": "plugin = \"registry-file\"\npath = \"\(directory)/registry.json\"\n",
             "20-\(label).conf": adapter(server),
             "30-sink.conf": "plugin = \"\(try Fixtures.fixture("recording_sink"))\"\npath = \"\(directory)/events.jsonl\"\n\(sink)",
-        ])
+        ].merging(more) { first, _ in first })
         process = try HostProcess(directory: directory, extraArguments: ["--plugin-path", Fixtures.products])
         try process.waitUntilReady()
     }

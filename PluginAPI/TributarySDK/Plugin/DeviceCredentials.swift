@@ -1,13 +1,11 @@
-import TributaryNet
-import TributarySDK
-
-/// Drogue's device authentication matrix for HTTP (the credentials table in README.md, "HTTP"):
-/// which application, device and credential a request presents, from the Basic user name, the
-/// `application`/`device` query parameters and the TLS client certificate.
-enum DeviceCredentials {
-    /// nil when the request presents no usable credential (answered 401).
-    static func request(application: String?, device: String?, asDevice: String?, authorization: String?,
-                        certificates: [[UInt8]]) -> DeviceAuthRequest? {
+/// Drogue's device authentication matrix for request-style endpoints (the credentials table in
+/// README.md, "HTTP"; CoAP's option 4209 carries the same `Basic` value): which application,
+/// device and credential a request presents, from the Basic user name, the `application` and
+/// `device` query parameters and the client certificate chain (leaf first).
+public enum DeviceCredentials {
+    /// nil when the request presents no usable credential (answered 401 / 4.01).
+    public static func request(application: String?, device: String?, asDevice: String?, authorization: String?,
+                               certificates: [[UInt8]]) -> DeviceAuthRequest? {
         let asDevice = asDevice ?? ""
         guard let authorization else {
             // A client certificate alone: the authenticator finds application and device in it.
@@ -32,8 +30,8 @@ enum DeviceCredentials {
         }
     }
 
-    /// The user and password of an `Authorization: Basic` header.
-    static func basic(_ header: String) -> (user: String, password: String)? {
+    /// The user and password of a `Basic` credential (`Basic base64(user:password)`).
+    public static func basic(_ header: String) -> (user: String, password: String)? {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "basic",
               let decoded = Base64.decode(String(parts[1].drop { $0 == " " })),

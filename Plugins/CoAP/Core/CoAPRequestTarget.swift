@@ -1,0 +1,65 @@
+import CoAPCodec
+import TributarySDK
+
+/// What a device request names, read from its options: the channel from `Uri-Path: v1/{channel}`,
+/// the query arguments (one per Uri-Query option, as RFC 7252 carries them, or Drogue's
+/// `a=b&c=d` in one option), the content type from Content-Format, the credentials from option
+/// 4209. A request that cannot be read gives the response code to refuse it with.
+struct CoAPRequestTarget {
+    var channel: String
+    var query: [String: String]
+    var contentType: String
+    var commandWaitSeconds: Int64
+
+    struct Refusal: Error {
+        var code: CoAPCode
+        var reason: String
+    }
+
+    static func read(_ message: CoAPMessage, maxCommandWaitSeconds: Int64) -> Result<CoAPRequestTarget, Refusal> {
+        guard message.code == .post || message.code == .put else {
+            return .failure(Refusal(code: .methodNotAllowed, reason: "use POST or PUT"))
+        }
+        guard let path = message.uriPath, let query = message.uriQuery else {
+            return .failure(Refusal(code: .badRequest, reason: "Uri-Path and Uri-Query must be UTF-8"))
+        }
+        guard path.first == "v1", path.count >= 2, !path[1].isEmpty else {
+            return .failure(Refusal(code: .badRequest, reason: "the path is /v1/{channel}"))
+        }
+        // Extra segments after the channel are refused, as over HTTP (README, CoAP).
+        guard path.count == 2 else { return .failure(Refusal(code: .notFound, reason: "nothing after /v1/{channel}")) }
+        if let problem = ChannelName.problem(in: path[1]) { return .failure(Refusal(code: .badRequest, reason: problem.reason)) }
+
+        var arguments: [String: String] = [:]
+        for option in query {
+            for pair in option.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let key = String(parts[0])
+                if arguments[key] == nil { arguments[key] = parts.count > 1 ? String(parts[1]) : "" }
+            }
+        }
+        var wait: Int64 = 0
+        if let text = arguments["ct"] ?? arguments["commandTimeout"] {
+            guard let seconds = Int64(text), seconds >= 0 else {
+                return .failure(Refusal(code: .badRequest, reason: "ct must be a number of seconds"))
+            }
+            wait = min(seconds, maxCommandWaitSeconds)
+        }
+        var contentType = ""
+        if let format = message.contentFormat {
+            guard let type = CoAPContentFormat.mediaType(format) else {
+                return .failure(Refusal(code: .unsupportedContentFormat, reason: "Content-Format \(format) is not in the registry"))
+            }
+            contentType = type
+        }
+        return .success(CoAPRequestTarget(channel: path[1], query: arguments, contentType: contentType, commandWaitSeconds: wait))
+    }
+
+    /// The authentication request the credentials in option 4209 and the query make; nil when
+    /// there is none usable (4.01).
+    func authRequest(_ message: CoAPMessage) -> DeviceAuthRequest? {
+        guard let authorization = message.first(.authorization)?.stringValue else { return nil }
+        return DeviceCredentials.request(application: query["application"], device: query["device"], asDevice: query["as"],
+                                         authorization: authorization, certificates: [])
+    }
+}
