@@ -56,6 +56,7 @@ bench: release
 	bash Tests/Benchmarks/host-pipeline.sh
 	bash Tests/Benchmarks/http-device.sh
 	bash Tests/Benchmarks/mqtt.sh
+	bash Tests/Benchmarks/coap.sh
 	$(SWIFT) build -c release --product registry-bench
 	taskset -c 0 .build/release/registry-bench .build/release/libtributary-registry-file.so
 	bash Tests/Benchmarks/webhook-push.sh

@@ -7,26 +7,32 @@ struct CacheKey: Hashable, Sendable {
     private let words: SIMD4<UInt64>
 
     init(hash: String, secret: String) {
-        var hash = hash, secret = secret
-        words = hash.withUTF8 { h in
-            secret.withUTF8 { s in
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8 + h.count + s.count) { buffer in
-                    withUnsafeBytes(of: UInt64(h.count).littleEndian) { length in
-                        _ = UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, from: length)
-                    }
-                    _ = UnsafeMutableBufferPointer(rebasing: buffer[8...]).initialize(from: h)
-                    _ = UnsafeMutableBufferPointer(rebasing: buffer[(8 + h.count)...]).initialize(from: s)
-                    return Self.words(SHA256.digest(UnsafeRawBufferPointer(buffer)))
+        var hash = hash
+        self = hash.withUTF8 { Self(hashBytes: UnsafeRawBufferPointer($0), secret: secret) }
+    }
+
+    private init(hashBytes h: UnsafeRawBufferPointer, secret: String) {
+        var secret = secret
+        words = secret.withUTF8 { s in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8 + h.count + s.count) { buffer in
+                withUnsafeBytes(of: UInt64(h.count).littleEndian) { length in
+                    _ = UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, from: length)
                 }
+                _ = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[8...]).initializeMemory(as: UInt8.self, from: h)
+                _ = UnsafeMutableBufferPointer(rebasing: buffer[(8 + h.count)...]).initialize(from: s)
+                return Self.words(SHA256.digest(UnsafeRawBufferPointer(buffer)))
             }
         }
     }
 
-    /// The key of a secret against any stored form; a digest is named by its bytes.
+    /// The key of a secret against any stored form. A digest is named by `sha256:` and its raw
+    /// bytes (no hex text per request); crypt hashes start with `$`, so the two never meet.
     init(stored: StoredSecret, secret: String) {
         switch stored {
         case .crypt(let hash): self.init(hash: hash, secret: secret)
-        case .digest(let digest): self.init(hash: "sha256:" + Hex.encode(digest), secret: secret)
+        case .digest(let digest):
+            let named = Array("sha256:".utf8) + digest
+            self = named.withUnsafeBytes { Self(hashBytes: $0, secret: secret) }
         }
     }
 

@@ -1,10 +1,15 @@
 import Glibc
 
-/// An IPv4 or IPv6 socket address parsed from "host:port" ("[::1]:8080" for IPv6).
-public struct SocketAddress: Sendable, CustomStringConvertible {
+/// An IPv4 or IPv6 socket address parsed from "host:port" ("[::1]:8080" for IPv6). Equal when
+/// family, address and port are (a UDP endpoint keys its peers by it).
+public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
     var storage = sockaddr_storage()
     var length: socklen_t = 0
-    public private(set) var description = ""
+    /// The text it was parsed from; a received address is formatted only when asked, since a UDP
+    /// endpoint makes one per datagram.
+    private var text: String?
+
+    public var description: String { text ?? SocketAddress.format(storage) }
 
     public init(_ text: String) throws(IOError) {
         var host = text
@@ -34,13 +39,31 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
         } else {
             throw IOError("address '\(text)' (the host must be a numeric IPv4 or IPv6 address)", errno: EINVAL)
         }
-        description = text
+        self.text = text
     }
 
     init(storage: sockaddr_storage, length: socklen_t) {
         self.storage = storage
         self.length = length
-        description = SocketAddress.format(storage)
+    }
+
+    public static func == (lhs: SocketAddress, rhs: SocketAddress) -> Bool {
+        lhs.family == rhs.family && lhs.port == rhs.port && lhs.withAddressBytes { a in rhs.withAddressBytes { a.elementsEqual($0) } }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(family)
+        hasher.combine(port)
+        withAddressBytes { hasher.combine(bytes: $0) }
+    }
+
+    /// The 4 or 16 bytes of the IP address.
+    private func withAddressBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        withUnsafeBytes(of: storage) { raw in
+            family == AF_INET6
+                ? body(UnsafeRawBufferPointer(rebasing: raw[MemoryLayout<sockaddr_in6>.offset(of: \.sin6_addr)!..<MemoryLayout<sockaddr_in6>.offset(of: \.sin6_addr)! + 16]))
+                : body(UnsafeRawBufferPointer(rebasing: raw[MemoryLayout<sockaddr_in>.offset(of: \.sin_addr)!..<MemoryLayout<sockaddr_in>.offset(of: \.sin_addr)! + 4]))
+        }
     }
 
     var family: Int32 { Int32(storage.ss_family) }

@@ -11,10 +11,19 @@ public final class UDPSocket: Selectable, @unchecked Sendable {
     private let fd: Int32
     private var onReceive: Receive?
 
-    public init(address: String, on loop: EventLoop) throws(IOError) {
+    /// `sharedPort`: SO_REUSEPORT, so that one socket per loop can bind the same address and the
+    /// kernel spreads peers over them by their address and port (a peer always reaches the same
+    /// socket while the set stays the same).
+    public init(address: String, on loop: EventLoop, sharedPort: Bool = false) throws(IOError) {
         let parsed = try SocketAddress(address)
         let fd = socket(parsed.family, Int32(SOCK_DGRAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw IOError("socket") }
+        var one: Int32 = 1
+        if sharedPort && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) != 0 {
+            let error = IOError("setsockopt(SO_REUSEPORT)")
+            Glibc.close(fd)
+            throw error
+        }
         guard parsed.withSockaddr({ bind(fd, $0, $1) }) == 0 else {
             let error = IOError("bind \(address)")
             Glibc.close(fd)

@@ -1,12 +1,12 @@
 import TributaryNet
 import TributarySDK
 
-/// The `coap` protocol adapter: Drogue's CoAP device endpoint on one UDP socket and loop.
+/// The `coap` protocol adapter: Drogue's CoAP device endpoint, one UDP socket per loop on one port.
 final class CoAPAdapter: AdapterInstance, @unchecked Sendable {
     private let host: PluginHost
     private let configuration: CoAPConfiguration
     private var group: EventLoopGroup?
-    private var endpoint: CoAPEndpoint?
+    private var endpoints: [CoAPEndpoint] = []
 
     init(host: PluginHost, config: PluginConfig) throws(PluginError) {
         self.host = host
@@ -15,18 +15,27 @@ final class CoAPAdapter: AdapterInstance, @unchecked Sendable {
 
     func start() throws(PluginError) {
         do {
-            let group = try EventLoopGroup(name: "coap", count: 1)
+            let group = try EventLoopGroup(name: "coap", count: configuration.eventLoops)
             self.group = group
+            var perLoop = configuration
+            perLoop.maxExchanges = max(1, configuration.maxExchanges / group.loops.count)
+            let throttle = AuthenticationThrottle(host: host, metricPrefix: "coap")
+            let faults = ClientFaultLog(host: host)
             // Bound here, so a taken port fails the start (and /readyz) instead of a log line.
-            let socket = try UDPSocket(address: configuration.address, on: group.next())
-            let endpoint = CoAPEndpoint(socket: socket, host: host, configuration: configuration,
-                                        throttle: AuthenticationThrottle(host: host, metricPrefix: "coap"), faults: ClientFaultLog(host: host))
-            self.endpoint = endpoint
-            let host = host
-            endpoint.loop.execute {
-                do throws(IOError) { try endpoint.start() } catch { host.log(.error, "coap: cannot receive on \(socket.address): \(error)") }
+            // The first socket fixes the port (port 0 included), the others share it.
+            var address = configuration.address
+            for loop in group.loops {
+                let socket = try UDPSocket(address: address, on: loop, sharedPort: true)
+                address = socket.address.description
+                endpoints.append(CoAPEndpoint(socket: socket, host: host, configuration: perLoop, throttle: throttle, faults: faults))
             }
-            host.reportListening(label: "device endpoint", address: socket.address.description)
+            let host = host
+            for endpoint in endpoints {
+                endpoint.loop.execute {
+                    do throws(IOError) { try endpoint.start() } catch { host.log(.error, "coap: cannot receive on \(endpoint.address): \(error)") }
+                }
+            }
+            host.reportListening(label: "device endpoint", address: address)
         } catch {
             stop()
             throw PluginError("coap: cannot listen on \(configuration.address): \(error)", status: .unavailable)
@@ -38,8 +47,8 @@ final class CoAPAdapter: AdapterInstance, @unchecked Sendable {
     func drain(deadlineUnixMilliseconds: Int64) {}
 
     func stop() {
-        if let endpoint { endpoint.loop.execute { endpoint.stop() } }
-        endpoint = nil
+        for endpoint in endpoints { endpoint.loop.execute { endpoint.stop() } }
+        endpoints.removeAll()
         group?.stop()
         group = nil
     }

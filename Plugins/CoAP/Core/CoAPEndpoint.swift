@@ -70,8 +70,7 @@ final class CoAPEndpoint: @unchecked Sendable {
             if message.type == .confirmable { send(.reset(message.messageID), to: peer) }
             return
         }
-        let peerName = peer.description
-        let key = CoAPExchanges.key(peerName, message.messageID)
+        let key = CoAPExchanges.Key(peer: peer, messageID: message.messageID)
         switch exchanges.state(key, now: loop.now()) {
         case .answered(let bytes)?:
             return send(bytes, to: peer)
@@ -81,8 +80,8 @@ final class CoAPEndpoint: @unchecked Sendable {
         case nil:
             break
         }
-        let exchange = CoAPExchange(key: key, peer: peer, request: message)
-        guard exchanges.begin(key, peer: peerName, now: loop.now()) else {
+        let exchange = CoAPExchange(key: key, request: message)
+        guard exchanges.begin(key, now: loop.now()) else {
             faults.log(.info, "coap \(peer): too many requests in progress, answered 5.03")
             exchange.answered = true
             return send(response(to: exchange, .serviceUnavailable, options: [CoAPOption(.maxAge, uint: Self.retryAfterSeconds)]), to: peer)
@@ -202,7 +201,7 @@ final class CoAPEndpoint: @unchecked Sendable {
         // A retransmission of the request gets what its first copy got: the response when it
         // was piggybacked, the empty ACK when the response went separately.
         let remembered = exchange.emptyAcknowledged ? CoAPEncoder.encode(.emptyAcknowledgement(exchange.request.messageID)) : bytes
-        exchanges.answer(exchange.key, peer: exchange.peer.description, bytes: remembered, now: loop.now())
+        exchanges.answer(exchange.key, bytes: remembered, now: loop.now())
         if message.type == .confirmable { retransmitter.track(bytes, messageID: message.messageID, to: exchange.peer) }
     }
 

@@ -4,7 +4,8 @@ import TributaryNet
 /// The requests of one endpoint by peer and message ID (RFC 7252 section 4.5): one in progress
 /// answers its retransmissions with nothing (or the empty ACK already sent), one answered
 /// answers them with the same bytes until its lifetime ends, so a retransmitted CON is
-/// published once. Bounded in total and per peer in progress; loop thread only.
+/// published once. Bounded in total (the oldest answers forgotten first) and per peer in
+/// progress; loop thread only.
 final class CoAPExchanges {
     enum State {
         case inProgress(emptyAcknowledged: Bool)
@@ -16,10 +17,16 @@ final class CoAPExchanges {
         var expires: Int64
     }
 
-    private var entries: [String: Entry] = [:]
-    private var inProgressByPeer: [String: Int] = [:]
+    /// A request: its sender and message ID.
+    struct Key: Hashable {
+        var peer: SocketAddress
+        var messageID: UInt16
+    }
+
+    private var entries: [Key: Entry] = [:]
+    private var inProgressByPeer: [SocketAddress: Int] = [:]
     private struct Expiry {
-        var key: String
+        var key: Key
         var expires: Int64
     }
 
@@ -35,35 +42,39 @@ final class CoAPExchanges {
         lifetimeNanoseconds = lifetimeMilliseconds * 1_000_000
     }
 
-    static func key(_ peer: String, _ messageID: UInt16) -> String { "\(peer)#\(messageID)" }
-
-    func state(_ key: String, now: Int64) -> State? {
+    func state(_ key: Key, now: Int64) -> State? {
         forgetExpired(now: now)
         return entries[key]?.state
     }
 
-    /// Starts an exchange; false when a bound is reached (the caller answers 5.03).
-    func begin(_ key: String, peer: String, now: Int64) -> Bool {
+    /// Starts an exchange; false when a bound is reached (the caller answers 5.03). A full table
+    /// forgets its oldest answer first: deduplication is worth less than answering, and only
+    /// requests in progress fill it for good.
+    func begin(_ key: Key, now: Int64) -> Bool {
         forgetExpired(now: now)
-        guard entries.count < maxEntries, inProgressByPeer[peer, default: 0] < maxInProgressPerPeer else { return false }
+        guard inProgressByPeer[key.peer, default: 0] < maxInProgressPerPeer else { return false }
+        while entries.count >= maxEntries, let oldest = expiring.popFirst() {
+            if entries[oldest.key]?.expires == oldest.expires { entries[oldest.key] = nil }
+        }
+        guard entries.count < maxEntries else { return false }
         entries[key] = Entry(state: .inProgress(emptyAcknowledged: false), expires: .max)
-        inProgressByPeer[peer, default: 0] += 1
+        inProgressByPeer[key.peer, default: 0] += 1
         return true
     }
 
-    func markEmptyAcknowledged(_ key: String) {
+    func markEmptyAcknowledged(_ key: Key) {
         guard case .inProgress = entries[key]?.state else { return }
         entries[key]?.state = .inProgress(emptyAcknowledged: true)
     }
 
     /// Keeps the answer's bytes for retransmissions of the request.
-    func answer(_ key: String, peer: String, bytes: [UInt8], now: Int64) {
+    func answer(_ key: Key, bytes: [UInt8], now: Int64) {
         guard case .inProgress = entries[key]?.state else { return }
         let expires = now + lifetimeNanoseconds
         entries[key] = Entry(state: .answered(bytes), expires: expires)
         expiring.append(Expiry(key: key, expires: expires))
-        let remaining = inProgressByPeer[peer, default: 1] - 1
-        inProgressByPeer[peer] = remaining > 0 ? remaining : nil
+        let remaining = inProgressByPeer[key.peer, default: 1] - 1
+        inProgressByPeer[key.peer] = remaining > 0 ? remaining : nil
     }
 
     var count: Int { entries.count }

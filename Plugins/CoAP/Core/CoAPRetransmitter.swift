@@ -18,7 +18,7 @@ final class CoAPRetransmitter {
 
     private let loop: EventLoop
     private let send: ([UInt8], SocketAddress) -> Void
-    private var pending: [String: Pending] = [:]
+    private var pending: [CoAPExchanges.Key: Pending] = [:]
 
     init(loop: EventLoop, send: @escaping ([UInt8], SocketAddress) -> Void) {
         self.loop = loop
@@ -29,14 +29,14 @@ final class CoAPRetransmitter {
 
     /// `bytes` were just sent once as message `messageID` to `peer`.
     func track(_ bytes: [UInt8], messageID: UInt16, to peer: SocketAddress) {
-        let key = CoAPExchanges.key(peer.description, messageID)
+        let key = CoAPExchanges.Key(peer: peer, messageID: messageID)
         let timeout = Self.ackTimeoutMilliseconds + Int64.random(in: 0...Self.ackTimeoutMilliseconds / 2)
         pending[key] = Pending(bytes: bytes, peer: peer, timeoutMilliseconds: timeout, attempts: 0, timer: schedule(key, after: timeout))
     }
 
     /// An ACK or RST for `messageID` from `peer`: stop resending.
     func settle(_ messageID: UInt16, from peer: SocketAddress) {
-        guard let entry = pending.removeValue(forKey: CoAPExchanges.key(peer.description, messageID)) else { return }
+        guard let entry = pending.removeValue(forKey: CoAPExchanges.Key(peer: peer, messageID: messageID)) else { return }
         loop.cancelTimer(entry.timer)
     }
 
@@ -45,11 +45,11 @@ final class CoAPRetransmitter {
         pending.removeAll()
     }
 
-    private func schedule(_ key: String, after milliseconds: Int64) -> UInt64 {
+    private func schedule(_ key: CoAPExchanges.Key, after milliseconds: Int64) -> UInt64 {
         loop.scheduleTimer(afterMilliseconds: milliseconds) { [unowned self] in self.expired(key) }
     }
 
-    private func expired(_ key: String) {
+    private func expired(_ key: CoAPExchanges.Key) {
         guard var entry = pending[key] else { return }
         guard entry.attempts < Self.maxRetransmit else {
             pending[key] = nil
