@@ -25,24 +25,15 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 cc -O2 -o "$work/coapbench" "$root/Tests/Benchmarks/tools/coapbench.c"
-cc -std=c11 -O2 -shared -fPIC -pthread -I "$root/PluginAPI/CTributary/include" "$root/Tests/Fixtures/CPlugins/counting_sink.c" -o "$work/libcounting.so"
 cat > "$work/registry.json" <<'JSON'
 {"applications": [{"metadata": {"name": "example-app"}}],
  "devices": [{"metadata": {"name": "device1", "application": "example-app"},
               "spec": {"authentication": {"credentials": [{"pass": "hey-rodney"}]}}}]}
 JSON
+source "$root/Tests/Benchmarks/host-dropins.sh"
+write_host_dropins "$work" "$bin"
 tributary_port=$(free_port); peer_port=$(free_port)
-mkdir -p "$work/conf"
-cat > "$work/conf/00-host.conf" <<CONF
-[host]
-admin_address = "127.0.0.1:0"
-state_dir = "$work/state"
-log_level = "warn"
-plugin_path = ["$bin"]
-CONF
-printf 'plugin = "registry-file"\npath = "%s"\n' "$work/registry.json" > "$work/conf/10-registry.conf"
 printf 'plugin = "coap"\naddress = "127.0.0.1:%s"\n' "$tributary_port" > "$work/conf/20-coap.conf"
-printf 'plugin = "%s"\n' "$work/libcounting.so" > "$work/conf/30-count.conf"
 "$bin/tributary" run --config-dir "$work/conf" > "$work/tributary.log" 2>&1 &
 pids+=($!)
 coap-server-notls -A 127.0.0.1 -p "$peer_port" -d 10 > "$work/coap-server.log" 2>&1 &

@@ -26,18 +26,10 @@ cat > "$work/registry.json" <<JSON
  "devices": [{"metadata": {"name": "device1", "application": "example-app"},
               "spec": {"authentication": {"credentials": [{"pass": {"bcrypt": "$bcrypt"}}]}}}]}
 JSON
-cc -std=c11 -O2 -shared -fPIC -pthread -I "$root/PluginAPI/CTributary/include" "$root/Tests/Fixtures/CPlugins/counting_sink.c" -o "$work/libcounting.so"
+source "$root/Tests/Benchmarks/host-dropins.sh"
+write_host_dropins "$work" "$bin"
 
 plain=$(free_port); tls=$(free_port); nginx_plain=$(free_port); nginx_tls=$(free_port)
-mkdir -p "$work/conf"
-cat > "$work/conf/00-host.conf" <<CONF
-[host]
-admin_address = "127.0.0.1:0"
-state_dir = "$work/state"
-log_level = "warn"
-plugin_path = ["$bin"]
-CONF
-printf 'plugin = "registry-file"\npath = "%s"\n' "$work/registry.json" > "$work/conf/10-registry.conf"
 cat > "$work/conf/20-http.conf" <<CONF
 plugin = "http"
 device_address = "127.0.0.1:$plain"
@@ -47,7 +39,6 @@ tls_key = "$work/server.key"
 device_tls_address = "127.0.0.1:$tls"
 application_tls_address = "127.0.0.1:$(free_port)"
 CONF
-printf 'plugin = "%s"\n' "$work/libcounting.so" > "$work/conf/30-count.conf"
 "$bin/tributary" run --config-dir "$work/conf" > "$work/tributary.log" 2>&1 &
 pids+=($!)
 
