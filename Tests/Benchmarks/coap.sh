@@ -33,7 +33,8 @@ JSON
 source "$root/Tests/Benchmarks/host-dropins.sh"
 write_host_dropins "$work" "$bin"
 tributary_port=$(free_port); peer_port=$(free_port)
-printf 'plugin = "coap"\naddress = "127.0.0.1:%s"\n' "$tributary_port" > "$work/conf/20-coap.conf"
+# All load comes from 127.0.0.1: the per-address rate limit would measure itself.
+printf 'plugin = "coap"\naddress = "127.0.0.1:%s"\npeer_rate = 0\n' "$tributary_port" > "$work/conf/20-coap.conf"
 "$bin/tributary" run --config-dir "$work/conf" > "$work/tributary.log" 2>&1 &
 pids+=($!)
 coap-server-notls -A 127.0.0.1 -p "$peer_port" -d 10 > "$work/coap-server.log" 2>&1 &

@@ -130,6 +130,18 @@ final class CoAPDeviceEndpointTests: XCTestCase {
         XCTAssertEqual(try post(host, "device-1@app", "secret").status, 0, "coap-client takes a separate response")
     }
 
+    /// One source address past `peer_rate` gets 5.03 with Max-Age, at once and for nothing.
+    func testPeerRateLimit() throws {
+        let host = try CoAPTestHost(coap: "peer_rate = 5")
+        // Sent back to back: the bucket refills 5 a second, nothing to speak of meanwhile.
+        let answers = try host.exchange((0..<10).map { CoAPTestHost.post(0x0600 + UInt16($0)) }, spacing: 0)
+        let accepted = answers.filter { $0.code == .changed }.count
+        XCTAssertTrue((5...6).contains(accepted), "the burst, one second's worth: \(accepted)")
+        let refused = answers.filter { $0.code == .serviceUnavailable }
+        XCTAssertEqual(refused.count, 10 - accepted)
+        XCTAssertTrue(refused.allSatisfy { $0.first(.maxAge)?.uintValue == 1 && $0.type == .acknowledgement })
+    }
+
     func testBusySinkAnswers503WithMaxAge() throws {
         let host = try CoAPTestHost(sink: "outcome = \"busy-sync\"")
         let answers = try host.exchange([CoAPTestHost.post(0x0400)])

@@ -60,15 +60,15 @@ final class CoAPTestHost {
         try Fixtures.run(Self.client, ["-B", "\(Int(seconds))"] + arguments, seconds: seconds + 5)
     }
 
-    /// Sends `datagrams` from one UDP socket, one after another, and returns every message that
-    /// came back within `seconds` after the last, decoded.
-    func exchange(_ datagrams: [[UInt8]], seconds: Double = 1.5) throws -> [CoAPMessage] {
+    /// Sends `datagrams` from one UDP socket, `spacing` seconds apart, and returns every message
+    /// that came back within `seconds` after the last, decoded.
+    func exchange(_ datagrams: [[UInt8]], seconds: Double = 1.5, spacing: Double = 0.05) throws -> [CoAPMessage] {
         let script = """
             import socket, sys, time
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             for line in sys.argv[2:]:
                 s.sendto(bytes.fromhex(line), ("127.0.0.1", int(sys.argv[1])))
-                time.sleep(0.05)
+                time.sleep(\(spacing))
             s.settimeout(\(seconds))
             try:
                 while True:

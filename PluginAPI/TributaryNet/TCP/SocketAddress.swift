@@ -79,17 +79,23 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         withUnsafeBytes(of: storage) { body($0.baseAddress!.assumingMemoryBound(to: sockaddr.self), length) }
     }
 
-    static func format(_ storage: sockaddr_storage) -> String {
+    /// The IP address alone, without the port ("127.0.0.1", "[::1]"): what a client keeps when it
+    /// comes back from another port, so what per-client budgets are keyed by.
+    public var host: String { SocketAddress.format(storage, withPort: false) }
+
+    static func format(_ storage: sockaddr_storage, withPort: Bool = true) -> String {
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
         return withUnsafeBytes(of: storage) { raw -> String in
             if Int32(storage.ss_family) == AF_INET6 {
                 var address = raw.load(as: sockaddr_in6.self)
                 inet_ntop(AF_INET6, &address.sin6_addr, &text, socklen_t(text.count))
-                return "[" + String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "]:\(UInt16(bigEndian: address.sin6_port))"
+                let host = "[" + String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "]"
+                return withPort ? host + ":\(UInt16(bigEndian: address.sin6_port))" : host
             }
             var address = raw.load(as: sockaddr_in.self)
             inet_ntop(AF_INET, &address.sin_addr, &text, socklen_t(text.count))
-            return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + ":\(UInt16(bigEndian: address.sin_port))"
+            let host = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return withPort ? host + ":\(UInt16(bigEndian: address.sin_port))" : host
         }
     }
 }

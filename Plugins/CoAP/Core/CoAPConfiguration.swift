@@ -11,6 +11,7 @@ import TributarySDK
 /// | `ack_delay_ms` | integer | 1000 | a confirmable request not answered within this gets an empty ACK, the response follows separately (below the clients' 2 s ACK_TIMEOUT, so they do not retransmit) |
 /// | `max_exchanges` | integer | 100000 | requests in progress or remembered for deduplication, all peers together (split over the loops); when full the oldest answer is forgotten, and only requests in progress past it get 5.03 |
 /// | `max_exchanges_per_peer` | integer | 16 | requests in progress per source address and port; past it 5.03 |
+/// | `peer_rate` | integer | 20000 | requests a second one source address may send (burst: one second's worth); past it 5.03 with Max-Age, nothing remembered; 0 = no limit |
 /// | `exchange_lifetime_ms` | integer | 247000 | how long an answered request is remembered, so a retransmission gets the same answer (RFC 7252 EXCHANGE_LIFETIME) |
 struct CoAPConfiguration: Sendable {
     var address: String
@@ -21,6 +22,7 @@ struct CoAPConfiguration: Sendable {
     var maxExchanges: Int
     var maxExchangesPerPeer: Int
     var exchangeLifetimeMilliseconds: Int64
+    var peerRate: Int
 
     init(_ config: PluginConfig) throws(PluginError) {
         address = try config.string("address", default: "0.0.0.0:5683")
@@ -31,6 +33,7 @@ struct CoAPConfiguration: Sendable {
         maxExchanges = Int(try config.integer("max_exchanges", default: 100_000, range: 1...10_000_000))
         maxExchangesPerPeer = Int(try config.integer("max_exchanges_per_peer", default: 16, range: 1...100_000))
         exchangeLifetimeMilliseconds = try config.integer("exchange_lifetime_ms", default: 247_000, range: 1...3_600_000)
+        peerRate = Int(try config.integer("peer_rate", default: 20_000, range: 0...10_000_000))
         try config.finish()
     }
 }

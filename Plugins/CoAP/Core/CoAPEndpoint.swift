@@ -20,6 +20,8 @@ final class CoAPEndpoint: @unchecked Sendable {
     private let throttle: AuthenticationThrottle
     private let faults: ClientFaultLog
     private let exchanges: CoAPExchanges
+    /// Requests per source address (a token bucket each, never refunded); nil: no limit.
+    private let peerRates: FailureBuckets?
     private let blocks: CoAPBlockAssembler
     private lazy var retransmitter = CoAPRetransmitter(loop: loop) { [unowned self] bytes, peer in self.send(bytes, to: peer) }
     private var nextMessageID = UInt16.random(in: 0...UInt16.max)
@@ -36,6 +38,8 @@ final class CoAPEndpoint: @unchecked Sendable {
         self.faults = faults
         exchanges = CoAPExchanges(maxEntries: configuration.maxExchanges, maxInProgressPerPeer: configuration.maxExchangesPerPeer,
                                   lifetimeMilliseconds: configuration.exchangeLifetimeMilliseconds)
+        peerRates = configuration.peerRate > 0
+            ? FailureBuckets(burst: configuration.peerRate, refillPerSecond: Double(configuration.peerRate)) : nil
         blocks = CoAPBlockAssembler(maxBodyBytes: configuration.maxBodyBytes, maxUploads: configuration.maxExchanges,
                                     lifetimeMilliseconds: configuration.exchangeLifetimeMilliseconds)
     }
@@ -69,6 +73,11 @@ final class CoAPEndpoint: @unchecked Sendable {
             // A response nobody asked for.
             if message.type == .confirmable { send(.reset(message.messageID), to: peer) }
             return
+        }
+        if let peerRates, !peerRates.take(peer.host) {
+            faults.log(.info, "coap \(peer): over peer_rate, answered 5.03")
+            let refusal = CoAPExchange(key: CoAPExchanges.Key(peer: peer, messageID: message.messageID), request: message)
+            return send(response(to: refusal, .serviceUnavailable, options: [CoAPOption(.maxAge, uint: Self.retryAfterSeconds)]), to: peer)
         }
         let key = CoAPExchanges.Key(peer: peer, messageID: message.messageID)
         switch exchanges.state(key, now: loop.now()) {
