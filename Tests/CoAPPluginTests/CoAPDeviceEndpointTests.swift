@@ -179,6 +179,34 @@ final class CoAPCommandTests: XCTestCase {
         XCTAssertTrue(result.output.contains("on"), result.output)
     }
 
+    /// A command over one block (1024 bytes) goes out block by block (Block2); coap-client fetches
+    /// the rest by repeating its request, which is not published again.
+    func testLargeCommandInBlocks() throws {
+        let host = try CoAPTestHost(coap: "ack_delay_ms = 3000", commands: true)
+        let payload = String((0..<3000).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+        let client = try BackgroundProcess(CoAPTestHost.client, [
+            "-B", "20", "-m", "post", "-e", "x", "-O", "4209,\(CoAPTestHost.basic("device-1@app", "secret"))",
+            host.url("/v1/telemetry?ct=10"),
+        ])
+        XCTAssertTrue(host.waitForEvents(1))
+        let sender = try host.startSendingCommand("firmware", to: "device-1", payload: payload)
+        let result = client.wait(seconds: 20)
+        XCTAssertEqual(sender.wait(seconds: 10).status, 0)
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.contains(payload), "the whole payload, \(result.output.count) bytes printed")
+        XCTAssertTrue(host.base.waitUntilEveryPublishEnded())
+        XCTAssertEqual(host.events.count, 1, "the continuations were not published")
+
+        // On the wire: the first block, 1024 bytes, more to come, the whole size in Size2.
+        let sender2 = try host.startSendingCommand("firmware", to: "device-1", payload: payload)
+        let first = try XCTUnwrap(host.exchange([CoAPTestHost.post(0x0700, query: ["ct=5"])], seconds: 4).first)
+        XCTAssertEqual(sender2.wait(seconds: 10).status, 0)
+        XCTAssertEqual(first.code, .content)
+        XCTAssertEqual(first.block2, CoAPBlock(number: 0, more: true, sizeExponent: 6))
+        XCTAssertEqual(first.first(.size2)?.uintValue, 3000)
+        XCTAssertEqual(first.payload, Array(payload.utf8.prefix(1024)))
+    }
+
     func testCommandNameInOption4210() throws {
         let host = try CoAPTestHost(coap: "ack_delay_ms = 5000", commands: true)
         let request = CoAPTestHost.post(0x0500, query: ["ct=5"])

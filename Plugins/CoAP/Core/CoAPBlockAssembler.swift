@@ -1,7 +1,7 @@
 import CoAPCodec
 
-/// Block1 uploads in progress (RFC 7959 section 2.5): the body so far per peer and request
-/// target, bounded by `maxBodyBytes`; a block out of sequence, or one whose upload was never
+/// Block1 uploads in progress (RFC 7959 section 2.5): the body so far per transfer
+/// (`CoAPTransferKey`), bounded by `maxBodyBytes`; a block out of sequence, or one whose upload was never
 /// begun, is refused. Loop thread only.
 final class CoAPBlockAssembler {
     enum Outcome {
@@ -29,16 +29,6 @@ final class CoAPBlockAssembler {
         self.maxBodyBytes = maxBodyBytes
         self.maxUploads = maxUploads
         lifetimeNanoseconds = lifetimeMilliseconds * 1_000_000
-    }
-
-    /// The upload a request belongs to: the same peer and the same request options but Block1
-    /// (the token may change from block to block).
-    static func key(peer: String, _ message: CoAPMessage) -> String {
-        var key = peer
-        for option in message.options where option.number != .block1 && option.number != .size1 {
-            key += "|\(option.number.rawValue)=" + String(decoding: option.value, as: UTF8.self)
-        }
-        return key
     }
 
     func add(_ block: CoAPBlock, payload: [UInt8], key: String, now: Int64) -> Outcome {

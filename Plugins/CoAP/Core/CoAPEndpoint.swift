@@ -23,11 +23,14 @@ final class CoAPEndpoint: @unchecked Sendable {
     /// Requests per source address (a token bucket each, never refunded); nil: no limit.
     private let peerRates: FailureBuckets?
     private let blocks: CoAPBlockAssembler
+    private let responseBlocks: CoAPResponseBlocks
     private lazy var retransmitter = CoAPRetransmitter(loop: loop) { [unowned self] bytes, peer in self.send(bytes, to: peer) }
     private var nextMessageID = UInt16.random(in: 0...UInt16.max)
 
     /// Max-Age of a 5.03: when a device may try again.
     static let retryAfterSeconds: UInt32 = 1
+    /// Command answers kept for their Block2 continuations, per loop.
+    static let maxBlockwiseAnswers = 1024
 
     init(socket: UDPSocket, host: PluginHost, configuration: CoAPConfiguration, throttle: AuthenticationThrottle, faults: ClientFaultLog) {
         self.socket = socket
@@ -42,6 +45,7 @@ final class CoAPEndpoint: @unchecked Sendable {
             ? FailureBuckets(burst: configuration.peerRate, refillPerSecond: Double(configuration.peerRate)) : nil
         blocks = CoAPBlockAssembler(maxBodyBytes: configuration.maxBodyBytes, maxUploads: configuration.maxExchanges,
                                     lifetimeMilliseconds: configuration.exchangeLifetimeMilliseconds)
+        responseBlocks = CoAPResponseBlocks(maxAnswers: Self.maxBlockwiseAnswers, lifetimeMilliseconds: configuration.exchangeLifetimeMilliseconds)
     }
 
     /// Call on the loop.
@@ -116,12 +120,22 @@ final class CoAPEndpoint: @unchecked Sendable {
         case .success(let read):
             target = read
         }
+        if let block2 = request.block2 {
+            guard let block = block2 else { return respond(exchange, .badRequest, reason: "invalid Block2 option") }
+            if block.number > 0 {
+                // A continuation of an answer already given: served from what was kept.
+                guard let answer = responseBlocks.answer(CoAPTransferKey.of(peer: exchange.peer, request), now: loop.now()),
+                      let part = CoAPResponseBlocks.block(of: answer, number: block.number, sizeExponent: block.sizeExponent)
+                else { return respond(exchange, .badRequest, reason: "no answer to continue with Block2 \(block)") }
+                return respond(exchange, answer.code, options: part.options, payload: part.payload)
+            }
+        }
         var payload = request.payload
         var echo: [CoAPOption] = []
         let tooLarge = [CoAPOption(.size1, uint: UInt32(configuration.maxBodyBytes))]
         if let block1 = request.block1 {
             guard let block = block1 else { return respond(exchange, .badRequest, reason: "invalid Block1 option") }
-            switch blocks.add(block, payload: payload, key: CoAPBlockAssembler.key(peer: exchange.peer.description, request), now: loop.now()) {
+            switch blocks.add(block, payload: payload, key: CoAPTransferKey.of(peer: exchange.peer, request), now: loop.now()) {
             case .needMore: return respond(exchange, .continue, options: [block.option(.block1)])
             case .incomplete: return respond(exchange, .requestEntityIncomplete, reason: "Block1 out of sequence")
             case .tooLarge: return respond(exchange, .requestEntityTooLarge, options: tooLarge)
@@ -186,7 +200,13 @@ final class CoAPEndpoint: @unchecked Sendable {
         guard let command else { return respond(exchange, .changed, options: echo) }
         var options = echo + [CoAPOption(.command, string: command.name)]
         if let format = CoAPContentFormat.number(command.contentType) { options.append(CoAPOption(.contentFormat, uint: UInt32(format))) }
-        respond(exchange, .content, options: options, payload: command.payload)
+        let answer = CoAPResponseBlocks.Answer(code: .content, options: options, body: command.payload)
+        // A client asking for small blocks in its request (Block2 number 0) gets them.
+        let requested = (exchange.request.block2 ?? nil)?.sizeExponent ?? CoAPResponseBlocks.defaultSizeExponent
+        guard let first = CoAPResponseBlocks.block(of: answer, number: 0, sizeExponent: min(requested, CoAPResponseBlocks.defaultSizeExponent))
+        else { return respond(exchange, .content, options: options, payload: command.payload) }
+        responseBlocks.keep(answer, key: CoAPTransferKey.of(peer: exchange.peer, exchange.request), now: loop.now())
+        respond(exchange, .content, options: first.options, payload: first.payload)
     }
 
     /// The sinks are slow: the ACK goes out now, so the client stops retransmitting.
