@@ -57,6 +57,23 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         withAddressBytes { hasher.combine(bytes: $0) }
     }
 
+    /// The address as a 24-byte value, equal exactly when the addresses are: what a table keyed by
+    /// peer should hold instead of the 128-byte `sockaddr_storage`.
+    public struct Compact: Hashable, Sendable {
+        let high: UInt64
+        let low: UInt64
+        let port: UInt16
+        let family: UInt16
+    }
+
+    public var compact: Compact {
+        withAddressBytes { bytes in
+            var words = (UInt64(0), UInt64(0))
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+            return Compact(high: words.0, low: words.1, port: port, family: UInt16(truncatingIfNeeded: family))
+        }
+    }
+
     /// The 4 or 16 bytes of the IP address.
     private func withAddressBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
         withUnsafeBytes(of: storage) { raw in

@@ -80,10 +80,11 @@ final class CoAPEndpoint: @unchecked Sendable {
         }
         if let peerRates, !peerRates.take(peer.host) {
             faults.log(.info, "coap \(peer): over peer_rate, answered 5.03")
-            let refusal = CoAPExchange(key: CoAPExchanges.Key(peer: peer, messageID: message.messageID), request: message)
+            let refusal = CoAPExchange(peer: peer, request: message)
             return send(response(to: refusal, .serviceUnavailable, options: [CoAPOption(.maxAge, uint: Self.retryAfterSeconds)]), to: peer)
         }
-        let key = CoAPExchanges.Key(peer: peer, messageID: message.messageID)
+        let exchange = CoAPExchange(peer: peer, request: message)
+        let key = exchange.key
         switch exchanges.state(key, now: loop.now()) {
         case .answered(let bytes)?:
             return send(bytes, to: peer)
@@ -93,7 +94,6 @@ final class CoAPEndpoint: @unchecked Sendable {
         case nil:
             break
         }
-        let exchange = CoAPExchange(key: key, request: message)
         guard exchanges.begin(key, now: loop.now()) else {
             faults.log(.info, "coap \(peer): too many requests in progress, answered 5.03")
             exchange.answered = true

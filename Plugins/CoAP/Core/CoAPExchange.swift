@@ -6,15 +6,16 @@ import TributaryNet
 /// it through the endpoint's `LoopBound`, so `@unchecked` is sound.
 final class CoAPExchange: @unchecked Sendable {
     let key: CoAPExchanges.Key
-    var peer: SocketAddress { key.peer }
+    let peer: SocketAddress
     let request: CoAPMessage
     /// The empty ACK went out: the response follows as a message of its own.
     var emptyAcknowledged = false
     var answered = false
     var acknowledgementTimer: UInt64?
 
-    init(key: CoAPExchanges.Key, request: CoAPMessage) {
-        self.key = key
+    init(peer: SocketAddress, request: CoAPMessage) {
+        key = CoAPExchanges.Key(peer: peer, messageID: request.messageID)
+        self.peer = peer
         self.request = request
     }
 }

@@ -19,12 +19,17 @@ final class CoAPExchanges {
 
     /// A request: its sender and message ID.
     struct Key: Hashable {
-        var peer: SocketAddress
+        var peer: SocketAddress.Compact
         var messageID: UInt16
+
+        init(peer: SocketAddress, messageID: UInt16) {
+            self.peer = peer.compact
+            self.messageID = messageID
+        }
     }
 
     private var entries: [Key: Entry] = [:]
-    private var inProgressByPeer: [SocketAddress: Int] = [:]
+    private var inProgressByPeer: [SocketAddress.Compact: Int] = [:]
     private struct Expiry {
         var key: Key
         var expires: Int64
