@@ -93,7 +93,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CTributary", "CCrypt"], path: "Tests/Support/TestSupport"),
         .testTarget(name: "HTTPPluginTests", dependencies: ["TestSupport"], path: "Tests/HTTPPluginTests"),
         // The coap plugin end to end: coap-client-notls and crafted datagrams (python3).
-        .testTarget(name: "CoAPPluginTests", dependencies: ["TestSupport", "CoAPCodec"], path: "Tests/CoAPPluginTests"),
+        .testTarget(name: "CoAPPluginTests", dependencies: ["TestSupport", "CoAPCodec", "CoAPCore"], path: "Tests/CoAPPluginTests"),
         // Protocol sessions without sockets: the mqtt plugin's device sessions and the HTTP/1.1
         // server over a fake byte stream, on an event loop whose clock the test moves.
         .testTarget(name: "InProcessSessionTests", dependencies: ["MQTTCore", "MQTTCodec", "TributaryNet", "TributarySDK", "CTributary"],

@@ -2,7 +2,8 @@ import CoAPCodec
 
 /// Block1 uploads in progress (RFC 7959 section 2.5): the body so far per transfer
 /// (`CoAPTransferKey`), bounded by `maxBodyBytes`; a block out of sequence, or one whose upload was never
-/// begun, is refused. Loop thread only.
+/// begun, is refused. An upload is forgotten `lifetimeMilliseconds` after its last block. Loop
+/// thread only.
 final class CoAPBlockAssembler {
     enum Outcome {
         /// More blocks follow: answer 2.31 Continue echoing the block.
@@ -15,12 +16,23 @@ final class CoAPBlockAssembler {
         case tooLarge
     }
 
-    private struct Upload {
-        var body: [UInt8]
-        var expires: Int64
+    /// An upload, linked into the list of uploads by the time of their last block (oldest first):
+    /// the lifetime is the same for all, so that is also the order they expire in, and forgetting
+    /// the expired ones only ever looks at the head instead of every upload.
+    private final class Upload {
+        let key: String
+        var body: [UInt8] = []
+        var expires: Int64 = 0
+        // Weak: `uploads` holds every linked upload; the links only order them (no cycles).
+        weak var older: Upload?
+        weak var newer: Upload?
+
+        init(key: String) { self.key = key }
     }
 
     private var uploads: [String: Upload] = [:]
+    private var oldest: Upload?
+    private var newest: Upload?
     private let maxBodyBytes: Int
     private let maxUploads: Int
     private let lifetimeNanoseconds: Int64
@@ -32,34 +44,56 @@ final class CoAPBlockAssembler {
     }
 
     func add(_ block: CoAPBlock, payload: [UInt8], key: String, now: Int64) -> Outcome {
-        uploads = uploads.filter { $0.value.expires > now }
-        var upload: Upload
+        while let upload = oldest, upload.expires <= now { forget(upload) }
+        let upload: Upload
         if block.number == 0 {
-            guard uploads.count < maxUploads || uploads[key] != nil else { return .tooLarge }
-            upload = Upload(body: [], expires: 0)
+            if let existing = uploads[key] {
+                upload = existing
+                upload.body = []
+            } else {
+                guard uploads.count < maxUploads else { return .tooLarge }
+                upload = Upload(key: key)
+                uploads[key] = upload
+            }
         } else {
             guard let existing = uploads[key], existing.body.count == block.offset else {
-                uploads[key] = nil
+                if let existing = uploads[key] { forget(existing) }
                 return .incomplete
             }
             upload = existing
         }
         // Every block but the last is exactly its size (section 2.2).
         guard !block.more || payload.count == block.size else {
-            uploads[key] = nil
+            forget(upload)
             return .incomplete
         }
         guard block.offset + payload.count <= maxBodyBytes else {
-            uploads[key] = nil
+            forget(upload)
             return .tooLarge
         }
         upload.body += payload
-        upload.expires = now + lifetimeNanoseconds
         guard block.more else {
-            uploads[key] = nil
+            forget(upload)
             return .complete(upload.body)
         }
-        uploads[key] = upload
+        upload.expires = now + lifetimeNanoseconds
+        unlink(upload)
+        upload.older = newest
+        newest?.newer = upload
+        newest = upload
+        if oldest == nil { oldest = upload }
         return .needMore
+    }
+
+    private func forget(_ upload: Upload) {
+        unlink(upload)
+        uploads[upload.key] = nil
+    }
+
+    private func unlink(_ upload: Upload) {
+        if let older = upload.older { older.newer = upload.newer } else if oldest === upload { oldest = upload.newer }
+        if let newer = upload.newer { newer.older = upload.older } else if newest === upload { newest = upload.older }
+        upload.older = nil
+        upload.newer = nil
     }
 }
