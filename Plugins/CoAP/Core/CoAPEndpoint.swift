@@ -27,8 +27,8 @@ final class CoAPEndpoint: @unchecked Sendable {
     private lazy var retransmitter = CoAPRetransmitter(loop: loop) { [unowned self] bytes, peer in self.send(bytes, to: peer) }
     private var nextMessageID = UInt16.random(in: 0...UInt16.max)
 
-    /// Max-Age of a 5.03: when a device may try again.
-    static let retryAfterSeconds: UInt32 = 1
+    /// What a 5.03 carries: Max-Age, when a device may try again.
+    static let retryLater = [CoAPOption(.maxAge, uint: 1)]
     /// Command answers kept for their Block2 continuations, per loop.
     static let maxBlockwiseAnswers = 1024
 
@@ -78,12 +78,11 @@ final class CoAPEndpoint: @unchecked Sendable {
             if message.type == .confirmable { send(.reset(message.messageID), to: peer) }
             return
         }
-        if let peerRates, !peerRates.take(peer.host) {
-            faults.log(.info, "coap \(peer): over peer_rate, answered 5.03")
-            let refusal = CoAPExchange(peer: peer, request: message)
-            return send(response(to: refusal, .serviceUnavailable, options: [CoAPOption(.maxAge, uint: Self.retryAfterSeconds)]), to: peer)
-        }
         let exchange = CoAPExchange(peer: peer, request: message)
+        if let peerRates, !peerRates.take(exchange.source) {
+            faults.log(.info, "coap \(peer): over peer_rate, answered 5.03")
+            return send(response(to: exchange, .serviceUnavailable, options: Self.retryLater), to: peer)
+        }
         let key = exchange.key
         switch exchanges.state(key, now: loop.now()) {
         case .answered(let bytes)?:
@@ -97,7 +96,7 @@ final class CoAPEndpoint: @unchecked Sendable {
         guard exchanges.begin(key, now: loop.now()) else {
             faults.log(.info, "coap \(peer): too many requests in progress, answered 5.03")
             exchange.answered = true
-            return send(response(to: exchange, .serviceUnavailable, options: [CoAPOption(.maxAge, uint: Self.retryAfterSeconds)]), to: peer)
+            return send(response(to: exchange, .serviceUnavailable, options: Self.retryLater), to: peer)
         }
         if message.type == .confirmable {
             exchange.acknowledgementTimer = loop.scheduleTimer(afterMilliseconds: configuration.ackDelayMilliseconds) { [unowned self] in
@@ -152,7 +151,7 @@ final class CoAPEndpoint: @unchecked Sendable {
         }
         let session = LoopBound(self, on: loop)
         let (body, blockEcho) = (payload, echo)
-        throttle.authenticateDevice(authRequest, from: exchange.peer.description, host: host, faults: faults) { verdict in
+        throttle.authenticateDevice(authRequest, from: exchange.source, host: host, faults: faults) { verdict in
             session.execute { $0.authenticated(exchange, verdict, target, payload: body, echo: blockEcho) }
         }
     }
@@ -163,7 +162,7 @@ final class CoAPEndpoint: @unchecked Sendable {
         case .ok: break
         case .unauthenticated, .notFound: return respond(exchange, .unauthorized, reason: "Authentication failed")
         case .denied: return respond(exchange, .forbidden, reason: "not allowed")
-        default: return respond(exchange, .serviceUnavailable, options: [CoAPOption(.maxAge, uint: Self.retryAfterSeconds)])
+        default: return respond(exchange, .serviceUnavailable, options: Self.retryLater)
         }
         // A gateway publishes for `as`; the authenticated device is the sender.
         let device = verdict.asDevice.isEmpty ? verdict.device : verdict.asDevice
@@ -190,7 +189,7 @@ final class CoAPEndpoint: @unchecked Sendable {
         case .invalid:
             respond(exchange, .badRequest, reason: "application, device and channel must be UTF-8 and non-empty")
         case .busy, .unavailable, .cancelled:
-            respond(exchange, .serviceUnavailable, options: [CoAPOption(.maxAge, uint: Self.retryAfterSeconds)])
+            respond(exchange, .serviceUnavailable, options: Self.retryLater)
         default:
             respond(exchange, .internalServerError, reason: "the event could not be delivered (\(outcome))")
         }

@@ -7,6 +7,9 @@ import TributaryNet
 final class CoAPExchange: @unchecked Sendable {
     let key: CoAPExchanges.Key
     let peer: SocketAddress
+    /// The sender's address without its port, formatted once for the per-address budgets (the
+    /// request rate and the authentication throttle).
+    lazy var source: String = peer.host
     let request: CoAPMessage
     /// The empty ACK went out: the response follows as a message of its own.
     var emptyAcknowledged = false
