@@ -57,6 +57,7 @@ bench: release
 	bash Tests/Benchmarks/http-device.sh
 	bash Tests/Benchmarks/mqtt.sh
 	bash Tests/Benchmarks/coap.sh
+	bash Tests/Benchmarks/ttn.sh
 	$(SWIFT) build -c release --product registry-bench
 	taskset -c 0 .build/release/registry-bench .build/release/libtributary-registry-file.so
 	bash Tests/Benchmarks/webhook-push.sh

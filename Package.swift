@@ -29,6 +29,8 @@ let shipped: [(Product, [Target])] = [
            dependencies: ["TributarySDK", "TributaryNet", "MQTTCodec", "CTributary"]),
     plugin("coap", module: "CoAP", core: "Plugins/CoAP/Core", entry: "Plugins/CoAP/Entry",
            dependencies: ["TributarySDK", "TributaryNet", "CoAPCodec", "CTributary"]),
+    plugin("ttn", module: "TTN", core: "Plugins/TTN", entry: "Plugins/TTN/Entry",
+           dependencies: ["TributarySDK", "TributaryNet", "CTributary"]),
     plugin("registry-file", module: "RegistryFile", core: "Plugins/RegistryFile", entry: "Plugins/RegistryFile/Entry",
            dependencies: ["TributarySDK", "TributaryCrypto", "CTributary", "CCrypt"]),
     plugin("webhook-push", module: "WebhookPush", core: "Plugins/WebhookPush", entry: "Plugins/WebhookPush/Entry",
@@ -98,6 +100,8 @@ let package = Package(
         // server over a fake byte stream, on an event loop whose clock the test moves.
         .testTarget(name: "InProcessSessionTests", dependencies: ["MQTTCore", "MQTTCodec", "TributaryNet", "TributarySDK", "CTributary"],
                     path: "Tests/InProcessSessionTests"),
+        // The ttn plugin end to end: curl posting webhooks, a python3 stand-in for the network server.
+        .testTarget(name: "TTNPluginTests", dependencies: ["TestSupport"], path: "Tests/TTNPluginTests", exclude: ["network_server.py"]),
         // The mqtt plugin end to end: mosquitto clients, paho and raw MQTT from python3 (Scripts/).
         .testTarget(name: "MQTTPluginTests", dependencies: ["TestSupport"], path: "Tests/MQTTPluginTests", exclude: ["Scripts"]),
         .testTarget(

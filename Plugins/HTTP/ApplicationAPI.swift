@@ -24,10 +24,10 @@ final class ApplicationAPI: HTTPRequestHandler {
     }
 
     func handle(_ request: HTTPRequest, connection: HTTPConnectionInfo, responder: HTTPResponder) {
-        guard let path = request.head.pathSegments else { return responder.respond(Responses.notFound) }
+        guard let path = request.head.pathSegments else { return responder.respond(DrogueResponses.notFound) }
         if path.count == 7, path[0] == "api", path[1] == "command", path[2] == "v1alpha1", path[3] == "apps", path[5] == "devices" {
             guard request.head.method == "POST" else {
-                return responder.respond(Responses.error(405, "MethodNotAllowed", "use POST", headers: ["Allow": "POST"]))
+                return responder.respond(DrogueResponses.error(405, "MethodNotAllowed", "use POST", headers: ["Allow": "POST"]))
             }
             return authorized(request.head, peer: connection.remoteAddress, permission: .write, application: path[4], responder: responder) { [self] in
                 sendCommand(request, application: path[4], device: path[6], responder: responder)
@@ -44,7 +44,7 @@ final class ApplicationAPI: HTTPRequestHandler {
                                                             capacity: configuration.websocketQueue, metrics: metrics, faults: faults))
             }
         }
-        responder.respond(Responses.notFound)
+        responder.respond(DrogueResponses.notFound)
     }
 
     /// Authenticates the user and checks `permission` on `application`, then runs `next`.
@@ -55,10 +55,10 @@ final class ApplicationAPI: HTTPRequestHandler {
         case .credential(let found): credential = found
         case .missing:
             metrics.unauthenticated.add()
-            return responder.respond(Responses.unauthorized("Missing credentials"))
+            return responder.respond(DrogueResponses.unauthorized("Missing credentials"))
         case .ambiguous:
             metrics.unauthenticated.add()
-            return responder.respond(Responses.unauthorized("Use exactly one of Bearer, Basic, token or username/api_key"))
+            return responder.respond(DrogueResponses.unauthorized("Use exactly one of Bearer, Basic, token or username/api_key"))
         }
         let host = host
         let metrics = metrics
@@ -67,14 +67,14 @@ final class ApplicationAPI: HTTPRequestHandler {
             guard user.status == .ok else {
                 metrics.unauthenticated.add()
                 faults.log(.info, "http application \(peer): user authentication failed (\(user.status))")
-                return responder.respond(Responses.refusal(user.status))
+                return responder.respond(DrogueResponses.refusal(user.status))
             }
             host.authorize(AuthorizeRequest(user: user.user, roles: user.roles, application: application, permission: permission)) { status in
                 switch status {
                 case .ok: next()
                 case .denied, .notFound, .unauthenticated:
-                    responder.respond(Responses.error(404, "NotFound", "Resource not found: Application / \(application)"))
-                default: responder.respond(Responses.unavailable("the authorization service cannot answer now"))
+                    responder.respond(DrogueResponses.error(404, "NotFound", "Resource not found: Application / \(application)"))
+                default: responder.respond(DrogueResponses.unavailable("the authorization service cannot answer now"))
                 }
             }
         }
@@ -83,20 +83,28 @@ final class ApplicationAPI: HTTPRequestHandler {
     private func sendCommand(_ request: HTTPRequest, application: String, device: String, responder: HTTPResponder) {
         let query = Dictionary(request.head.queryItems, uniquingKeysWith: { first, _ in first })
         guard let name = query["command"], !name.isEmpty else {
-            return responder.respond(Responses.error(400, "InvalidRequest", "missing query parameter 'command'"))
+            return responder.respond(DrogueResponses.error(400, "InvalidRequest", "missing query parameter 'command'"))
         }
         let command = Command(application: application, device: device, name: name,
                               contentType: request.head.headers["Content-Type"] ?? "", payload: request.body)
-        switch host.sendCommand(command) {
-        case .ok:
-            metrics.commandsSent.add()
-            responder.respond(Responses.empty(202))
-        case .notFound:
-            metrics.commandsWithoutRoute.add()
-            responder.respond(Responses.error(503, "NoRoute", "device \(device) of \(application) has no live connection for commands",
-                                              headers: ["Retry-After": "1"]))
-        default:
-            responder.respond(Responses.error(400, "InvalidRequest", "application and device must be UTF-8"))
+        let metrics = metrics
+        // Waits for the route's outcome: a TTN device's route answers once the network server has.
+        host.sendCommand(command) { status in
+            switch status {
+            case .ok:
+                metrics.commandsSent.add()
+                responder.respond(DrogueResponses.empty(202))
+            case .notFound:
+                metrics.commandsWithoutRoute.add()
+                responder.respond(DrogueResponses.error(503, "NoRoute", "device \(device) of \(application) has no live connection for commands",
+                                                  headers: ["Retry-After": "1"]))
+            case .invalid:
+                responder.respond(DrogueResponses.error(400, "InvalidRequest", "application and device must be UTF-8"))
+            case .rejected:
+                responder.respond(DrogueResponses.error(502, "CommandRejected", "the device's network refused the command"))
+            default:
+                responder.respond(DrogueResponses.unavailable("the device's network did not take the command (\(status))"))
+            }
         }
     }
 }

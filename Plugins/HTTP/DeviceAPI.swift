@@ -23,31 +23,31 @@ final class DeviceAPI: HTTPRequestHandler {
 
     func handle(_ request: HTTPRequest, connection: HTTPConnectionInfo, responder: HTTPResponder) {
         let head = request.head
-        guard let segments = head.pathSegments else { return responder.respond(Responses.notFound) }
+        guard let segments = head.pathSegments else { return responder.respond(DrogueResponses.notFound) }
         switch (head.method, segments) {
         case ("GET", []), ("GET", [""]):
-            return responder.respond(Responses.empty(200))
+            return responder.respond(DrogueResponses.empty(200))
         case ("POST", let path) where path.count == 2 && path[0] == "v1" && !path[1].isEmpty:
             publish(request, channel: path[1], connection: connection, responder: responder)
         case (_, let path) where path.count == 2 && path[0] == "v1":
-            responder.respond(Responses.error(405, "MethodNotAllowed", "use POST", headers: ["Allow": "POST"]))
+            responder.respond(DrogueResponses.error(405, "MethodNotAllowed", "use POST", headers: ["Allow": "POST"]))
         default:
             // Extra segments after the channel are a 404, not silently dropped (README.md, the
             // HTTP device API's answers).
-            responder.respond(Responses.notFound)
+            responder.respond(DrogueResponses.notFound)
         }
     }
 
     private func publish(_ request: HTTPRequest, channel: String, connection: HTTPConnectionInfo, responder: HTTPResponder) {
         if let problem = ChannelName.problem(in: channel) {
             faults.log(.debug, "http device \(connection.remoteAddress): \(problem.reason)")
-            return responder.respond(Responses.error(400, "InvalidRequest", problem.reason))
+            return responder.respond(DrogueResponses.error(400, "InvalidRequest", problem.reason))
         }
         let query = Dictionary(request.head.queryItems, uniquingKeysWith: { first, _ in first })
         let commandWait: Int64
         if let text = query["ct"] ?? query["commandTimeout"] {
             guard let seconds = Int64(text), seconds >= 0 else {
-                return responder.respond(Responses.error(400, "InvalidRequest", "ct must be a number of seconds"))
+                return responder.respond(DrogueResponses.error(400, "InvalidRequest", "ct must be a number of seconds"))
             }
             commandWait = min(seconds, configuration.maxCommandWaitSeconds)
         } else {
@@ -59,7 +59,7 @@ final class DeviceAPI: HTTPRequestHandler {
         else {
             metrics.unauthenticated.add()
             faults.log(.info, "http device \(connection.remoteAddress): missing or unusable credentials")
-            return responder.respond(Responses.unauthorized("Missing or unusable credentials"))
+            return responder.respond(DrogueResponses.unauthorized("Missing or unusable credentials"))
         }
         let host = host
         let metrics = metrics
@@ -69,7 +69,7 @@ final class DeviceAPI: HTTPRequestHandler {
             guard verdict.status == .ok else {
                 // The throttle has logged the failure (rate-limited, with peer and names).
                 metrics.unauthenticated.add()
-                return responder.respond(Responses.refusal(verdict.status))
+                return responder.respond(DrogueResponses.refusal(verdict.status))
             }
             // A gateway publishes for `as`; the authenticated device is the sender.
             let target = verdict.asDevice.isEmpty ? verdict.device : verdict.asDevice
@@ -95,27 +95,19 @@ final class DeviceAPI: HTTPRequestHandler {
         switch status {
         case .ok:
             metrics.accepted.add()
-            guard commandWait > 0 else { return responder.respond(Responses.empty(202)) }
+            guard commandWait > 0 else { return responder.respond(DrogueResponses.empty(202)) }
             // Subscribed only after the sinks took the event, as Drogue does: a command sent
             // earlier is not seen.
             CommandWait.start(host: host, application: application, device: device, seconds: commandWait, loop: responder.loop) { command in
-                guard let command else { return responder.respond(Responses.empty(202)) }
+                guard let command else { return responder.respond(DrogueResponses.empty(202)) }
                 var headers: HTTPHeaders = [:]
                 try? headers.add(name: "command", value: command.name)
                 if !command.contentType.isEmpty { try? headers.add(name: "Content-Type", value: command.contentType) }
                 responder.respond(HTTPResponse(status: 200, headers: headers, body: command.payload))
             }
-        case .rejected:
-            responder.respond(Responses.error(406, "InvalidFormat", "the content type claims JSON and the body is not JSON"))
-        case .invalid:
-            responder.respond(Responses.error(400, "InvalidRequest", "application, device and channel must be UTF-8 and non-empty"))
-        case .busy:
-            metrics.busy.add()
-            responder.respond(Responses.unavailable("a sink is busy; retry"))
-        case .unavailable, .cancelled:
-            responder.respond(Responses.unavailable("no sink could take the event now"))
         default:
-            responder.respond(Responses.error(500, "InternalError", "the event could not be delivered (\(status))"))
+            if status == .busy { metrics.busy.add() }
+            responder.respond(DrogueResponses.publishFailure(status))
         }
     }
 }

@@ -52,12 +52,13 @@ struct DeviceAuthenticator {
     private func check(_ secret: String, against candidates: [StoredSecret], _ app: RegistryIndex.ApplicationEntry, _ device: Device,
                        _ request: DeviceAuthRequest, _ later: @escaping @Sendable (DeviceVerdict) -> Void) -> DeviceVerdict? {
         let asked = request.asDevice
+        let properties = request.properties
         let key = Self.failureKey(request)
         let verdict: @Sendable (Verification) -> DeviceVerdict = { [failures] verification in
             switch verification {
             case .matched:
                 failures.refund(key)
-                return Self.admit(app, device, as: asked)
+                return Self.admit(app, device, as: asked, properties: properties)
             case .mismatched: return Self.unauthenticated
             case .busy, .throttled: return DeviceVerdict(status: .unavailable)
             }
@@ -88,16 +89,26 @@ struct DeviceAuthenticator {
     }
 
     /// An authenticated device: refused when it or its application is disabled; acting for
-    /// another device only when that device's `gatewaySelector.matchNames` names it.
-    private static func admit(_ app: RegistryIndex.ApplicationEntry, _ device: Device, as asked: String) -> DeviceVerdict {
+    /// another device only when that device's `gatewaySelector.matchNames` names it. The
+    /// properties asked for are those of the device acted for and its application.
+    private static func admit(_ app: RegistryIndex.ApplicationEntry, _ device: Device, as asked: String,
+                              properties: [String]) -> DeviceVerdict {
         guard !app.application.disabled, !device.disabled else { return denied }
         var acting = ""
+        var target = device
         if !asked.isEmpty {
-            guard let target = app.devices[asked], !target.disabled else { return denied }
-            guard target === device || target.gateways.contains(device.name.value) else { return denied }
-            acting = target.name.value
+            guard let found = app.devices[asked], !found.disabled else { return denied }
+            guard found === device || found.gateways.contains(device.name.value) else { return denied }
+            acting = found.name.value
+            target = found
         }
-        return DeviceVerdict(status: .ok, application: app.application.name.value, device: device.name.value, asDevice: acting)
+        let values = properties.map { name -> [UInt8] in
+            if name.hasPrefix("device:") { return target.properties[String(name.dropFirst(7))] ?? [] }
+            if name.hasPrefix("application:") { return app.application.properties[String(name.dropFirst(12))] ?? [] }
+            return []
+        }
+        return DeviceVerdict(status: .ok, application: app.application.name.value, device: device.name.value, asDevice: acting,
+                             properties: values)
     }
 
     /// The chain (leaf first) must verify against the application's trust anchors; the device is
@@ -135,7 +146,7 @@ struct DeviceAuthenticator {
             guard let device = app.devices[leaf.subject],
                   request.device.isEmpty || app.devices[request.device] === device
             else { return Self.unauthenticated }
-            return Self.admit(app, device, as: request.asDevice)
+            return Self.admit(app, device, as: request.asDevice, properties: request.properties)
         }
         return Self.unauthenticated
     }
@@ -149,7 +160,7 @@ struct DeviceAuthenticator {
         guard let app = registry.application(applicationName) else { return Self.notMine }
         let now = RFC3339.nowUnixNanoseconds()
         guard let device = app.devices[deviceName], device.psks.contains(where: { $0.contains(now) }) else { return Self.unauthenticated }
-        return Self.admit(app, device, as: request.asDevice)
+        return Self.admit(app, device, as: request.asDevice, properties: request.properties)
     }
 
     /// The key of the first `psk` credential valid now, for a TLS-PSK or DTLS-PSK handshake:

@@ -129,12 +129,13 @@ final class RegistryFileAuthenticator: AuthenticatorInstance {
 
     func authenticateDevice(_ request: DeviceAuthRequest, reply: DeviceAuthReply) -> Status {
         let send: @Sendable (DeviceVerdict) -> Void = {
-            reply($0.status, application: $0.application, device: $0.device, asDevice: $0.asDevice)
+            reply($0.status, application: $0.application, device: $0.device, asDevice: $0.asDevice, properties: $0.properties)
         }
         guard let verdict = authenticateDevice(request, later: send) else { return .pending }
-        // An immediate `.ok` means "the request's names are canonical"; otherwise send the names.
+        // An immediate `.ok` means "the request's names are canonical, no properties"; otherwise
+        // send the names and properties.
         guard verdict.status == .ok, verdict.application != request.application || verdict.device != request.device
-                || verdict.asDevice != request.asDevice else { return verdict.status }
+                || verdict.asDevice != request.asDevice || !verdict.properties.isEmpty else { return verdict.status }
         send(verdict)
         return .pending
     }

@@ -1,3 +1,5 @@
+import TributarySDK
+
 /// The registry arranged for constant-time lookups, built once per file version and then only
 /// read (requests hold the version they started with while a new one is swapped in).
 ///

@@ -1,5 +1,6 @@
 import Glibc
 import TributaryCrypto
+import TributarySDK
 
 /// One validated version of the registry file.
 struct LoadedRegistry: Sendable {
@@ -26,7 +27,7 @@ enum RegistryLoader {
 
     static func load(bytes: [UInt8]) -> Result<LoadedRegistry, RegistryLoadError> {
         do throws(PositionedError) {
-            let index = try RegistryIndex(RegistryModel(decoding: PositionedJSONParser.parse(bytes)))
+            let index = try RegistryIndex(RegistryModel(decoding: PositionedJSONParser.parse(bytes), document: bytes))
             return .success(LoadedRegistry(index: index, digest: SHA256.digest(bytes)))
         } catch {
             return .failure(RegistryLoadError(message: "\(SourcePosition(offset: error.offset, in: bytes)): \(error.reason)"))

@@ -24,13 +24,17 @@ final class Application: Sendable {
     let members: [String: MemberRole]
     /// The parsed `spec.trustAnchors`, nil when the application has none.
     let trustAnchors: TrustAnchors?
+    /// Each `spec` member's JSON text, for adapters that ask (`application:ttn`).
+    let properties: [String: [UInt8]]
 
-    init(name: Located<String>, disabled: Bool, owner: String?, members: [String: MemberRole], trustAnchors: TrustAnchors?) {
+    init(name: Located<String>, disabled: Bool, owner: String?, members: [String: MemberRole], trustAnchors: TrustAnchors?,
+         properties: [String: [UInt8]] = [:]) {
         self.name = name
         self.disabled = disabled
         self.owner = owner
         self.members = members
         self.trustAnchors = trustAnchors
+        self.properties = properties
     }
 }
 
@@ -64,9 +68,13 @@ final class Device: Sendable {
     let passwords: [StoredSecret]
     let usernames: [UsernameCredential]
     let psks: [PSKCredential]
+    /// Each `spec` member's JSON text except the credentials, for adapters that ask
+    /// (`device:ttn`, `device:lorawan`).
+    let properties: [String: [UInt8]]
 
     init(name: Located<String>, application: Located<String>, disabled: Bool, aliases: [Located<String>],
-         gateways: Set<String>, passwords: [StoredSecret], usernames: [UsernameCredential], psks: [PSKCredential]) {
+         gateways: Set<String>, passwords: [StoredSecret], usernames: [UsernameCredential], psks: [PSKCredential],
+         properties: [String: [UInt8]] = [:]) {
         self.name = name
         self.application = application
         self.disabled = disabled
@@ -75,6 +83,7 @@ final class Device: Sendable {
         self.passwords = passwords
         self.usernames = usernames
         self.psks = psks
+        self.properties = properties
     }
 }
 
@@ -94,18 +103,29 @@ final class User: Sendable {
 
 /// The registry file decoded: `{"applications": [...], "devices": [...], "users": [...]}`, each
 /// entry a Drogue resource (`metadata` + `spec`). `spec` sections this registry does not read
-/// (`commands`, `mqtt`, `ttn`, ...) are free-form and ignored; the ones it reads are strict.
+/// (`commands`, `mqtt`, `ttn`, ...) are free-form: kept as text for adapters that ask for them
+/// as properties, never interpreted; the ones it reads are strict.
 struct RegistryModel {
     var applications: [Application] = []
     var devices: [Device] = []
     var users: [User] = []
 
-    init(decoding root: JSONNode) throws(PositionedError) {
+    /// `document`: the bytes `root` was parsed from, where the property texts are cut.
+    init(decoding root: JSONNode, document: [UInt8]) throws(PositionedError) {
         let top = JSONField(node: root, path: "")
         try top.onlyKeys(["applications", "devices", "users"])
-        for field in try top.member("applications")?.elements() ?? [] { applications.append(try Self.application(field)) }
-        for field in try top.member("devices")?.elements() ?? [] { devices.append(try Self.device(field)) }
+        for field in try top.member("applications")?.elements() ?? [] { applications.append(try Self.application(field, document)) }
+        for field in try top.member("devices")?.elements() ?? [] { devices.append(try Self.device(field, document)) }
         for field in try top.member("users")?.elements() ?? [] { users.append(try Self.user(field)) }
+    }
+
+    /// A resource's `spec` members as JSON text; never its credentials, which are secrets.
+    private static func properties(_ spec: JSONField?, _ document: [UInt8]) throws(PositionedError) -> [String: [UInt8]] {
+        var properties: [String: [UInt8]] = [:]
+        for (key, _, field) in try spec?.members() ?? [] where key != "authentication" && key != "credentials" {
+            properties[key] = Array(field.node.bytes(in: document))
+        }
+        return properties
     }
 
     private static func located(_ field: JSONField) throws(PositionedError) -> Located<String> {
@@ -117,7 +137,7 @@ struct RegistryModel {
         try spec?.member("core")?.member("disabled")?.bool() ?? false
     }
 
-    private static func application(_ field: JSONField) throws(PositionedError) -> Application {
+    private static func application(_ field: JSONField, _ document: [UInt8]) throws(PositionedError) -> Application {
         let metadata = try field.required("metadata")
         try metadata.member("labels")?.validateStringMap()
         try metadata.member("annotations")?.validateStringMap()
@@ -133,7 +153,7 @@ struct RegistryModel {
         return Application(
             name: try located(try metadata.required("name")), disabled: try disabled(spec),
             owner: try metadata.member("owner")?.name(), members: members,
-            trustAnchors: try trustAnchors(try spec?.member("trustAnchors")))
+            trustAnchors: try trustAnchors(try spec?.member("trustAnchors")), properties: try properties(spec, document))
     }
 
     private static func trustAnchors(_ field: JSONField?) throws(PositionedError) -> TrustAnchors? {
@@ -172,7 +192,7 @@ struct RegistryModel {
         }
     }
 
-    private static func device(_ field: JSONField) throws(PositionedError) -> Device {
+    private static func device(_ field: JSONField, _ document: [UInt8]) throws(PositionedError) -> Device {
         let metadata = try field.required("metadata")
         try metadata.member("labels")?.validateStringMap()
         try metadata.member("annotations")?.validateStringMap()
@@ -201,7 +221,7 @@ struct RegistryModel {
         return Device(
             name: try located(try metadata.required("name")), application: try located(try metadata.required("application")),
             disabled: try disabled(spec), aliases: aliases, gateways: Set(gateways),
-            passwords: passwords, usernames: usernames, psks: psks)
+            passwords: passwords, usernames: usernames, psks: psks, properties: try properties(spec, document))
     }
 
     /// `spec.authentication.credentials`, or the legacy `spec.credentials.credentials`.

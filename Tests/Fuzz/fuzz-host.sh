@@ -12,9 +12,10 @@ source "$root/Tests/Fuzz/build-fuzzer.sh"
 build_fuzzer "$out/toml" TributaryHost "$root/Tests/Fuzz/TOMLParserFuzz.swift"
 build_fuzzer "$out/json" TributarySDK "$root/Tests/Fuzz/JSONCompactFuzz.swift"
 build_fuzzer "$out/normalizer" TributaryHost "$root/Tests/Fuzz/EventNormalizerFuzz.swift"
+build_fuzzer "$out/json-tree" TributarySDK "$root/Tests/Fuzz/JSONTreeFuzz.swift"
 
 status=0
-for name in toml json normalizer; do
+for name in toml json normalizer json-tree; do
     mkdir -p "$out/corpus-$name"
     echo "fuzzing $name for ${seconds}s"
     if ! "$out/$name" -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 -artifact_prefix="$out/$name-" \

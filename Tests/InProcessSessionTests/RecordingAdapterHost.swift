@@ -53,7 +53,8 @@ enum RecordingAdapterHost {
             guard let request = request?.pointee else { return Int32(TRIB_ERR_INVALID) }
             var result = trib_type_device_auth_result(struct_size: UInt32(MemoryLayout<trib_type_device_auth_result>.size),
                                                       status: Int32(TRIB_OK), application: lent(request.application),
-                                                      device: lent(request.device), as_device: lent(request.as_device))
+                                                      device: lent(request.device), as_device: lent(request.as_device),
+                                                      properties: nil, property_count: 0)
             done?(context, &result)
             return Int32(TRIB_OK)
         }

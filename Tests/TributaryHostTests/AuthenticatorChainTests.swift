@@ -59,6 +59,31 @@ final class AuthenticatorChainTests: XCTestCase {
         return recorder.wait(for: 1).first ?? "no answer"
     }
 
+    private func deviceWithProperties(_ names: [String]) -> (status: Int32, answer: String) {
+        let recorder = Recorder()
+        let status = withPluginBuffers(["app1", "device1", "secret"] + names) { b in
+            Array(b.dropFirst(3)).withUnsafeBufferPointer { properties in
+                var request = trib_type_plugin_device_auth_request()
+                request.struct_size = UInt32(MemoryLayout<trib_type_plugin_device_auth_request>.size)
+                request.credential_kind = TRIB_CREDENTIAL_PASSWORD.rawValue
+                request.application = b[0]
+                request.device = b[1]
+                request.password = b[2]
+                request.properties = properties.baseAddress
+                request.property_count = properties.count
+                return api.authenticate_device(adapter.handle, &request, recordDeviceAuth, recorder.context)
+            }
+        }
+        return (status, status == TRIB_PENDING ? recorder.wait(for: 1).first ?? "no answer" : "")
+    }
+
+    func testPropertiesAskedOfAnAuthenticatorWithoutThemComeBackEmpty() {
+        XCTAssertEqual(deviceWithProperties(["device:ttn", "application:ttn"]).answer, "ok app1/device1/ [][]",
+                       "one value per name, empty: the fixture answers as a 1.1 authenticator")
+        XCTAssertEqual(deviceWithProperties((0..<17).map { "device:p\($0)" }).status, Int32(TRIB_ERR_INVALID), "at most 16")
+        XCTAssertEqual(deviceWithProperties([String(repeating: "x", count: 65)]).status, Int32(TRIB_ERR_INVALID), "names of 64 bytes at most")
+    }
+
     private func user(_ name: String, _ key: String) -> String {
         let recorder = Recorder()
         withPluginBuffers([name, key]) { b in

@@ -27,6 +27,59 @@ final class CommandBusTests: XCTestCase {
         }
     }
 
+    private func sendAsync(_ application: String, _ device: String, _ name: String, _ waiter: Recorder) {
+        withPluginBuffers([application, device, name, "", ""]) { b in
+            var command = trib_type_plugin_command(struct_size: UInt32(MemoryLayout<trib_type_plugin_command>.size), application: b[0],
+                                                   device: b[1], command: b[2], content_type: b[3], payload: b[4])
+            XCTAssertEqual(api.command_send_async(adapter.handle, &command, recordCommandDone, waiter.context), Int32(TRIB_PENDING))
+        }
+    }
+
+    func testAWaitingSenderLearnsTheOutcomeTheRouteReportsLater() throws {
+        let declining = Recorder(answer: Int32(TRIB_ERR_NOT_FOUND)), relaying = Recorder(answer: Int32(TRIB_PENDING))
+        _ = addRoute("app", "", declining)
+        _ = addRoute("app", "", relaying)
+        let waiter = Recorder()
+        sendAsync("app", "sensor", "port:2", waiter)
+        XCTAssertEqual(waiter.all, [], "nothing yet: the route's network has not answered")
+        let op = try XCTUnwrap(relaying.operations.withLock { $0.first })
+        XCTAssertNotEqual(op, 0, "the route sees that somebody waits")
+        XCTAssertEqual(declining.all.count, 1, "a route that declines passes the command on")
+
+        let stranger = InstanceRecord(name: "stranger", kind: .adapter, services: services)
+        api.complete_command(stranger.handle, op, Int32(TRIB_OK))
+        XCTAssertEqual(waiter.all, [], "only the instance holding the route completes it")
+        XCTAssertEqual(services.registry.unknownCompletions.value, 1)
+        DispatchQueue.global().async { [api, adapter] in api.complete_command(adapter.handle, op, Int32(TRIB_ERR_REJECTED)) }
+        XCTAssertEqual(waiter.wait(for: 1), ["rejected"])
+        api.complete_command(adapter.handle, op, Int32(TRIB_OK))
+        XCTAssertEqual(waiter.all, ["rejected"], "exactly once")
+
+        XCTAssertEqual(send("app", "sensor", "x"), .ok, "a sender that does not wait: a pending route has taken it")
+        XCTAssertEqual(relaying.operations.withLock { $0.last }, 0)
+    }
+
+    func testImmediateAnswersAndNoRouteCompleteTheWaitAtOnce() {
+        let route = Recorder()
+        _ = addRoute("app", "device1", route)
+        let waiter = Recorder()
+        sendAsync("app", "device1", "x", waiter)
+        XCTAssertEqual(waiter.all, ["ok"])
+        sendAsync("app", "nobody", "x", waiter)
+        XCTAssertEqual(waiter.all, ["ok", "not found"])
+        XCTAssertEqual(route.all.count, 1)
+    }
+
+    func testAPendingCommandFailsWhenTheRoutesInstanceGoesAway() {
+        let route = Recorder(answer: Int32(TRIB_PENDING))
+        _ = addRoute("app", "device1", route)
+        let waiter = Recorder()
+        sendAsync("app", "device1", "x", waiter)
+        XCTAssertEqual(waiter.all, [])
+        adapter.releaseBusResources()
+        XCTAssertEqual(waiter.all, ["unavailable"], "never left waiting")
+    }
+
     func testACommandReachesTheLiveRouteOfItsDevice() {
         let device = Recorder()
         _ = addRoute("app", "device1", device)

@@ -84,18 +84,30 @@ final class AuthOperation: @unchecked Sendable {
 
     private func finishDevice(_ status: Int32, _ verdict: AuthVerdict,
                               _ done: trib_type_device_auth_done_fn, _ context: UnsafeMutableRawPointer?) {
-        guard case .device(_, let asked, _) = request else { return }
+        guard case .device(_, let asked, _, let propertyCount) = request else { return }
         // Names the authenticator left empty default to the ones the adapter asked about.
         var names = CopiedBuffers()
         for index in 0..<3 {
             let fromVerdict = status == TRIB_OK && index < verdict.strings.count && !verdict.strings.isEmpty(index)
             names.append(fromVerdict ? verdict.strings.string(index) : asked.string(index))
         }
+        // One value per name asked, empty where the authenticator gave none (or refused).
+        let answered = status == TRIB_OK ? propertyCount : 0
+        for index in 3..<(3 + answered) {
+            if index < verdict.strings.count {
+                names.append(index, of: verdict.strings)
+            } else {
+                names.append("")
+            }
+        }
         names.withBuffers { b in
-            var result = trib_type_device_auth_result(
-                struct_size: UInt32(MemoryLayout<trib_type_device_auth_result>.size), status: status,
-                application: b[0], device: b[1], as_device: b[2])
-            done(context, &result)
+            Array(b[3..<(3 + answered)]).withUnsafeBufferPointer { values in
+                var result = trib_type_device_auth_result(
+                    struct_size: UInt32(MemoryLayout<trib_type_device_auth_result>.size), status: status,
+                    application: b[0], device: b[1], as_device: b[2],
+                    properties: answered > 0 ? values.baseAddress : nil, property_count: answered)
+                done(context, &result)
+            }
         }
     }
 

@@ -3,8 +3,9 @@ import CTributary
 /// A request travelling along the authenticator chain, copied from the adapter so it outlives
 /// the adapter's call, and the verdict that ends it.
 enum AuthRequest: Sendable {
-    /// Indices: 0 application, 1 device, 2 as_device, 3 username, 4 password, 5... certificates.
-    case device(kind: UInt32, strings: CopiedBuffers, certificates: Int)
+    /// Indices: 0 application, 1 device, 2 as_device, 3 username, 4 password, 5... certificates,
+    /// then the property names (ABI 1.2).
+    case device(kind: UInt32, strings: CopiedBuffers, certificates: Int, properties: Int)
     /// Indices: 0 username, 1 password.
     case user(kind: UInt32, strings: CopiedBuffers)
     /// Indices: 0 user, 1 application, 2... roles.
@@ -12,11 +13,22 @@ enum AuthRequest: Sendable {
     /// Indices: 0 identity.
     case psk(strings: CopiedBuffers)
 
-    init(_ r: UnsafePointer<trib_type_plugin_device_auth_request>) {
-        var strings = CopiedBuffers([r.pointee.application, r.pointee.device, r.pointee.as_device, r.pointee.username, r.pointee.password])
-        let certificates = UnsafeBufferPointer(start: r.pointee.certificates, count: r.pointee.certificates == nil ? 0 : r.pointee.certificate_count)
+    /// Property names a request may ask for, and their length: a bound on what one request
+    /// makes every authenticator look up and copy.
+    static let maxProperties = 16
+    static let maxPropertyNameBytes = 64
+
+    /// Nil when the request asks for more properties, or longer names, than the header allows.
+    init?(_ pointer: UnsafePointer<trib_type_plugin_device_auth_request>) {
+        // A 1.1 adapter's request ends before `properties`.
+        let r = AppendOnlyStruct.read(pointer)
+        var strings = CopiedBuffers([r.application, r.device, r.as_device, r.username, r.password])
+        let certificates = UnsafeBufferPointer(start: r.certificates, count: r.certificates == nil ? 0 : r.certificate_count)
         for certificate in certificates { strings.append(certificate) }
-        self = .device(kind: r.pointee.credential_kind, strings: strings, certificates: certificates.count)
+        let properties = UnsafeBufferPointer(start: r.properties, count: r.properties == nil ? 0 : r.property_count)
+        guard properties.count <= Self.maxProperties, properties.allSatisfy({ $0.len <= Self.maxPropertyNameBytes }) else { return nil }
+        for name in properties { strings.append(name) }
+        self = .device(kind: r.credential_kind, strings: strings, certificates: certificates.count, properties: properties.count)
     }
 
     init(_ r: UnsafePointer<trib_type_plugin_user_auth_request>) {
@@ -44,8 +56,8 @@ enum AuthRequest: Sendable {
 /// A verdict, copied: status plus the names (device realm) or user and roles (user realm).
 struct AuthVerdict: Sendable {
     var status: Int32
-    /// Device realm: 0 application, 1 device, 2 as_device. User realm: 0 user, 1... roles.
-    /// PSK lookups: 0 application, 1 device, 2 key.
+    /// Device realm: 0 application, 1 device, 2 as_device, 3... property values. User realm:
+    /// 0 user, 1... roles. PSK lookups: 0 application, 1 device, 2 key.
     var strings = CopiedBuffers()
     var roleCount = 0
 }

@@ -37,8 +37,14 @@ final class AuthenticatorChain: Sendable {
     /// `trib_host_complete_device_auth`.
     func completeDevice(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_plugin_device_auth_result>?) {
         answer(slot, id, status: result?.pointee.status) { verdict in
-            guard let r = result?.pointee else { return }
+            guard let result else { return }
+            // A 1.1 authenticator's result ends before `properties`.
+            let r = AppendOnlyStruct.read(result)
             for name in [r.application, r.device, r.as_device] { verdict.strings.append(name) }
+            guard verdict.status == TRIB_OK, let properties = r.properties else { return }
+            for value in UnsafeBufferPointer(start: properties, count: min(r.property_count, AuthRequest.maxProperties)) {
+                verdict.strings.append(value)
+            }
         }
     }
 

@@ -30,15 +30,19 @@ final class AuthenticatorSlot: @unchecked Sendable {
         pending.withLock { $0[id] = operation }
         let returned: Int32
         switch operation.request {
-        case .device(let kind, let strings, let certificates):
+        case .device(let kind, let strings, let certificates, let properties):
             guard let hook = hooks.on_authenticate_device else { return forget(id, Int32(TRIB_DEFER)) }
             returned = strings.withBuffers { b in
-                Array(b[5..<(5 + certificates)]).withUnsafeBufferPointer { certs in
-                    var request = trib_type_device_auth_request(
-                        struct_size: UInt32(MemoryLayout<trib_type_device_auth_request>.size), credential_kind: kind,
-                        application: b[0], device: b[1], as_device: b[2], username: b[3], password: b[4],
-                        certificates: certs.baseAddress, certificate_count: certificates)
-                    return ReentryGuard.within(self) { hook(instance, id, &request) }
+                let names = Array(b[(5 + certificates)..<(5 + certificates + properties)])
+                return Array(b[5..<(5 + certificates)]).withUnsafeBufferPointer { certs in
+                    names.withUnsafeBufferPointer { names in
+                        var request = trib_type_device_auth_request(
+                            struct_size: UInt32(MemoryLayout<trib_type_device_auth_request>.size), credential_kind: kind,
+                            application: b[0], device: b[1], as_device: b[2], username: b[3], password: b[4],
+                            certificates: certs.baseAddress, certificate_count: certificates,
+                            properties: names.baseAddress, property_count: properties)
+                        return ReentryGuard.within(self) { hook(instance, id, &request) }
+                    }
                 }
             }
         case .user(let kind, let strings):

@@ -40,6 +40,15 @@ struct CopiedBuffers: Sendable {
         return ranges.count - 1
     }
 
+    /// Copies the string at `index` of `other`, byte for byte.
+    @discardableResult
+    mutating func append(_ index: Int, of other: CopiedBuffers) -> Int {
+        let start = bytes.count
+        bytes.append(contentsOf: other.bytes[other.ranges[index]])
+        ranges.append(start..<bytes.count)
+        return ranges.count - 1
+    }
+
     var count: Int { ranges.count }
 
     func string(_ index: Int) -> String { String(decoding: bytes[ranges[index]], as: UTF8.self) }

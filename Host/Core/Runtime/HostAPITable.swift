@@ -21,7 +21,8 @@ enum HostAPITable {
             subscribe: hostSubscribe, unsubscribe: hostUnsubscribe, metric_register: hostMetricRegister,
             metric_add: hostMetricAdd, metric_set: hostMetricSet, event_to_json: hostEventToJSON,
             config_get: hostConfigGet, lookup_psk: hostLookupPSK, complete_psk: hostCompletePSK,
-            resume_subscription: hostResumeSubscription, listening: hostListening))
+            resume_subscription: hostResumeSubscription, listening: hostListening,
+            command_send_async: hostCommandSendAsync, complete_command: hostCompleteCommand))
         return UnsafePointer(table)
     }()
 }
@@ -44,7 +45,8 @@ private func hostPublish(_ ih: trib_type_instance_host_ptr?, _ message: UnsafePo
 
 private func hostAuthenticateDevice(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_device_auth_request>?,
                                     _ done: trib_type_device_auth_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
-    startAuthentication(ih, request.map(AuthRequest.init), done.map { .device($0, context) })
+    // An over-long property list is refused like a missing request.
+    startAuthentication(ih, request.flatMap(AuthRequest.init), done.map { .device($0, context) })
 }
 
 private func hostAuthenticateUser(_ ih: trib_type_instance_host_ptr?, _ request: UnsafePointer<trib_type_plugin_user_auth_request>?,
@@ -124,6 +126,19 @@ private func hostCommandSend(_ ih: trib_type_instance_host_ptr?, _ command: Unsa
     guard let record = InstanceRecord.from(ih), let command, command.pointee.application.len > 0,
           command.pointee.device.len > 0 else { return Int32(TRIB_ERR_INVALID) }
     return record.services.commands.send(command)
+}
+
+private func hostCommandSendAsync(_ ih: trib_type_instance_host_ptr?, _ command: UnsafePointer<trib_type_plugin_command>?,
+                                  _ done: trib_type_command_done_fn?, _ context: UnsafeMutableRawPointer?) -> trib_type_status {
+    guard let record = InstanceRecord.from(ih), let command, let done, command.pointee.application.len > 0,
+          command.pointee.device.len > 0 else { return Int32(TRIB_ERR_INVALID) }
+    record.services.commands.send(command, done: done, context: context, sender: record.gate)
+    return Int32(TRIB_PENDING)
+}
+
+private func hostCompleteCommand(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ status: trib_type_status) {
+    guard let record = InstanceRecord.from(ih) else { return }
+    record.services.commands.complete(owner: ObjectIdentifier(record), op: op, status: status)
 }
 
 private func hostSubscribe(_ ih: trib_type_instance_host_ptr?, _ subscription: UnsafePointer<trib_type_subscription>?,

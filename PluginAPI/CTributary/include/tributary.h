@@ -27,8 +27,8 @@
  *   A library holds exactly one plugin of one kind:
  *   - protocol adapter: accepts devices and applications on some protocol, asks the host to
  *     authenticate them, publishes their messages, routes commands and serves pull consumers;
- *   - authenticator: answers device and user authentication and authorization requests, and
- *     (ABI 1.1) pre-shared-key lookups;
+ *   - authenticator: answers device and user authentication and authorization requests,
+ *     (ABI 1.1) pre-shared-key lookups, and (ABI 1.2) registry properties of devices;
  *   - sink: takes batches of normalized CloudEvents and delivers them somewhere durable.
  *
  * LOADING AND HANDSHAKE
@@ -153,6 +153,9 @@
  *   (TRIB_SUBSCRIPTION_INLINE, TRIB_SUBSCRIPTION_PAUSE_ON_BUSY) with trib_host_resume_subscription,
  *   trib_host_listening (bound listener addresses), and the trib_type_plugin_* twins of the
  *   structs plugins fill (same layout as their 1.0 types).
+ *   Added in 1.2: registry properties in device authentication (trib_type_*device_auth_request
+ *   .properties, trib_type_*device_auth_result.properties), and commands whose outcome the sender
+ *   learns later (trib_type_command.op, trib_host_command_send_async, trib_host_complete_command).
  *
  * EVOLUTION
  *   Every struct that crosses starts with `struct_size` (sizeof as the writer knew it) and only ever
@@ -177,7 +180,7 @@ extern "C" {
 
 /* A different major is incompatible. A newer minor only appends fields, hooks and codes. */
 #define TRIB_ABI_MAJOR 1u
-#define TRIB_ABI_MINOR 1u
+#define TRIB_ABI_MINOR 2u
 
 /* The one symbol a plugin exports; its type is trib_on_plugin_entry_fn. */
 #define TRIB_ENTRY_SYMBOL "trib_plugin_entry"
@@ -420,7 +423,15 @@ typedef enum trib_type_credential_kind {
 
 /* A device authentication request. `application` or `device` may be empty when the credential
  * names them (a certificate's issuer and subject). `as_device` is set when a gateway publishes for
- * another device. */
+ * another device.
+ * PROPERTIES (ABI 1.2): an adapter that needs registry settings of the device it publishes for
+ * names them in `properties`, and an authenticator that can answer returns them, in the same
+ * order, in the result. A name is "device:SECTION" or "application:SECTION": the member SECTION
+ * of the `spec` of the device acted for (`as_device` when set, else the device) or of its
+ * application, e.g. "device:ttn", "application:ttn", "device:lorawan". The value is that
+ * member's JSON text; empty when the resource has no such member. Credentials are never a
+ * property (an authenticator answers empty for "device:credentials"). At most 16 names of at
+ * most 64 bytes each; the host refuses more with TRIB_ERR_INVALID. */
 typedef struct trib_type_device_auth_request {
     uint32_t struct_size;
     uint32_t credential_kind;                /* trib_type_credential_kind */
@@ -431,6 +442,9 @@ typedef struct trib_type_device_auth_request {
     trib_type_host_buffer password;
     const trib_type_host_buffer *certificates;
     size_t certificate_count;
+    /* ABI 1.2 (a 1.1 struct ends before these: no properties asked): */
+    const trib_type_host_buffer *properties; /* `property_count` names, see PROPERTIES */
+    size_t property_count;
 } trib_type_device_auth_request;
 
 /* trib_type_device_auth_request as an adapter fills it for trib_host_authenticate_device. */
@@ -444,18 +458,29 @@ typedef struct trib_type_plugin_device_auth_request {
     trib_type_plugin_buffer password;
     const trib_type_plugin_buffer *certificates;
     size_t certificate_count;
+    /* ABI 1.2: */
+    const trib_type_plugin_buffer *properties;
+    size_t property_count;
 } trib_type_plugin_device_auth_request;
 
 /* The verdict on a device. `status`: TRIB_OK (authenticated and, with `as_device`, allowed to act
  * for it), TRIB_DEFER (authenticator: not mine), TRIB_ERR_UNAUTHENTICATED, TRIB_ERR_DENIED,
  * TRIB_ERR_UNAVAILABLE. On TRIB_OK, `application` and `device` are the canonical names (resolved
- * from an alias or certificate), and `as_device` the canonical name of the device acted for. */
+ * from an alias or certificate), and `as_device` the canonical name of the device acted for.
+ * ABI 1.2: on TRIB_OK, `properties` holds one value per name the request asked for, in its order
+ * (see PROPERTIES; empty = no such member, or an authenticator that answers no properties); on
+ * any other status `property_count` is 0. The host reads an authenticator's properties only when
+ * its result's struct_size covers them, and passes them to an adapter only when the adapter's
+ * request asked (a 1.1 adapter's verdict struct ends before them). */
 typedef struct trib_type_device_auth_result {
     uint32_t struct_size;
     trib_type_status status;
     trib_type_host_buffer application;
     trib_type_host_buffer device;
     trib_type_host_buffer as_device;
+    /* ABI 1.2: */
+    const trib_type_host_buffer *properties;
+    size_t property_count;
 } trib_type_device_auth_result;
 
 /* trib_type_device_auth_result as an authenticator fills it for trib_host_complete_device_auth. */
@@ -465,6 +490,9 @@ typedef struct trib_type_plugin_device_auth_result {
     trib_type_plugin_buffer application;
     trib_type_plugin_buffer device;
     trib_type_plugin_buffer as_device;
+    /* ABI 1.2: */
+    const trib_type_plugin_buffer *properties;
+    size_t property_count;
 } trib_type_plugin_device_auth_result;
 
 /* A user (application-side) authentication request: TRIB_CREDENTIAL_BEARER_TOKEN or
@@ -598,6 +626,12 @@ typedef struct trib_type_command {
     trib_type_host_buffer command;           /* the command name */
     trib_type_host_buffer content_type;      /* may be empty */
     trib_type_host_buffer payload;
+    /* ABI 1.2 (read only when struct_size covers it): nonzero when the sender waits for the
+     * outcome (trib_host_command_send_async). A handler whose delivery takes a round trip (a
+     * network server's downlink API) may then return TRIB_PENDING and report the outcome later
+     * with trib_host_complete_command(ih, op, status), exactly once. With op 0 nobody waits:
+     * such a handler answers TRIB_OK once it has taken the command. */
+    uint64_t op;
 } trib_type_command;
 
 /* trib_type_command as an application-facing adapter fills it for trib_host_command_send.
@@ -613,11 +647,21 @@ typedef struct trib_type_plugin_command {
 
 /* Called by the host when a command matches a live route. Return TRIB_OK when the command was
  * handed to the live connection, TRIB_ERR_NOT_FOUND to decline it (e.g. a wildcard route of a
- * gateway not responsible for that device), another error when the connection is gone.
+ * gateway not responsible for that device), another error when the connection is gone, or
+ * (ABI 1.2, only when `command->op` is nonzero) TRIB_PENDING when the outcome follows through
+ * trib_host_complete_command; the host then offers the command to no other route.
  * THREAD: the sender's thread (whoever called trib_host_command_send, often another adapter's
  * event loop); calls for one route may overlap. Any host callback may be called from here,
  * command_route_remove of this very route included. Must not block. */
 typedef trib_type_status (*trib_type_command_handler_fn)(void *handler_ctx, const trib_type_command *command);
+
+/* Completion of trib_host_command_send_async (ABI 1.2). `status`: TRIB_OK (a route took the
+ * command, and when it answered later, its network accepted it), TRIB_ERR_NOT_FOUND (no live route
+ * took it), TRIB_ERR_UNAVAILABLE (the route's network could not be reached or did not answer in
+ * time, or the routing instance stopped first), TRIB_ERR_REJECTED (the network refused the
+ * command), or another error a route reported. THREAD: any; possibly before
+ * trib_host_command_send_async returns, on the caller's thread. Must not block. */
+typedef void (*trib_type_command_done_fn)(void *done_ctx, trib_type_status status);
 
 /* ============================================================================================ */
 /* Application-event subscriptions (pull consumers)                                             */
@@ -866,6 +910,27 @@ typedef struct trib_type_host_api {
      * start). From any thread. RETURNS: nothing. */
     void (*listening)(trib_type_instance_host_ptr ih, trib_type_plugin_buffer label,
                       trib_type_plugin_buffer address);
+
+    /* ---- ABI 1.2 ---- */
+
+    /* trib_host_command_send_async (application-facing adapters): trib_host_command_send for a
+     * sender that waits for the outcome, so that a route reaching its device through another
+     * network (The Things Stack's downlink API) can report whether that network took the command.
+     * Routes are offered the command in the same order, with a nonzero `op`; the first that
+     * answers TRIB_OK or TRIB_PENDING ends the search. `command` is lent until this returns.
+     * The host bounds no wait itself: a route that answers TRIB_PENDING owns the deadline and
+     * must complete (its instance's destroy completes what it still holds with
+     * TRIB_ERR_UNAVAILABLE).
+     * RETURNS: TRIB_PENDING (`done` follows exactly once, possibly before this returns) or
+     * TRIB_ERR_INVALID (no `done`). */
+    trib_type_status (*command_send_async)(trib_type_instance_host_ptr ih, const trib_type_plugin_command *command,
+                                           trib_type_command_done_fn done, void *done_ctx);
+
+    /* trib_host_complete_command (adapters holding routes): reports the outcome of a command its
+     * handler answered TRIB_PENDING (see trib_type_command.op). `status` as in
+     * trib_type_command_done_fn. Exactly once per op, from any thread; the sender's `done` runs
+     * inside this call. Unknown or completed ops are ignored and counted. */
+    void (*complete_command)(trib_type_instance_host_ptr ih, uint64_t op, trib_type_status status);
 } trib_type_host_api;
 
 /* ============================================================================================ */

@@ -47,13 +47,18 @@ public typealias UserAuthReply = AuthenticatorReply<UserAuthAnswer>
 public typealias AuthorizeReply = AuthenticatorReply<AuthorizeAnswer>
 
 extension AuthenticatorReply where Kind == DeviceAuthAnswer {
-    /// `application`, `device` and `asDevice` are the canonical names when `status` is `.ok`.
-    public func callAsFunction(_ status: Status, application: String = "", device: String = "", asDevice: String = "") {
+    /// `application`, `device` and `asDevice` are the canonical names when `status` is `.ok`;
+    /// `properties` the values of the properties the request named, in its order.
+    public func callAsFunction(_ status: Status, application: String = "", device: String = "", asDevice: String = "",
+                               properties: [[UInt8]] = []) {
         withPluginBuffers([application, device, asDevice]) { b in
-            var result = trib_type_plugin_device_auth_result(
-                struct_size: UInt32(MemoryLayout<trib_type_plugin_device_auth_result>.size), status: status.rawValue,
-                application: b[0], device: b[1], as_device: b[2])
-            host.api.pointee.complete_device_auth(host.instance, operation, &result)
+            withLentChain(properties) { values in
+                var result = trib_type_plugin_device_auth_result(
+                    struct_size: UInt32(MemoryLayout<trib_type_plugin_device_auth_result>.size), status: status.rawValue,
+                    application: b[0], device: b[1], as_device: b[2],
+                    properties: values.baseAddress, property_count: values.count)
+                host.api.pointee.complete_device_auth(host.instance, operation, &result)
+            }
         }
     }
 }

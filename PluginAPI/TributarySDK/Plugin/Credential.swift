@@ -30,16 +30,24 @@ public struct DeviceAuthRequest: Sendable, Equatable {
     /// The device a gateway acts for, or empty.
     public var asDevice: String
     public var credential: DeviceCredential
+    /// Registry properties the adapter wants in the verdict (ABI 1.2), e.g. `device:ttn` or
+    /// `application:ttn`: see PROPERTIES in tributary.h.
+    public var properties: [String]
 
-    public init(application: String, device: String, asDevice: String = "", credential: DeviceCredential) {
+    public init(application: String, device: String, asDevice: String = "", credential: DeviceCredential, properties: [String] = []) {
         self.application = application
         self.device = device
         self.asDevice = asDevice
         self.credential = credential
+        self.properties = properties
     }
 
     public init(_ r: UnsafePointer<trib_type_device_auth_request>) {
         let request = r.pointee
+        // A 1.1 host's request ends before `properties`.
+        let end = MemoryLayout<trib_type_device_auth_request>.offset(of: \.property_count)! + MemoryLayout<Int>.size
+        properties = Int(request.struct_size) >= end && request.properties != nil
+            ? UnsafeBufferPointer(start: request.properties, count: request.property_count).map(\.string) : []
         application = request.application.string
         device = request.device.string
         asDevice = request.as_device.string

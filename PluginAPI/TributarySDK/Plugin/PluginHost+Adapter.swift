@@ -40,13 +40,16 @@ extension PluginHost {
         case .pskIdentity(let identity): kind = TRIB_CREDENTIAL_PSK_IDENTITY; username = identity
         }
         let context = Unmanaged.passRetained(DeviceAuthBox(done)).toOpaque()
-        let status = withPluginBuffers([request.application, request.device, request.asDevice, username, password]) { b in
+        let status = withPluginBuffers([request.application, request.device, request.asDevice, username, password] + request.properties) { b in
             withLentChain(certificates) { chain in
-                var r = trib_type_plugin_device_auth_request(
-                    struct_size: UInt32(MemoryLayout<trib_type_plugin_device_auth_request>.size), credential_kind: kind.rawValue,
-                    application: b[0], device: b[1], as_device: b[2], username: b[3], password: b[4],
-                    certificates: chain.baseAddress, certificate_count: chain.count)
-                return api.pointee.authenticate_device(instance, &r, deviceAuthDone, context)
+                Array(b.dropFirst(5)).withUnsafeBufferPointer { properties in
+                    var r = trib_type_plugin_device_auth_request(
+                        struct_size: UInt32(MemoryLayout<trib_type_plugin_device_auth_request>.size), credential_kind: kind.rawValue,
+                        application: b[0], device: b[1], as_device: b[2], username: b[3], password: b[4],
+                        certificates: chain.baseAddress, certificate_count: chain.count,
+                        properties: properties.baseAddress, property_count: properties.count)
+                    return api.pointee.authenticate_device(instance, &r, deviceAuthDone, context)
+                }
             }
         }
         if Status(rawValue: status).isFailure {
@@ -147,12 +150,42 @@ extension PluginHost {
 
     /// Offers a command to the live routes: `.ok` when one took it, `.notFound` when none did.
     public func sendCommand(_ command: Command) -> Status {
+        withLentCommand(command) { Status(rawValue: api.pointee.command_send(instance, $0)) }
+    }
+
+    /// Whether the host tells a waiting sender the outcome of a command (ABI 1.2).
+    public var canSendCommandsAsync: Bool {
+        Int(api.pointee.struct_size) >= MemoryLayout<trib_type_host_api>.offset(of: \.complete_command)! + MemoryLayout<UnsafeRawPointer>.size
+    }
+
+    /// Offers a command and reports its outcome once the route that took it knows (a network
+    /// server's answer): `.ok`, `.notFound`, `.unavailable`, `.rejected` or another error. `done`
+    /// runs exactly once, on any thread, possibly before this returns. On a 1.1 host it reports
+    /// what ``sendCommand(_:)`` returns.
+    public func sendCommand(_ command: Command, done: @escaping @Sendable (Status) -> Void) {
+        guard canSendCommandsAsync, let send = api.pointee.command_send_async else { return done(sendCommand(command)) }
+        let context = Unmanaged.passRetained(PublishBox(done)).toOpaque()
+        let status = withLentCommand(command) { Status(rawValue: send(instance, $0, publishDone, context)) }
+        if status.isFailure {
+            Unmanaged<PublishBox>.fromOpaque(context).release()
+            done(status)
+        }
+    }
+
+    /// Reports the outcome of a command this adapter's handler answered `.pending` (see
+    /// ``Command/operation``), exactly once.
+    public func completeCommand(_ operation: UInt64, _ status: Status) {
+        guard canSendCommandsAsync, let complete = api.pointee.complete_command else { return }
+        complete(instance, operation, status.rawValue)
+    }
+
+    private func withLentCommand<R>(_ command: Command, _ body: (UnsafePointer<trib_type_plugin_command>) -> R) -> R {
         withPluginBuffers([command.application, command.device, command.name, command.contentType]) { b in
             command.payload.withUnsafeBytes { payload in
                 var c = trib_type_plugin_command(struct_size: UInt32(MemoryLayout<trib_type_plugin_command>.size), application: b[0],
                                                  device: b[1], command: b[2], content_type: b[3],
                                                  payload: trib_type_plugin_buffer(payload))
-                return Status(rawValue: api.pointee.command_send(instance, &c))
+                return body(&c)
             }
         }
     }
@@ -192,7 +225,8 @@ extension PluginHost {
     }
 }
 
-private func withLentChain<R>(_ chain: [[UInt8]], _ body: (UnsafeBufferPointer<trib_type_plugin_buffer>) -> R) -> R {
+/// Lends byte strings (a certificate chain, property values) as one array of plugin buffers.
+func withLentChain<R>(_ chain: [[UInt8]], _ body: (UnsafeBufferPointer<trib_type_plugin_buffer>) -> R) -> R {
     var joined: [UInt8] = []
     var ranges: [Range<Int>] = []
     for certificate in chain {
@@ -249,8 +283,12 @@ private func publishDone(_ context: UnsafeMutableRawPointer?, _ status: trib_typ
 private func deviceAuthDone(_ context: UnsafeMutableRawPointer?, _ result: UnsafePointer<trib_type_device_auth_result>?) {
     let box = Unmanaged<DeviceAuthBox>.fromOpaque(context!).takeRetainedValue()
     guard let r = result?.pointee else { return box.done(DeviceVerdict(status: .internalError)) }
+    // A 1.1 host's result ends before `properties`.
+    let end = MemoryLayout<trib_type_device_auth_result>.offset(of: \.property_count)! + MemoryLayout<Int>.size
+    let properties = Int(r.struct_size) >= end && r.properties != nil
+        ? UnsafeBufferPointer(start: r.properties, count: r.property_count).map(\.bytes) : []
     box.done(DeviceVerdict(status: Status(rawValue: r.status), application: r.application.string, device: r.device.string,
-                           asDevice: r.as_device.string))
+                           asDevice: r.as_device.string, properties: properties))
 }
 
 private func userAuthDone(_ context: UnsafeMutableRawPointer?, _ result: UnsafePointer<trib_type_user_auth_result>?) {
@@ -274,8 +312,11 @@ private func pskDone(_ context: UnsafeMutableRawPointer?, _ result: UnsafePointe
 private func commandHandler(_ context: UnsafeMutableRawPointer?, _ command: UnsafePointer<trib_type_command>?) -> trib_type_status {
     guard let c = command?.pointee else { return Int32(TRIB_ERR_INVALID) }
     let box = Unmanaged<CommandBox>.fromOpaque(context!).takeUnretainedValue()
+    // A 1.1 host's command ends before `op`: nobody waits.
+    let end = MemoryLayout<trib_type_command>.offset(of: \.op)! + MemoryLayout<UInt64>.size
     return box.handler(Command(application: c.application.string, device: c.device.string, name: c.command.string,
-                               contentType: c.content_type.string, payload: c.payload.bytes)).rawValue
+                               contentType: c.content_type.string, payload: c.payload.bytes,
+                               operation: Int(c.struct_size) >= end ? c.op : 0)).rawValue
 }
 
 private func releaseCommandBox(_ context: UnsafeMutableRawPointer?) {

@@ -32,14 +32,16 @@ public final class AdapterTestHost {
     ///   - sink: extra drop-in text for the recording sink (an outcome, a delay, a filter).
     ///   - adapter: the adapter's drop-in, given the server certificate.
     ///   - more: further drop-ins by file name (another adapter, e.g. http for its command API).
-    public init(label: String, sink: String = "", more: [String: String] = [:], adapter: (TestPKI.Issued) -> String) throws {
+    ///   - applications, devices: further registry entries (JSON objects), after the ones above.
+    public init(label: String, sink: String = "", more: [String: String] = [:], applications: [String] = [], devices: [String] = [],
+                adapter: (TestPKI.Issued) -> String) throws {
         directory = Fixtures.temporaryDirectory(label)
         instanceName = label
         pki = try TestPKI()
         ca = try pki.authority("devices-ca", subject: "/O=Example/CN=Devices CA")
         deviceCertificate = try pki.client("device-cert", subject: "/O=Example/CN=cert-device", issuer: ca)
         server = try pki.server("server", issuer: ca)
-        try AdapterTestHost.registry(anchor: ca).write(toFile: directory + "/registry.json", atomically: true, encoding: .utf8)
+        try AdapterTestHost.registry(anchor: ca, applications: applications, devices: devices).write(toFile: directory + "/registry.json", atomically: true, encoding: .utf8)
         try writeDropIns(directory, [
             "10-registry.conf": "plugin = \"registry-file\"\npath = \"\(directory)/registry.json\"\n",
             "20-\(label).conf": adapter(server),
@@ -65,7 +67,7 @@ public final class AdapterTestHost {
     /// The port the adapter's listener `label` bound (its instance is the drop-in's, `label`).
     public func port(_ listener: String) throws -> Int { try process.port(instanceName, listener) }
 
-    private static func registry(anchor: TestPKI.Issued) -> String {
+    private static func registry(anchor: TestPKI.Issued, applications: [String], devices: [String]) -> String {
         let users = ["owner", "reader", "manager", "stranger"].map { user in
             "{\"metadata\": {\"name\": \"\(user)\"}, \"spec\": {\"apiKeys\": [{\"hash\": \"sha256:\(TestHashes.sha256Hex("\(user)-key"))\"}]}}"
         }
@@ -73,7 +75,7 @@ public final class AdapterTestHost {
             {"applications": [
               {"metadata": {"name": "app", "owner": "owner", "members": {"reader": {"role": "reader"}, "manager": {"role": "manager"}}},
                "spec": {"trustAnchors": {"anchors": [{"certificate": "\(Data(anchor.pem.utf8).base64EncodedString())"}]}}},
-              {"metadata": {"name": "off-app"}, "spec": {"core": {"disabled": true}}}
+              {"metadata": {"name": "off-app"}, "spec": {"core": {"disabled": true}}}\(applications.map { ",\n" + $0 }.joined())
             ],
             "devices": [
               {"metadata": {"name": "device-1", "application": "app"}, "spec": {"authentication": {"credentials": [{"pass": "secret"}]}}},
@@ -87,7 +89,7 @@ public final class AdapterTestHost {
               {"metadata": {"name": "disabled", "application": "app"},
                "spec": {"core": {"disabled": true}, "authentication": {"credentials": [{"pass": "secret"}]}}},
               {"metadata": {"name": "d", "application": "off-app"}, "spec": {"authentication": {"credentials": [{"pass": "secret"}]}}},
-              {"metadata": {"name": "CN=cert-device,O=Example", "application": "app"}, "spec": {}}
+              {"metadata": {"name": "CN=cert-device,O=Example", "application": "app"}, "spec": {}}\(devices.map { ",\n" + $0 }.joined())
             ],
             "users": [\(users.joined(separator: ",\n"))]}
             """

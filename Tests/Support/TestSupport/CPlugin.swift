@@ -117,7 +117,8 @@ public final class DeviceRequest {
         request.initialize(to: trib_type_device_auth_request(
             struct_size: UInt32(MemoryLayout<trib_type_device_auth_request>.size), credential_kind: kind.rawValue,
             application: buffers[0], device: buffers[1], as_device: buffers[2], username: buffers[3], password: buffers[4],
-            certificates: chain.isEmpty ? nil : UnsafePointer(certificates.baseAddress), certificate_count: chain.count))
+            certificates: chain.isEmpty ? nil : UnsafePointer(certificates.baseAddress), certificate_count: chain.count,
+            properties: nil, property_count: 0))
     }
 
     deinit {

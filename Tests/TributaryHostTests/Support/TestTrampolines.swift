@@ -26,6 +26,8 @@ func releaseSemaphoreBox(_ context: UnsafeMutableRawPointer?) {
 final class Recorder: Sendable {
     let entries = Mutex<[String]>([])
     let releases = Atomic<Int>(0)
+    /// The `op` of each command a route recorded (0: nobody waits).
+    let operations = Mutex<[UInt64]>([])
     let answer: Int32
 
     init(answer: Int32 = Int32(TRIB_OK)) { self.answer = answer }
@@ -46,7 +48,13 @@ func recordCommand(_ context: UnsafeMutableRawPointer?, _ command: UnsafePointer
     let recorder = Recorder.from(context)
     let c = command!.pointee
     recorder.entries.withLock { $0.append("\(c.application.string)/\(c.device.string) \(c.command.string) \(c.payload.string)") }
+    recorder.operations.withLock { $0.append(c.op) }
     return recorder.answer
+}
+
+/// Records the outcome a waiting command sender learns.
+func recordCommandDone(_ context: UnsafeMutableRawPointer?, _ status: trib_type_status) {
+    Recorder.from(context).entries.withLock { $0.append("\(Status(rawValue: status))") }
 }
 
 /// Records each event's data (the tests put a sequence label there).
@@ -69,7 +77,11 @@ func countRelease(_ context: UnsafeMutableRawPointer?) {
 
 func recordDeviceAuth(_ context: UnsafeMutableRawPointer?, _ result: UnsafePointer<trib_type_device_auth_result>?) {
     let r = result!.pointee
-    Recorder.from(context).entries.withLock { $0.append("\(Status(rawValue: r.status)) \(r.application.string)/\(r.device.string)/\(r.as_device.string)") }
+    let properties = UnsafeBufferPointer(start: r.properties, count: r.properties == nil ? 0 : r.property_count).map { "[\($0.string)]" }
+    Recorder.from(context).entries.withLock {
+        $0.append("\(Status(rawValue: r.status)) \(r.application.string)/\(r.device.string)/\(r.as_device.string)"
+                  + (properties.isEmpty ? "" : " " + properties.joined()))
+    }
 }
 
 func recordUserAuth(_ context: UnsafeMutableRawPointer?, _ result: UnsafePointer<trib_type_user_auth_result>?) {

@@ -1,40 +1,13 @@
-import TributarySDK
-
-/// A parsed JSON value that remembers the byte offset where it starts, so a mistake in the
-/// registry's content ("unknown application", "invalid bcrypt hash") is reported with a line and
-/// column just like a syntax error. Foundation's parser keeps no positions, hence this one.
-struct JSONNode {
-    enum Value {
-        /// Members in file order, with where each key starts; keys are unique (a duplicate is a
-        /// syntax error).
-        case object([(key: String, keyOffset: Int, value: JSONNode)])
-        case array([JSONNode])
-        case string(String)
-        /// The number's text; the registry has no numeric fields, so it is never converted.
-        case number(String)
-        case bool(Bool)
-        case null
-    }
-
-    let value: Value
-    let offset: Int
-}
-
-/// A mistake at a byte offset of the file: bad JSON, or JSON that is not a valid registry.
-struct PositionedError: Error {
-    let offset: Int
-    let reason: String
-}
-
 /// A strict RFC 8259 parser over bytes: one value, JSON whitespace only, valid UTF-8, no
-/// duplicate keys, nesting limited so a hostile file cannot exhaust the stack.
-struct PositionedJSONParser {
+/// duplicate keys, nesting limited so a hostile document cannot exhaust the stack. The caller
+/// bounds the document's size.
+public struct PositionedJSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
     private static let maxDepth = 64
 
-    static func parse(_ bytes: [UInt8]) throws(PositionedError) -> JSONNode {
+    public static func parse(_ bytes: [UInt8]) throws(PositionedError) -> JSONNode {
         guard bytes.withUnsafeBytes({ UTF8Validation.isValid($0) }) else {
             throw PositionedError(offset: firstInvalidUTF8(bytes), reason: "invalid UTF-8")
         }
@@ -59,17 +32,19 @@ struct PositionedJSONParser {
     private mutating func value() throws(PositionedError) -> JSONNode {
         let start = index
         guard let byte = current else { throw error("unexpected end of file") }
+        let value: JSONNode.Value
         switch byte {
-        case UInt8(ascii: "{"): return JSONNode(value: try object(), offset: start)
-        case UInt8(ascii: "["): return JSONNode(value: try array(), offset: start)
-        case UInt8(ascii: "\""): return JSONNode(value: .string(try string()), offset: start)
-        case UInt8(ascii: "t"): try literal("true"); return JSONNode(value: .bool(true), offset: start)
-        case UInt8(ascii: "f"): try literal("false"); return JSONNode(value: .bool(false), offset: start)
-        case UInt8(ascii: "n"): try literal("null"); return JSONNode(value: .null, offset: start)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return JSONNode(value: .number(try number()), offset: start)
+        case UInt8(ascii: "{"): value = try object()
+        case UInt8(ascii: "["): value = try array()
+        case UInt8(ascii: "\""): value = .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); value = .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); value = .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); value = .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): value = .number(try number())
         case 0x21..<0x7F: throw error("unexpected character '\(Unicode.Scalar(byte))'")
         default: throw error("unexpected character")
         }
+        return JSONNode(value: value, offset: start, end: index)
     }
 
     private mutating func enter() throws(PositionedError) {
@@ -241,26 +216,4 @@ struct PositionedJSONParser {
             }
         }
     }
-}
-
-/// A 1-based line and column (in characters) of a byte offset.
-struct SourcePosition: Equatable, CustomStringConvertible {
-    let line: Int
-    let column: Int
-
-    init(offset: Int, in bytes: [UInt8]) {
-        var line = 1, column = 1
-        for byte in bytes.prefix(offset) {
-            if byte == 0x0A {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80 {
-                column += 1
-            }
-        }
-        self.line = line
-        self.column = column
-    }
-
-    var description: String { "line \(line) column \(column)" }
 }
