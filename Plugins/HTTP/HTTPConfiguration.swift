@@ -35,13 +35,7 @@ struct HTTPConfiguration: Sendable {
         deviceTLSAddress = try config.string("device_tls_address", default: "0.0.0.0:8443")
         applicationTLSAddress = try config.string("application_tls_address", default: "0.0.0.0:8444")
         eventLoops = Int(try config.integer("event_loops", default: 0, range: 0...256))
-        var limits = HTTPDecoderLimits()
-        limits.maxBodyBytes = Int(try config.integer("max_body_bytes", default: 1 << 20, range: 0...(64 << 20)))
-        server = HTTPServerConfiguration(
-            limits: limits,
-            requestTimeoutMilliseconds: try config.integer("request_timeout_ms", default: 10_000, range: 100...600_000),
-            idleTimeoutMilliseconds: try config.integer("idle_timeout_ms", default: 60_000, range: 100...3_600_000),
-            maxConnections: Int(try config.integer("max_connections", default: 10_000, range: 1...1_000_000)))
+        server = try HTTPServerConfiguration.fromKeys(of: config, maxBodyBytes: 1 << 20, range: 0...(64 << 20))
         maxCommandWaitSeconds = try config.integer("max_command_wait_seconds", default: 60, range: 0...3600)
         websocketQueue = UInt32(try config.integer("websocket_queue", default: 1024, range: 1...1_000_000))
         try config.finish()

@@ -39,13 +39,7 @@ struct TTNConfiguration: Sendable {
         }
         payload = mode
         eventLoops = Int(try config.integer("event_loops", default: 0, range: 0...256))
-        var limits = HTTPDecoderLimits()
-        limits.maxBodyBytes = Int(try config.integer("max_body_bytes", default: 256 << 10, range: 1024...(16 << 20)))
-        server = HTTPServerConfiguration(
-            limits: limits,
-            requestTimeoutMilliseconds: try config.integer("request_timeout_ms", default: 10_000, range: 100...600_000),
-            idleTimeoutMilliseconds: try config.integer("idle_timeout_ms", default: 60_000, range: 100...3_600_000),
-            maxConnections: Int(try config.integer("max_connections", default: 10_000, range: 1...1_000_000)))
+        server = try HTTPServerConfiguration.fromKeys(of: config, maxBodyBytes: 256 << 10, range: 1024...(16 << 20))
         let modeName = try config.string("downlink_mode", default: "replace")
         guard let downlink = DownlinkMode(rawValue: modeName) else {
             throw PluginError("\(config.file): downlink_mode must be push or replace, not '\(modeName)'")

@@ -42,27 +42,8 @@ CONF
 "$bin/tributary" run --config-dir "$work/conf" > "$work/tributary.log" 2>&1 &
 pids+=($!)
 
-mkdir -p "$work/nginx/logs"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $work/nginx/body;
-    server {
-        listen 127.0.0.1:$nginx_plain;
-        listen 127.0.0.1:$nginx_tls ssl;
-        ssl_certificate $work/server.pem;
-        ssl_certificate_key $work/server.key;
-        ssl_protocols TLSv1.2 TLSv1.3;
-        location / { return 202; }
-    }
-}
-CONF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
-pids+=($!)
+source "$root/Tests/Benchmarks/nginx-wrk.sh"
+start_nginx_202 "$work" "$nginx_plain" "$nginx_tls" "$work/server.pem" "$work/server.key"
 
 body='{"seq":1,"temperature":21.5,"humidity":48,"battery":3.71,"status":"ok","pad":"xxxxxxxxxxxxxxxxxxxxxx"}'
 cat > "$work/post.lua" <<LUA
@@ -78,21 +59,10 @@ done
 status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -u device1@example-app:gateway-secret --data "$body" "http://127.0.0.1:$plain/v1/telemetry")
 [ "$status" = 202 ] || { echo "tributary answered $status"; cat "$work/tributary.log"; exit 1; }
 
-measure() {
-    local label=$1 url=$2
-    wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/post.lua" "$url" > "$work/$label.txt"
-    local rps p50 p99 non2xx
-    rps=$(awk '/Requests\/sec/ {print $2}' "$work/$label.txt")
-    p50=$(awk '$1=="50%" {print $2}' "$work/$label.txt")
-    p99=$(awk '$1=="99%" {print $2}' "$work/$label.txt")
-    non2xx=$(awk '/Non-2xx/ {print $5}' "$work/$label.txt")
-    printf '%-16s %12s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$label" "$rps" "$p50" "$p99" "${non2xx:-0}"
-    eval "rps_${label//-/_}=$rps"
-}
-
 echo "HTTP device API: wrk -t2 -c$connections -d${seconds}s, 100-byte JSON bodies, Basic auth (bcrypt credential)"
-measure nginx-plain "http://127.0.0.1:$nginx_plain/v1/telemetry"
-measure tributary-plain "http://127.0.0.1:$plain/v1/telemetry"
-measure nginx-tls "https://127.0.0.1:$nginx_tls/v1/telemetry"
-measure tributary-tls "https://127.0.0.1:$tls/v1/telemetry"
+wrk_args=(-t2 -c"$connections" -d"${seconds}s")
+measure_wrk nginx-plain req/s "http://127.0.0.1:$nginx_plain/v1/telemetry" "${wrk_args[@]}"
+measure_wrk tributary-plain req/s "http://127.0.0.1:$plain/v1/telemetry" "${wrk_args[@]}"
+measure_wrk nginx-tls req/s "https://127.0.0.1:$nginx_tls/v1/telemetry" "${wrk_args[@]}"
+measure_wrk tributary-tls req/s "https://127.0.0.1:$tls/v1/telemetry" "${wrk_args[@]}"
 python3 -c "print(f'ratio to nginx: plain {$rps_tributary_plain/$rps_nginx_plain:.2f}x, TLS {$rps_tributary_tls/$rps_nginx_tls:.2f}x (target 0.5x)')"

@@ -33,23 +33,8 @@ printf 'plugin = "ttn"\naddress = "127.0.0.1:%s"\n' "$port" > "$work/conf/20-ttn
 "$bin/tributary" run --config-dir "$work/conf" > "$work/tributary.log" 2>&1 &
 pids+=($!)
 
-mkdir -p "$work/nginx/logs"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $work/nginx/body;
-    server {
-        listen 127.0.0.1:$nginx_port;
-        location / { return 202; }
-    }
-}
-CONF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
-pids+=($!)
+source "$root/Tests/Benchmarks/nginx-wrk.sh"
+start_nginx_202 "$work" "$nginx_port"
 
 body='{"end_device_ids":{"device_id":"lora-node1","application_ids":{"application_id":"example-app"},"dev_eui":"0004A30B001C0530","join_eui":"800000000000000C","dev_addr":"00BCB929"},"correlation_ids":["as:up:01E0ZS7PNRW0N0TB7RY6M2T6N3"],"received_at":"2020-02-12T15:15:45.787Z","uplink_message":{"session_key_id":"AXA50...","f_port":1,"f_cnt":25,"frm_payload":"vu8=","decoded_payload":{"temperature":21.5,"humidity":43},"rx_metadata":[{"gateway_ids":{"gateway_id":"gtw1","eui":"9C5C8E00001A05C4"},"time":"2020-02-12T15:15:45.787Z","timestamp":2463457000,"rssi":-35,"channel_rssi":-35,"snr":5,"location":{"latitude":37.97155556731436,"longitude":23.72678801175413,"altitude":2,"source":"SOURCE_REGISTRY"},"uplink_token":"ChIKEAoEZ3R3MRIIAAAAAAAAAAAQ6KiyjQkaCwjho5nyBRCKrL1qIMDIvscJ","channel_index":8}],"settings":{"data_rate":{"lora":{"bandwidth":125000,"spreading_factor":7}},"coding_rate":"4/6","frequency":"868500000","timestamp":2463457000,"time":"2020-02-12T15:15:45.787Z"},"received_at":"2020-02-12T15:15:45.514598007Z","consumed_airtime":"0.056576s","network_ids":{"net_id":"000013","tenant_id":"ttn","cluster_id":"eu1"}}}'
 cat > "$work/post.lua" <<LUA
@@ -65,19 +50,7 @@ done
 status=$(curl -s -o /dev/null -w '%{http_code}' -u ttn-gateway@example-app:gateway-secret --data "$body" "http://127.0.0.1:$port/ttn/v3")
 [ "$status" = 202 ] || { echo "tributary answered $status"; cat "$work/tributary.log"; exit 1; }
 
-measure() {
-    local label=$1 url=$2
-    wrk -t"$cores" -c"$cores" -d"${seconds}s" --latency -s "$work/post.lua" "$url" > "$work/$label.txt"
-    local rps p50 p99 non2xx
-    rps=$(awk '/Requests\/sec/ {print $2}' "$work/$label.txt")
-    p50=$(awk '$1=="50%" {print $2}' "$work/$label.txt")
-    p99=$(awk '$1=="99%" {print $2}' "$work/$label.txt")
-    non2xx=$(awk '/Non-2xx/ {print $5}' "$work/$label.txt")
-    printf '%-10s %12s uplinks/s   p50 %8s   p99 %8s   non-2xx %s\n' "$label" "$rps" "$p50" "$p99" "${non2xx:-0}"
-    eval "rps_$label=$rps"
-}
-
 echo "TTN v3 uplinks: wrk -t$cores -c$cores -d${seconds}s, ${#body}-byte webhook bodies, Basic auth (bcrypt credential)"
-measure nginx "http://127.0.0.1:$nginx_port/ttn/v3"
-measure tributary "http://127.0.0.1:$port/ttn/v3"
+measure_wrk nginx uplinks/s "http://127.0.0.1:$nginx_port/ttn/v3" -t"$cores" -c"$cores" -d"${seconds}s"
+measure_wrk tributary uplinks/s "http://127.0.0.1:$port/ttn/v3" -t"$cores" -c"$cores" -d"${seconds}s"
 python3 -c "print(f'ratio to nginx: {$rps_tributary/$rps_nginx:.2f}x (no target yet)')"

@@ -45,30 +45,24 @@ final class AuthenticatorChainTests: XCTestCase {
     override func tearDown() { runtime.stopAll() }
 
     private func device(_ application: String, _ device: String, _ password: String, as asDevice: String = "") -> String {
-        let recorder = Recorder()
-        withPluginBuffers([application, device, asDevice, password]) { b in
-            var request = trib_type_plugin_device_auth_request()
-            request.struct_size = UInt32(MemoryLayout<trib_type_plugin_device_auth_request>.size)
-            request.credential_kind = TRIB_CREDENTIAL_PASSWORD.rawValue
-            request.application = b[0]
-            request.device = b[1]
-            request.as_device = b[2]
-            request.password = b[3]
-            XCTAssertEqual(api.authenticate_device(adapter.handle, &request, recordDeviceAuth, recorder.context), Int32(TRIB_PENDING))
-        }
-        return recorder.wait(for: 1).first ?? "no answer"
+        let (status, answer) = authenticate(application, device, password, as: asDevice)
+        XCTAssertEqual(status, Int32(TRIB_PENDING))
+        return answer
     }
 
-    private func deviceWithProperties(_ names: [String]) -> (status: Int32, answer: String) {
+    /// A password authentication asking for `properties`: the immediate status, and the verdict.
+    private func authenticate(_ application: String, _ device: String, _ password: String, as asDevice: String = "",
+                              properties names: [String] = []) -> (status: Int32, answer: String) {
         let recorder = Recorder()
-        let status = withPluginBuffers(["app1", "device1", "secret"] + names) { b in
-            Array(b.dropFirst(3)).withUnsafeBufferPointer { properties in
+        let status = withPluginBuffers([application, device, asDevice, password] + names) { b in
+            Array(b.dropFirst(4)).withUnsafeBufferPointer { properties in
                 var request = trib_type_plugin_device_auth_request()
                 request.struct_size = UInt32(MemoryLayout<trib_type_plugin_device_auth_request>.size)
                 request.credential_kind = TRIB_CREDENTIAL_PASSWORD.rawValue
                 request.application = b[0]
                 request.device = b[1]
-                request.password = b[2]
+                request.as_device = b[2]
+                request.password = b[3]
                 request.properties = properties.baseAddress
                 request.property_count = properties.count
                 return api.authenticate_device(adapter.handle, &request, recordDeviceAuth, recorder.context)
@@ -78,10 +72,11 @@ final class AuthenticatorChainTests: XCTestCase {
     }
 
     func testPropertiesAskedOfAnAuthenticatorWithoutThemComeBackEmpty() {
-        XCTAssertEqual(deviceWithProperties(["device:ttn", "application:ttn"]).answer, "ok app1/device1/ [][]",
+        func ask(_ names: [String]) -> (status: Int32, answer: String) { authenticate("app1", "device1", "secret", properties: names) }
+        XCTAssertEqual(ask(["device:ttn", "application:ttn"]).answer, "ok app1/device1/ [][]",
                        "one value per name, empty: the fixture answers as a 1.1 authenticator")
-        XCTAssertEqual(deviceWithProperties((0..<17).map { "device:p\($0)" }).status, Int32(TRIB_ERR_INVALID), "at most 16")
-        XCTAssertEqual(deviceWithProperties([String(repeating: "x", count: 65)]).status, Int32(TRIB_ERR_INVALID), "names of 64 bytes at most")
+        XCTAssertEqual(ask((0..<17).map { "device:p\($0)" }).status, Int32(TRIB_ERR_INVALID), "at most 16")
+        XCTAssertEqual(ask([String(repeating: "x", count: 65)]).status, Int32(TRIB_ERR_INVALID), "names of 64 bytes at most")
     }
 
     private func user(_ name: String, _ key: String) -> String {

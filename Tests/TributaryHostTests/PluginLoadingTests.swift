@@ -108,7 +108,7 @@ final class PluginLoadingTests: XCTestCase {
         ]).map(\.description)
         XCTAssertEqual(errors.count, 6, "\(errors)")
         func error(_ file: String) -> String { errors.first { $0.hasPrefix(file) } ?? "none for \(file)" }
-        XCTAssertTrue(error("11-bad-abi.conf").contains("libbad_abi_major.so: built for plugin ABI 2.1, this host speaks 1.1 (major versions differ)"), error("11-bad-abi.conf"))
+        XCTAssertTrue(error("11-bad-abi.conf").contains("libbad_abi_major.so: built for plugin ABI 2.2, this host speaks 1.2 (major versions differ)"), error("11-bad-abi.conf"))
         XCTAssertTrue(error("12-no-entry.conf").contains("libno_entry.so: not a Tributary plugin: no trib_plugin_entry symbol"), error("12-no-entry.conf"))
         XCTAssertTrue(error("13-missing.conf").contains("libmissing.so: no such library"), error("13-missing.conf"))
         XCTAssertTrue(error("14-foreign.conf").contains("libforeign_toolchain.so: a Swift plugin built with another toolchain"), error("14-foreign.conf"))
@@ -140,7 +140,7 @@ final class PluginLoadingTests: XCTestCase {
 
     func testAPluginBuiltAgainst11ThatAsksFor10UsesNewCallbacksOnlyWhenTheHostHasThem() throws {
         let probe = try Fixtures.fixture("minor_probe")
-        // On this (1.1) host it loads and finds the 1.1 callback.
+        // On this host (1.1 or newer) it loads and finds the 1.1 callback.
         XCTAssertEqual(runtime.startAll([try Fixtures.instance("plugin = \"\(probe)\"\nrecord = \"\(state)/on-1.1.txt\"", file: "10-probe.conf")])
             .map(\.description), [])
         XCTAssertEqual(try String(contentsOfFile: "\(state)/on-1.1.txt", encoding: .utf8), "psk lookups: available\n")
@@ -184,6 +184,6 @@ final class PluginLoadingTests: XCTestCase {
         let errors = runtime.startAll([try Fixtures.instance("plugin = \"\(try Fixtures.fixture("future_minor"))\"\nrecord = \"\(state)/x\"",
                                                              file: "10-future.conf")]).map(\.description)
         XCTAssertEqual(errors.count, 1)
-        XCTAssertTrue(errors.first?.contains("libfuture_minor.so: needs plugin ABI 1.2, this host speaks 1.1") == true, "\(errors)")
+        XCTAssertTrue(errors.first?.contains("libfuture_minor.so: needs plugin ABI 1.3, this host speaks 1.2") == true, "\(errors)")
     }
 }

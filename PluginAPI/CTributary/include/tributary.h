@@ -911,7 +911,7 @@ typedef struct trib_type_host_api {
     void (*listening)(trib_type_instance_host_ptr ih, trib_type_plugin_buffer label,
                       trib_type_plugin_buffer address);
 
-    /* ---- ABI 1.2 ---- */
+    /* ---- ABI 1.2: check TRIB_HAS_FIELD(host, trib_type_host_api, FIELD) before calling. ---- */
 
     /* trib_host_command_send_async (application-facing adapters): trib_host_command_send for a
      * sender that waits for the outcome, so that a route reaching its device through another
