@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "InProcessSessionTests", dependencies: ["MQTTCore", "MQTTCodec", "TributaryNet", "TributarySDK", "CTributary"],
                     path: "Tests/InProcessSessionTests"),
         // The ttn plugin end to end: curl posting webhooks, a python3 stand-in for the network server.
-        .testTarget(name: "TTNPluginTests", dependencies: ["TestSupport"], path: "Tests/TTNPluginTests", exclude: ["network_server.py"]),
+        .testTarget(name: "TTNPluginTests", dependencies: ["TestSupport", "TTNCore", "TributaryNet", "TributarySDK"], path: "Tests/TTNPluginTests", exclude: ["network_server.py"]),
         // The mqtt plugin end to end: mosquitto clients, paho and raw MQTT from python3 (Scripts/).
         .testTarget(name: "MQTTPluginTests", dependencies: ["TestSupport"], path: "Tests/MQTTPluginTests", exclude: ["Scripts"]),
         .testTarget(

@@ -2,8 +2,9 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// A real `tributary` with the registry, the ttn plugin, the http plugin (for the command API) and
-/// a recording sink, plus a stand-in network server (`network_server.py`) for downlinks.
+/// A real `tributary` with the registry, the ttn plugin (its webhooks over TLS), the http plugin
+/// (for the command API) and a recording sink, plus a stand-in network server
+/// (`network_server.py`) for downlinks.
 ///
 /// Registry additions: application `ttn-app` whose `spec.ttn.api` points at the stand-in; the
 /// webhook's device `ttn-gateway` (`gwsecret`); end devices that name it in their gatewaySelector:
@@ -50,10 +51,12 @@ final class TTNTestHost {
         base = try AdapterTestHost(
             label: "ttn", more: ["25-http.conf": "plugin = \"http\"\ndevice_address = \"127.0.0.1:0\"\napplication_address = \"127.0.0.1:0\"\n"],
             applications: [application], devices: devices
-        ) { _ in
+        ) { server in
             """
             plugin = "ttn"
             address = "127.0.0.1:0"
+            tls_certificate = "\(server.certificatePath)"
+            tls_key = "\(server.keyPath)"
             event_loops = 2
             max_body_bytes = 16384
             downlink_timeout_ms = 1000
@@ -62,7 +65,7 @@ final class TTNTestHost {
         }
         // The stand-in's log lives in its own scratch directory; read it through ours.
         try FileManager.default.createSymbolicLink(atPath: base.directory + "/downlinks.jsonl", withDestinationPath: scratch + "/downlinks.jsonl")
-        webhookPort = try base.port("webhooks")
+        webhookPort = try base.port("webhooks (TLS)")
         applicationPort = try base.process.port("http", "application API")
     }
 
@@ -80,7 +83,8 @@ final class TTNTestHost {
         var arguments = ["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@" + bodyFile]
         if let user { arguments += ["-u", user] }
         for header in headers { arguments += ["-H", header] }
-        return try curl(arguments + ["http://127.0.0.1:\(webhookPort)\(path)"])
+        // The webhook listener serves TLS (a certificate is configured), verified against the test CA.
+        return try curl(arguments + ["--cacert", base.ca.certificatePath, "https://localhost:\(webhookPort)\(path)"])
     }
 
     /// Sends a command through the http plugin's command API as the application's owner.
