@@ -5,7 +5,8 @@ SWIFT ?= swift
 CC ?= cc
 # What the build, the tests and the benchmarks use from Debian.
 PACKAGES := gcc libc6-dev curl jq openssl libssl-dev libcrypt-dev pkg-config python3 python3-prometheus-client python3-websocket \
-	util-linux python3-pip wrk nginx-light mosquitto mosquitto-clients python3-paho-mqtt libcoap3-bin
+	util-linux python3-pip wrk nginx-light mosquitto mosquitto-clients python3-paho-mqtt libcoap3-bin \
+	python3-jwt python3-cryptography
 PLUGIN_BUILD := .build/plugins
 CFLAGS_PLUGIN := -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -pthread -I PluginAPI/CTributary/include
 
@@ -60,6 +61,7 @@ bench: release
 	bash Tests/Benchmarks/ttn.sh
 	$(SWIFT) build -c release --product registry-bench
 	taskset -c 0 .build/release/registry-bench .build/release/libtributary-registry-file.so
+	bash Tests/Benchmarks/oidc.sh
 	bash Tests/Benchmarks/webhook-push.sh
 
 # libFuzzer with AddressSanitizer over every parser (HTTP/1.1, WebSocket, MQTT, CoAP, drop-in TOML, JSON)

@@ -31,6 +31,8 @@ let shipped: [(Product, [Target])] = [
            dependencies: ["TributarySDK", "TributaryNet", "CoAPCodec", "CTributary"]),
     plugin("ttn", module: "TTN", core: "Plugins/TTN", entry: "Plugins/TTN/Entry",
            dependencies: ["TributarySDK", "TributaryNet", "CTributary"]),
+    plugin("oidc-jwt", module: "OIDCJWT", core: "Plugins/OIDCJWT", entry: "Plugins/OIDCJWT/Entry",
+           dependencies: ["TributarySDK", "TributaryNet", "TributaryCrypto", "COpenSSL", "CTributary"]),
     plugin("registry-file", module: "RegistryFile", core: "Plugins/RegistryFile", entry: "Plugins/RegistryFile/Entry",
            dependencies: ["TributarySDK", "TributaryCrypto", "CTributary", "CCrypt"]),
     plugin("webhook-push", module: "WebhookPush", core: "Plugins/WebhookPush", entry: "Plugins/WebhookPush/Entry",
@@ -102,6 +104,10 @@ let package = Package(
                     path: "Tests/InProcessSessionTests"),
         // The ttn plugin end to end: curl posting webhooks, a python3 stand-in for the network server.
         .testTarget(name: "TTNPluginTests", dependencies: ["TestSupport", "TTNCore", "TributaryNet", "TributarySDK"], path: "Tests/TTNPluginTests", exclude: ["network_server.py"]),
+        // oidc-jwt: the RFC vectors and refusals in process; end to end, a real `tributary` against a
+        // python3 HTTPS issuer (issuer.py) with tokens from openssl and PyJWT (mint.py).
+        .testTarget(name: "OIDCPluginTests", dependencies: ["TestSupport", "OIDCJWTCore", "TributaryNet", "TributarySDK"], path: "Tests/OIDCPluginTests",
+                    exclude: ["issuer.py", "mint.py"]),
         // The mqtt plugin end to end: mosquitto clients, paho and raw MQTT from python3 (Scripts/).
         .testTarget(name: "MQTTPluginTests", dependencies: ["TestSupport"], path: "Tests/MQTTPluginTests", exclude: ["Scripts"]),
         .testTarget(
@@ -111,6 +117,9 @@ let package = Package(
         ),
         // Warm-cache and cold-bcrypt authentication rates of the built registry-file library,
         // driven through its C entry point (`make bench`).
+        // Bearer-token verifications of the built oidc-jwt library, cache off and on, beside
+        // `openssl speed` (`make bench`, Tests/Benchmarks/oidc.sh).
+        .executableTarget(name: "oidc-bench", dependencies: ["TestSupport", "CTributary"], path: "Tests/Benchmarks/OIDCBench"),
         .executableTarget(name: "registry-bench", dependencies: ["TestSupport", "TributaryCrypto", "CTributary"], path: "Tests/Benchmarks/RegistryBench"),
         // webhook-push: encoder, queue, retry and spool units, and end-to-end runs of the real
         // binary against a Python CloudEvents receiver that misbehaves on cue.

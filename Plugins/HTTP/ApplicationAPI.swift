@@ -29,7 +29,7 @@ final class ApplicationAPI: HTTPRequestHandler {
             guard request.head.method == "POST" else {
                 return responder.respond(DrogueResponses.error(405, "MethodNotAllowed", "use POST", headers: ["Allow": "POST"]))
             }
-            return authorized(request.head, peer: connection.remoteAddress, permission: .write, application: path[4], responder: responder) { [self] in
+            return authorized(request.head, peer: connection.remoteAddress, permission: .write, application: path[4], responder: responder) { [self] _ in
                 sendCommand(request, application: path[4], device: path[6], responder: responder)
             }
         }
@@ -37,19 +37,20 @@ final class ApplicationAPI: HTTPRequestHandler {
             let application = path[0]
             let channel = path.count == 2 ? path[1] : ""
             let group = Dictionary(request.head.queryItems, uniquingKeysWith: { first, _ in first })["group_id"] ?? ""
-            return authorized(request.head, peer: connection.remoteAddress, permission: .read, application: application, responder: responder) { [self] in
+            return authorized(request.head, peer: connection.remoteAddress, permission: .read, application: application, responder: responder) { [self] user in
                 let response = WebSocketHandshake.response(to: request.head)
                 guard response.status == 101 else { return responder.respond(response) }
                 responder.upgrade(response, to: EventStream(host: host, application: application, channel: channel, group: group,
-                                                            capacity: configuration.websocketQueue, metrics: metrics, faults: faults))
+                                                            capacity: configuration.websocketQueue, user: user, metrics: metrics, faults: faults))
             }
         }
         responder.respond(DrogueResponses.notFound)
     }
 
-    /// Authenticates the user and checks `permission` on `application`, then runs `next`.
+    /// Authenticates the user and checks `permission` on `application`, then runs `next` with
+    /// the user's verdict (a WebSocket session ends when it expires).
     private func authorized(_ head: HTTPRequestHead, peer: String, permission: Permission, application: String, responder: HTTPResponder,
-                            next: @escaping @Sendable () -> Void) {
+                            next: @escaping @Sendable (UserVerdict) -> Void) {
         let credential: UserCredential
         switch UserCredentials.from(head) {
         case .credential(let found): credential = found
@@ -71,7 +72,7 @@ final class ApplicationAPI: HTTPRequestHandler {
             }
             host.authorize(AuthorizeRequest(user: user.user, roles: user.roles, application: application, permission: permission)) { status in
                 switch status {
-                case .ok: next()
+                case .ok: next(user)
                 case .denied, .notFound, .unauthenticated:
                     responder.respond(DrogueResponses.error(404, "NotFound", "Resource not found: Application / \(application)"))
                 default: responder.respond(DrogueResponses.unavailable("the authorization service cannot answer now"))

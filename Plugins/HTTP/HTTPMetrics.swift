@@ -8,6 +8,7 @@ struct HTTPMetrics: Sendable {
     let commandsSent: Metric?
     let commandsWithoutRoute: Metric?
     let websocketConsumers: Metric?
+    let websocketExpired: Metric?
 
     init(host: PluginHost) {
         accepted = host.registerMetric(.counter, name: "http_events_accepted_total", help: "Device posts acknowledged (202/200).")
@@ -16,5 +17,6 @@ struct HTTPMetrics: Sendable {
         commandsSent = host.registerMetric(.counter, name: "http_commands_sent_total", help: "Commands a live route took (202).")
         commandsWithoutRoute = host.registerMetric(.counter, name: "http_commands_no_route_total", help: "Commands no live route took (503).")
         websocketConsumers = host.registerMetric(.gauge, name: "http_websocket_consumers", help: "Open WebSocket consumers.")
+        websocketExpired = host.registerMetric(.counter, name: "http_websocket_expired_total", help: "WebSocket consumers closed because their token expired.")
     }
 }

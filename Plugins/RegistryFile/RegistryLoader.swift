@@ -35,19 +35,10 @@ enum RegistryLoader {
     }
 
     private static func read(_ path: String) -> Result<[UInt8], RegistryLoadError> {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return .failure(RegistryLoadError(message: "cannot open: \(String(cString: strerror(errno)))")) }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { return .success(bytes) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(RegistryLoadError(message: "cannot read: \(String(cString: strerror(errno)))"))
-            }
-            bytes += chunk[..<count]
+        do {
+            return .success(try FileContents.read(path))
+        } catch {
+            return .failure(RegistryLoadError(message: error.description))
         }
     }
 }

@@ -143,7 +143,8 @@ final class AuthOperation: @unchecked Sendable {
             Array(b.dropFirst().prefix(roles)).withUnsafeBufferPointer { roleBuffers in
                 var result = trib_type_user_auth_result(
                     struct_size: UInt32(MemoryLayout<trib_type_user_auth_result>.size), status: status,
-                    user: b.isEmpty ? trib_type_host_buffer() : b[0], roles: roleBuffers.baseAddress, role_count: roles)
+                    user: b.isEmpty ? trib_type_host_buffer() : b[0], roles: roleBuffers.baseAddress, role_count: roles,
+                    expires_at: status == TRIB_OK ? verdict.expiresAt : 0)
                 done(context, &result)
             }
         }

@@ -60,4 +60,6 @@ struct AuthVerdict: Sendable {
     /// 0 user, 1... roles. PSK lookups: 0 application, 1 device, 2 key.
     var strings = CopiedBuffers()
     var roleCount = 0
+    /// User realm (ABI 1.3): when the credential ends, seconds since the epoch; 0 never.
+    var expiresAt: Int64 = 0
 }

@@ -51,7 +51,10 @@ final class AuthenticatorChain: Sendable {
     /// `trib_host_complete_user_auth`.
     func completeUser(from slot: AuthenticatorSlot, operation id: UInt64, _ result: UnsafePointer<trib_type_plugin_user_auth_result>?) {
         answer(slot, id, status: result?.pointee.status) { verdict in
-            guard let r = result?.pointee else { return }
+            guard let result else { return }
+            // A 1.2 authenticator's result ends before `expires_at`, which then reads 0.
+            let r = AppendOnlyStruct.read(result)
+            verdict.expiresAt = max(0, r.expires_at)
             verdict.strings.append(r.user)
             let roles = UnsafeBufferPointer(start: r.roles, count: r.roles == nil ? 0 : r.role_count)
             for role in roles { verdict.strings.append(role) }

@@ -46,6 +46,15 @@ public enum HostCommands {
         let instanceErrors = runtime.check(set.instances)
         let messages = configErrors.map(\.description) + instanceErrors.map(\.description)
         for message in messages { printError(message) }
+        // A disabled drop-in is not an error, but its operator will want to know what enabling
+        // it takes (the shipped ones are disabled until a URL or an issuer is filled in).
+        for config in set.instances where !config.enabled {
+            var enabled = config
+            enabled.enabled = true
+            let problems = runtime.check([enabled])
+            print(problems.isEmpty ? "\(config.file): disabled; valid as written"
+                : "\(config.file): disabled; to enable it: " + problems.map(\.message).joined(separator: "; "))
+        }
         if messages.isEmpty {
             let enabled = set.instances.filter(\.enabled).count
             print("\(options.configDirectory): configuration ok (\(enabled) enabled, \(set.instances.count - enabled) disabled)")
@@ -145,7 +154,7 @@ public enum HostCommands {
         return { method, path in
             switch (method, path) {
             case ("GET", "/healthz"):
-                return .init(status: 200, contentType: "application/json", body: HealthReport(health: health, lastReload: reloads.last).json + "\n")
+                return .init(status: 200, contentType: "application/json", body: HealthReport(health: health, reports: services.healthReports, lastReload: reloads.last).json + "\n")
             case ("GET", "/readyz"):
                 if health.isReady { return .init(status: 200, body: "ready\n") }
                 let missing = health.notRunning.map(\.name)

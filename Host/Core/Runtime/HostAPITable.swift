@@ -22,7 +22,8 @@ enum HostAPITable {
             metric_add: hostMetricAdd, metric_set: hostMetricSet, event_to_json: hostEventToJSON,
             config_get: hostConfigGet, lookup_psk: hostLookupPSK, complete_psk: hostCompletePSK,
             resume_subscription: hostResumeSubscription, listening: hostListening,
-            command_send_async: hostCommandSendAsync, complete_command: hostCompleteCommand))
+            command_send_async: hostCommandSendAsync, complete_command: hostCompleteCommand,
+            report_health: hostReportHealth))
         return UnsafePointer(table)
     }()
 }
@@ -83,6 +84,13 @@ private func hostListening(_ ih: trib_type_instance_host_ptr?, _ label: trib_typ
                                               address: String(decoding: address.raw, as: UTF8.self))
     Logger.info(record.name, "\(listener.label) listening on \(listener.address)")
     record.services.listeners.add(owner: ObjectIdentifier(record), listener)
+}
+
+private func hostReportHealth(_ ih: trib_type_instance_host_ptr?, _ degraded: Int32, _ reason: trib_type_plugin_buffer) {
+    guard let record = InstanceRecord.from(ih) else { return }
+    let text = String(decoding: reason.raw, as: UTF8.self)
+    if degraded != 0 { Logger.warn(record.name, "degraded: \(text)") } else { Logger.info(record.name, "healthy again") }
+    record.services.healthReports.report(owner: ObjectIdentifier(record), instance: record.name, degraded: degraded != 0, reason: text)
 }
 
 private func hostCompleteDeviceAuth(_ ih: trib_type_instance_host_ptr?, _ op: UInt64, _ result: UnsafePointer<trib_type_plugin_device_auth_result>?) {

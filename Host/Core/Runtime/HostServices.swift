@@ -7,6 +7,7 @@ public final class HostServices: Sendable {
     let authenticators: AuthenticatorChain
     let busBudget: BusBudget
     public let listeners = ListenerDirectory()
+    public let healthReports = InstanceHealthReports()
 
     public init(normalizer: EventNormalizer, registry: MetricsRegistry = MetricsRegistry(), busMemoryBytes: Int64 = HostSettings().busMemoryBytes) {
         self.registry = registry

@@ -37,6 +37,7 @@ final class RunningInstance: @unchecked Sendable {
         }
         record.sink?.abandonPending()
         record.services.listeners.removeAll(owner: ObjectIdentifier(record))
+        record.services.healthReports.removeAll(owner: ObjectIdentifier(record))
         record.releaseBusResources()
         descriptor.on_instance_destroy(plugin)
     }

@@ -156,6 +156,9 @@
  *   Added in 1.2: registry properties in device authentication (trib_type_*device_auth_request
  *   .properties, trib_type_*device_auth_result.properties), and commands whose outcome the sender
  *   learns later (trib_type_command.op, trib_host_command_send_async, trib_host_complete_command).
+ *   Added in 1.3: when a user's authentication ends (trib_type_*user_auth_result.expires_at), so
+ *   live sessions close with it, and trib_host_report_health (a running instance that works
+ *   only in part says so in /healthz).
  *
  * EVOLUTION
  *   Every struct that crosses starts with `struct_size` (sizeof as the writer knew it) and only ever
@@ -180,7 +183,7 @@ extern "C" {
 
 /* A different major is incompatible. A newer minor only appends fields, hooks and codes. */
 #define TRIB_ABI_MAJOR 1u
-#define TRIB_ABI_MINOR 2u
+#define TRIB_ABI_MINOR 3u
 
 /* The one symbol a plugin exports; its type is trib_on_plugin_entry_fn. */
 #define TRIB_ENTRY_SYMBOL "trib_plugin_entry"
@@ -514,13 +517,20 @@ typedef struct trib_type_plugin_user_auth_request {
 
 /* The verdict on a user. `status`: TRIB_OK, TRIB_DEFER, TRIB_ERR_UNAUTHENTICATED,
  * TRIB_ERR_UNAVAILABLE. On TRIB_OK, `user` names the user and `roles` its global roles
- * (e.g. "drogue-admin"). */
+ * (e.g. "drogue-admin").
+ * ABI 1.3: `expires_at` is when the credential stops being valid, in seconds since the Unix
+ * epoch (a bearer token's `exp`); 0 means it does not expire (an API key). An adapter that keeps
+ * a session open on this verdict (WebSocket, MQTT integration) ends the session then, unless the
+ * client presented a newer credential. The host passes the authenticator's value on; it is 0
+ * for a result whose struct_size ends before it. */
 typedef struct trib_type_user_auth_result {
     uint32_t struct_size;
     trib_type_status status;
     trib_type_host_buffer user;
     const trib_type_host_buffer *roles;
     size_t role_count;
+    /* ABI 1.3: */
+    int64_t expires_at;
 } trib_type_user_auth_result;
 
 /* trib_type_user_auth_result as an authenticator fills it for trib_host_complete_user_auth. */
@@ -530,6 +540,8 @@ typedef struct trib_type_plugin_user_auth_result {
     trib_type_plugin_buffer user;
     const trib_type_plugin_buffer *roles;
     size_t role_count;
+    /* ABI 1.3: */
+    int64_t expires_at;
 } trib_type_plugin_user_auth_result;
 
 /* Permissions on an application, weakest first (Drogue's model). */
@@ -931,6 +943,16 @@ typedef struct trib_type_host_api {
      * trib_type_command_done_fn. Exactly once per op, from any thread; the sender's `done` runs
      * inside this call. Unknown or completed ops are ignored and counted. */
     void (*complete_command)(trib_type_instance_host_ptr ih, uint64_t op, trib_type_status status);
+
+    /* ---- ABI 1.3: check TRIB_HAS_FIELD(host, trib_type_host_api, FIELD) before calling. ---- */
+
+    /* trib_host_report_health (any plugin): a running instance says it works only in part
+     * (`degraded` nonzero, with a one-line `reason` for operators: what fails and what still
+     * works, never a secret) or fully again (`degraded` 0, `reason` ignored). /healthz then reports
+     * "degraded" with the instance and its reason; /readyz is not affected (the instance still
+     * serves). `reason` is copied. The host forgets the report when the instance is destroyed.
+     * From any thread. RETURNS: nothing. */
+    void (*report_health)(trib_type_instance_host_ptr ih, int degraded, trib_type_plugin_buffer reason);
 } trib_type_host_api;
 
 /* ============================================================================================ */

@@ -124,6 +124,28 @@ public enum Base64 {
         return valid ? bytes : nil
     }
 
+    /// Decodes RFC 4648 section 5 base64url without padding, as JOSE writes it (RFC 7515
+    /// section 2): `-` and `_` instead of `+` and `/`, no `=`. As strict as ``decode(_:)``: the
+    /// unused trailing bits must be zero, so a signature has exactly one accepted spelling.
+    ///
+    /// - Returns: the bytes, or `nil` for any character outside the alphabet (`+`, `/` and `=`
+    ///   included) or an impossible length.
+    public static func decodeURL(_ text: some Collection<UInt8>) -> [UInt8]? {
+        guard text.count % 4 != 1 else { return nil }
+        var standard = [UInt8]()
+        standard.reserveCapacity(text.count + 3)
+        for byte in text {
+            switch byte {
+            case 0x2D: standard.append(0x2B)
+            case 0x5F: standard.append(0x2F)
+            case 0x2B, 0x2F, 0x3D: return nil
+            default: standard.append(byte)
+            }
+        }
+        while standard.count % 4 != 0 { standard.append(0x3D) }
+        return standard.withUnsafeBytes { decode($0) }
+    }
+
     /// The 6-bit value of a standard-alphabet character, or 0xFF (≥ 64) when invalid
     /// (including `=`).
     @inline(__always)

@@ -64,13 +64,15 @@ extension AuthenticatorReply where Kind == DeviceAuthAnswer {
 }
 
 extension AuthenticatorReply where Kind == UserAuthAnswer {
-    public func callAsFunction(_ status: Status, user: String = "", roles: [String] = []) {
+    /// `expiresAt`: when the credential ends, seconds since the epoch (0: never); sessions opened
+    /// on it close then.
+    public func callAsFunction(_ status: Status, user: String = "", roles: [String] = [], expiresAt: Int64 = 0) {
         withPluginBuffers([user] + roles) { b in
             let roleBuffers = Array(b.dropFirst())
             roleBuffers.withUnsafeBufferPointer { roles in
                 var result = trib_type_plugin_user_auth_result(
                     struct_size: UInt32(MemoryLayout<trib_type_plugin_user_auth_result>.size), status: status.rawValue,
-                    user: b[0], roles: roles.baseAddress, role_count: roles.count)
+                    user: b[0], roles: roles.baseAddress, role_count: roles.count, expires_at: expiresAt)
                 host.api.pointee.complete_user_auth(host.instance, operation, &result)
             }
         }

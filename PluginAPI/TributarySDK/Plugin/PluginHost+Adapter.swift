@@ -295,7 +295,10 @@ private func userAuthDone(_ context: UnsafeMutableRawPointer?, _ result: UnsafeP
     let box = Unmanaged<UserAuthBox>.fromOpaque(context!).takeRetainedValue()
     guard let r = result?.pointee else { return box.done(UserVerdict(status: .internalError)) }
     let roles = UnsafeBufferPointer(start: r.roles, count: r.roles == nil ? 0 : r.role_count).map(\.string)
-    box.done(UserVerdict(status: Status(rawValue: r.status), user: r.user.string, roles: roles))
+    // A 1.2 host's result ends before `expires_at`.
+    let end = MemoryLayout<trib_type_user_auth_result>.offset(of: \.expires_at)! + MemoryLayout<Int64>.size
+    let expiresAt = Int(r.struct_size) >= end ? r.expires_at : 0
+    box.done(UserVerdict(status: Status(rawValue: r.status), user: r.user.string, roles: roles, expiresAt: expiresAt))
 }
 
 private func authorizeDone(_ context: UnsafeMutableRawPointer?, _ status: trib_type_status) {

@@ -36,6 +36,18 @@ public struct PluginHost: @unchecked Sendable {
         return status == TRIB_OK ? Metric(host: self, id: id) : nil
     }
 
+    /// Tells the host this instance works only in part (`reason` set: one line saying what fails
+    /// and what still works) or fully again (nil); `/healthz` shows it. A 1.2 host has no such
+    /// report, and the call does nothing there.
+    public func reportHealth(degradedBecause reason: String?) {
+        let end = MemoryLayout<trib_type_host_api>.offset(of: \.report_health)! + MemoryLayout<UnsafeRawPointer>.size
+        guard Int(api.pointee.struct_size) >= end, let report = api.pointee.report_health else { return }
+        var text = reason ?? ""
+        text.withUTF8 { utf8 in
+            report(instance, reason == nil ? 0 : 1, trib_type_plugin_buffer(UnsafeRawBufferPointer(utf8)))
+        }
+    }
+
     /// The structured-mode CloudEvent JSON of an event, rendered by the host.
     public func json(of event: UnsafePointer<trib_type_event>) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: 1024)

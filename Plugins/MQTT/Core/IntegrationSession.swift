@@ -33,6 +33,8 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
     /// PUBREL: a resent PUBLISH with one of these identifiers is not sent again.
     private var commandsInFlight: Set<UInt16> = []
     private var awaitingRelease: Set<UInt16> = []
+    /// Ends the session when its bearer token expires (v5: DISCONNECT 0xA0 Maximum connect time).
+    private var expiry: CredentialExpiry?
 
     init(context: MQTTContext, connection: MQTTConnection) {
         self.context = context
@@ -69,6 +71,7 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
     func drained(_ connection: MQTTConnection) { checkRoom() }
 
     func closed(_ connection: MQTTConnection) {
+        expiry?.cancel()
         for id in subscriptions.values { host.unsubscribe(id) }
         subscriptions.removeAll()
         if connected { context.metrics.integrationConnections.add(-1) }
@@ -122,6 +125,14 @@ final class IntegrationSession: MQTTSessionLogic, @unchecked Sendable {
         }
         connection.send(.connAck(.init(reasonCode: .success, properties: properties)))
         connection.established(keepAliveSeconds: keepAlive)
+        if verdict.expiresAt != 0 {
+            let expiry = CredentialExpiry(loop: loop)
+            self.expiry = expiry
+            expiry.arm(verdict.expiresAt) { [self] in
+                context.metrics.integrationExpired.add()
+                connection.disconnect(.maximumConnectTime, fault: "integration token expired")
+            }
+        }
     }
 
     static func looksLikeJWT(_ text: String) -> Bool {

@@ -10,6 +10,7 @@ struct MQTTMetrics: Sendable {
     let commandsDelivered: Metric?
     let commandRoutes: Metric?
     let eventsDropped: Metric?
+    let integrationExpired: Metric?
 
     init(host: PluginHost) {
         deviceConnections = host.registerMetric(.gauge, name: "mqtt_device_connections", help: "Connected devices.")
@@ -20,5 +21,6 @@ struct MQTTMetrics: Sendable {
         commandsDelivered = host.registerMetric(.counter, name: "mqtt_commands_delivered_total", help: "Commands written to a device.")
         commandRoutes = host.registerMetric(.gauge, name: "mqtt_command_routes", help: "Command routes device subscriptions hold.")
         eventsDropped = host.registerMetric(.counter, name: "mqtt_integration_events_dropped_total", help: "Events over an integration client's Maximum Packet Size, dropped.")
+        integrationExpired = host.registerMetric(.counter, name: "mqtt_integration_expired_total", help: "Integration clients disconnected because their token expired.")
     }
 }

@@ -73,6 +73,15 @@ public final class CPlugin {
         }
     }
 
+    public func start(_ instance: trib_type_instance_plugin_ptr) throws {
+        guard let start = descriptor.pointee.on_instance_start else { return }
+        var error = [CChar](repeating: 0, count: 512)
+        let status = start(instance, &error, error.count)
+        guard status == TRIB_OK else {
+            throw Failure(status: status, description: String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+    }
+
     public func destroy(_ instance: trib_type_instance_plugin_ptr) {
         descriptor.pointee.on_instance_destroy(instance)
     }
@@ -87,6 +96,17 @@ public final class CPlugin {
             struct_size: UInt32(MemoryLayout<trib_type_user_auth_request>.size), credential_kind: TRIB_CREDENTIAL_API_KEY.rawValue,
             username: strings[0], password: strings[1])
         return descriptor.pointee.authenticator.pointee.on_authenticate_user(instance, op, &request)
+    }
+
+    /// A bearer token, as an adapter passes `Authorization: Bearer` (buffers lent for the call).
+    public func authenticateUser(_ instance: trib_type_instance_plugin_ptr, op: UInt64, bearer token: [UInt8]) -> Int32 {
+        token.withUnsafeBytes { bytes in
+            var request = trib_type_user_auth_request(
+                struct_size: UInt32(MemoryLayout<trib_type_user_auth_request>.size), credential_kind: TRIB_CREDENTIAL_BEARER_TOKEN.rawValue,
+                username: trib_type_host_buffer(ptr: nil, len: 0),
+                password: trib_type_host_buffer(ptr: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), len: bytes.count))
+            return descriptor.pointee.authenticator.pointee.on_authenticate_user(instance, op, &request)
+        }
     }
 
     public func authorize(_ instance: trib_type_instance_plugin_ptr, op: UInt64, user: String, application: String,

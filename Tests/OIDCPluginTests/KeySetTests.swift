@@ -1,0 +1,62 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The provider's key set over time: a rotation noticed through an unknown `kid`, at most one
+/// refetch per interval however many such tokens arrive, and an outage during which the cached
+/// keys keep verifying while `/healthz` and the metrics say the provider is unreachable.
+final class KeySetTests: XCTestCase {
+    private func waitForFirstKeySet(_ host: OIDCTestHost) {
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 10) { host.keySetFetches >= 1 }, "the key set is fetched at start")
+    }
+
+    func testARotatedKeyIsFetchedOnItsUnknownKid() throws {
+        let host = try OIDCTestHost(label: "oidc-rotation", oidc: "unknown_kid_interval_seconds = 2")
+        waitForFirstKeySet(host)
+        let rotated = try host.token(alg: "RS256", ["key": "rsa2", "kid": "rsa2"])
+        XCTAssertEqual(host.keySetFetches, 1)
+        // Not published yet: the refetch finds no such key, and the token is refused.
+        Thread.sleep(forTimeInterval: 2.1)
+        XCTAssertFalse(try host.accepts(rotated))
+        XCTAssertEqual(host.keySetFetches, 2, "one refetch for the unknown kid")
+        // More unknown kids within the interval do not make the provider's endpoint a target.
+        let unknown = try host.token(alg: "RS256", ["key": "rsa2", "kid": "rsa3"])
+        for _ in 0..<5 { XCTAssertFalse(try host.accepts(unknown)) }
+        XCTAssertEqual(host.keySetFetches, 2, "rate limited")
+
+        try FileManager.default.removeItem(atPath: host.state + "/jwks.json")
+        try FileManager.default.copyItem(atPath: host.keys + "/jwks-rotated.json", toPath: host.state + "/jwks.json")
+        Thread.sleep(forTimeInterval: 2.1)
+        XCTAssertTrue(try host.accepts(rotated), "the rotated key, fetched for this token")
+        XCTAssertEqual(host.keySetFetches, 3)
+        XCTAssertTrue(try host.accepts(try host.token(alg: "RS256")), "the old key still in the set")
+    }
+
+    func testAnOutageKeepsTheCachedKeysAndSaysSo() throws {
+        let host = try OIDCTestHost(label: "oidc-outage", oidc: "unknown_kid_interval_seconds = 0\nmin_refresh_seconds = 1")
+        waitForFirstKeySet(host)
+        XCTAssertTrue(try host.accepts(try host.token(alg: "ES256")))
+        XCTAssertEqual(host.health()["status"] as? String, "ok")
+
+        FileManager.default.createFile(atPath: host.state + "/down", contents: Data())
+        // An unknown kid makes the plugin fetch now, and the fetch fails.
+        XCTAssertFalse(try host.accepts(try host.token(alg: "RS256", ["kid": "unknown"])))
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 5) { host.health()["status"] as? String == "degraded" }, "\(host.health())")
+        let health = host.health()
+        let reason = health["reason"] as? String ?? ""
+        XCTAssertTrue(reason.contains("oidc: the provider is unreachable") && reason.contains("HTTP 503"), reason)
+        let degraded = health["degraded"] as? [[String: Any]] ?? []
+        XCTAssertEqual(degraded.first?["instance"] as? String, "oidc")
+        XCTAssertEqual(host.process.metric("tributary_plugin_oidc_provider_degraded{instance=\"oidc\"}"), 1)
+        XCTAssertGreaterThanOrEqual(host.process.metric("tributary_plugin_oidc_key_fetch_failures_total{instance=\"oidc\"}") ?? 0, 1)
+        XCTAssertEqual(host.process.admin("/readyz")?.status, 200, "still ready: tokens still verify")
+
+        for alg in ["RS256", "ES512", "EdDSA"] {
+            XCTAssertTrue(try host.accepts(try host.token(sub: "manager", alg: alg)), "\(alg) with the cached keys while the provider is down")
+        }
+
+        try FileManager.default.removeItem(atPath: host.state + "/down")
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 10) { host.health()["status"] as? String == "ok" }, "recovered: \(host.health())")
+        XCTAssertEqual(host.process.metric("tributary_plugin_oidc_provider_degraded{instance=\"oidc\"}"), 0)
+    }
+}
