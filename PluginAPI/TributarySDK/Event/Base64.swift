@@ -130,20 +130,31 @@ public enum Base64 {
     ///
     /// - Returns: the bytes, or `nil` for any character outside the alphabet (`+`, `/` and `=`
     ///   included) or an impossible length.
-    public static func decodeURL(_ text: some Collection<UInt8>) -> [UInt8]? {
+    public static func decodeURL(_ text: UnsafeRawBufferPointer) -> [UInt8]? {
         guard text.count % 4 != 1 else { return nil }
-        var standard = [UInt8]()
-        standard.reserveCapacity(text.count + 3)
-        for byte in text {
-            switch byte {
-            case 0x2D: standard.append(0x2B)
-            case 0x5F: standard.append(0x2F)
-            case 0x2B, 0x2F, 0x3D: return nil
-            default: standard.append(byte)
+        let padded = (text.count + 3) & ~3
+        // Rewritten to the standard alphabet in place of a copy; not generic, so no caller
+        // runs an unspecialized loop (a generic here was a third of a token check).
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(padded, 1)) { standard in
+            for index in 0..<text.count {
+                switch text[index] {
+                case 0x2D: standard[index] = 0x2B
+                case 0x5F: standard[index] = 0x2F
+                case 0x2B, 0x2F, 0x3D: return nil
+                case let byte: standard[index] = byte
+                }
             }
+            for index in text.count..<padded { standard[index] = 0x3D }
+            return decode(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(standard)[0..<padded]))
         }
-        while standard.count % 4 != 0 { standard.append(0x3D) }
-        return standard.withUnsafeBytes { decode($0) }
+    }
+
+    public static func decodeURL(_ text: ArraySlice<UInt8>) -> [UInt8]? {
+        text.withUnsafeBytes { decodeURL($0) }
+    }
+
+    public static func decodeURL(_ text: [UInt8]) -> [UInt8]? {
+        text.withUnsafeBytes { decodeURL($0) }
     }
 
     /// The 6-bit value of a standard-alphabet character, or 0xFF (≥ 64) when invalid
