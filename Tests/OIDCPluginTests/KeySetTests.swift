@@ -59,4 +59,25 @@ final class KeySetTests: XCTestCase {
         XCTAssertTrue(Fixtures.waitUntil(seconds: 10) { host.health()["status"] as? String == "ok" }, "recovered: \(host.health())")
         XCTAssertEqual(host.process.metric("tributary_plugin_oidc_provider_degraded{instance=\"oidc\"}"), 0)
     }
+
+    /// `jwks_file`: no request to the provider at all.
+    func testAKeySetFileNeedsNoProvider() throws {
+        let host = try OIDCTestHost(label: "oidc-offline", offline: true)
+        XCTAssertTrue(try host.accepts(try host.token(alg: "EdDSA")))
+        XCTAssertFalse(try host.accepts(try host.token(alg: "RS256", ["kid": "unknown"])))
+        XCTAssertEqual(host.issuerRequests.count, 0)
+    }
+
+    /// A provider whose certificate the configured CA did not sign gives no keys: tokens are
+    /// answered unavailable (503), not accepted and not refused, and /healthz says why.
+    func testAnUntrustedProviderGivesNoKeys() throws {
+        let host = try OIDCTestHost(label: "oidc-untrusted", oidc: "unknown_kid_interval_seconds = 0", trusted: false)
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 10) { host.health()["status"] as? String == "degraded" }, "\(host.health())")
+        let reason = host.health()["reason"] as? String ?? ""
+        XCTAssertTrue(reason.contains("no signing keys"), reason)
+        let answer = try host.command(bearer: try host.token(alg: "RS256"))
+        XCTAssertEqual(answer.status, 503)
+        XCTAssertFalse(answer.body.contains("NoRoute"), "not authorized: \(answer.body)")
+        XCTAssertEqual(host.keySetFetches, 0, "the key set URL was never reached")
+    }
 }

@@ -30,8 +30,11 @@ final class OIDCTestHost {
     var issuerRequests: [[String: Any]] { Fixtures.jsonLines(state + "/requests.jsonl") }
     var keySetFetches: Int { issuerRequests.filter { ($0["path"] as? String)?.hasSuffix("/certs") == true }.count }
 
-    /// - Parameter oidc: extra keys for the oidc-jwt drop-in.
-    init(label: String, oidc: String = "") throws {
+    /// - Parameters:
+    ///   - oidc: extra keys for the oidc-jwt drop-in.
+    ///   - offline: the keys from `jwks_file` (the same set the issuer serves) instead of discovery.
+    ///   - trusted: false gives the plugin another CA than the one that signed the issuer's certificate.
+    init(label: String, oidc: String = "", offline: Bool = false, trusted: Bool = true) throws {
         keys = Fixtures.temporaryDirectory("\(label)-keys")
         state = Fixtures.temporaryDirectory("\(label)-issuer")
         let made = try Fixtures.run("/usr/bin/python3", [Self.here.appendingPathComponent("mint.py").path, "keys", keys])
@@ -41,6 +44,7 @@ final class OIDCTestHost {
         let pki = try TestPKI()
         let ca = try pki.authority("issuer-ca", subject: "/O=Example/CN=Issuer CA")
         let certificate = try pki.server("issuer", issuer: ca)
+        let anchor = trusted ? ca : try pki.authority("other-ca", subject: "/O=Elsewhere/CN=Other CA")
         issuer = try BackgroundProcess("/usr/bin/python3", [Self.here.appendingPathComponent("issuer.py").path,
                                                             certificate.certificatePath, certificate.keyPath, state])
         guard issuer.waitForOutput(containing: "\n", seconds: 10), let port = Int(issuer.output.split(separator: "\n").first ?? "") else {
@@ -53,7 +57,8 @@ final class OIDCTestHost {
                 plugin = "oidc-jwt"
                 issuer = "\(issuerURL)"
                 audience = "\(Self.audience)"
-                ca_file = "\(ca.certificatePath)"
+                ca_file = "\(anchor.certificatePath)"
+                \(offline ? "jwks_file = \"\(keys)/jwks.json\"" : "")
                 \(oidc)
                 """,
             "25-mqtt.conf": "plugin = \"mqtt\"\ndevice_address = \"127.0.0.1:0\"\nintegration_address = \"127.0.0.1:0\"\n",
@@ -88,6 +93,15 @@ final class OIDCTestHost {
                                                         "-H", "Authorization: Bearer \(token)",
                                                         "http://127.0.0.1:\(applicationPort)/api/command/v1alpha1/apps/\(application)/devices/device-1?command=c"])
         return Int(result.output.suffix(3)) ?? 0
+    }
+
+    /// The command API's whole answer: status and body.
+    func command(bearer token: String) throws -> (status: Int, body: String) {
+        let result = try Fixtures.run("/usr/bin/curl", ["-s", "-m", "20", "-w", "\n%{http_code}", "-X", "POST", "-H", "Authorization: Bearer \(token)",
+                                                        "http://127.0.0.1:\(applicationPort)/api/command/v1alpha1/apps/app/devices/device-1?command=c"])
+        var lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
+        let status = Int(lines.popLast() ?? "") ?? 0
+        return (status, lines.joined(separator: "\n"))
     }
 
     /// The command API's verdict on a token: what a user sees.
