@@ -33,6 +33,8 @@ let shipped: [(Product, [Target])] = [
            dependencies: ["TributarySDK", "TributaryNet", "CTributary"]),
     plugin("oidc-jwt", module: "OIDCJWT", core: "Plugins/OIDCJWT", entry: "Plugins/OIDCJWT/Entry",
            dependencies: ["TributarySDK", "TributaryNet", "TributaryCrypto", "COpenSSL", "CTributary"]),
+    plugin("kafka", module: "Kafka", core: "Plugins/Kafka/Core", entry: "Plugins/Kafka/Entry",
+           dependencies: ["TributarySDK", "TributaryCrypto", "CRdKafka", "COpenSSL", "CTributary"]),
     plugin("registry-file", module: "RegistryFile", core: "Plugins/RegistryFile", entry: "Plugins/RegistryFile/Entry",
            dependencies: ["TributarySDK", "TributaryCrypto", "CTributary", "CCrypt"]),
     plugin("webhook-push", module: "WebhookPush", core: "Plugins/WebhookPush", entry: "Plugins/WebhookPush/Entry",
@@ -55,6 +57,8 @@ let package = Package(
         .target(name: "CTributaryLinux", path: "PluginAPI/CTributaryLinux"),
         // Debian's C libraries, and OpenSSL's macros as functions.
         .systemLibrary(name: "COpenSSL", path: "PluginAPI/COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // librdkafka, linked by the kafka plugin alone.
+        .systemLibrary(name: "CRdKafka", path: "Plugins/Kafka/CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CCrypt", path: "PluginAPI/CCrypt", providers: [.apt(["libcrypt-dev"])]),
         .target(name: "CTributarySSL", dependencies: ["COpenSSL"], path: "PluginAPI/CTributarySSL"),
         // The Swift SDK, in layers: the core every plugin (and the host) uses; cryptography over
@@ -108,6 +112,10 @@ let package = Package(
         // python3 HTTPS issuer (issuer.py) with tokens from openssl and PyJWT (mint.py).
         .testTarget(name: "OIDCPluginTests", dependencies: ["TestSupport", "OIDCJWTCore", "TributaryNet", "TributarySDK"], path: "Tests/OIDCPluginTests",
                     exclude: ["issuer.py", "mint.py"]),
+        // kafka end to end: librdkafka's mock cluster (kafka_mock_cluster.c, built by the tests),
+        // read back with kcat and python3-confluent-kafka.
+        .testTarget(name: "KafkaPluginTests", dependencies: ["TestSupport", "KafkaCore", "TributarySDK"], path: "Tests/KafkaPluginTests",
+                    exclude: ["kafka_mock_cluster.c"]),
         // The mqtt plugin end to end: mosquitto clients, paho and raw MQTT from python3 (Scripts/).
         .testTarget(name: "MQTTPluginTests", dependencies: ["TestSupport"], path: "Tests/MQTTPluginTests", exclude: ["Scripts"]),
         .testTarget(

@@ -131,6 +131,19 @@ public final class PluginConfig {
         return strings
     }
 
+    /// Every key of the table `name` (`[name]` in the drop-in, keys flattened as `name.key`), in
+    /// file order, with the key's name inside the table and where it stands: for a table passed
+    /// through whole to a library (kafka's `[librdkafka]`), whose own errors name the line.
+    public func table(_ name: String) -> [(key: String, value: Value, position: String)] {
+        let prefix = name + "."
+        return order.filter { $0.hasPrefix(prefix) }.compactMap { key in
+            guard let found = lookup(key) else { return nil }
+            // `"bootstrap.servers" = ...` flattens to a quoted component; a library's property
+            // names hold no quotes, so the name is the same either way it was written.
+            return (String(key.dropFirst(prefix.count).filter { $0 != "\"" }), found.value, location(found.line))
+        }
+    }
+
     /// Refuses every key that no getter asked for. Call it after reading all keys.
     public func finish() throws(PluginError) {
         for key in order where !used.contains(key) {

@@ -1,0 +1,151 @@
+import CRdKafka
+import Foundation
+import Synchronization
+import TributarySDK
+
+/// librdkafka's producer for one sink instance: the configuration, validated when the drop-in
+/// is read (so `tributary check` names a bad property), the client made in `start()` (it opens
+/// connections and threads at once), and the thread that polls it, where delivery reports
+/// complete the host's batches. Never polled on a host or adapter thread.
+final class KafkaProducer: @unchecked Sendable {
+    /// What the producer tells its sink; every call may come from any thread.
+    struct Observer: Sendable {
+        var delivered: @Sendable (KafkaBatchDelivery, Status) -> Void
+        var failed: @Sendable (rd_kafka_resp_err_t, String) -> Void
+        var statistics: @Sendable ([UInt8]) -> Void
+        var log: @Sendable (LogLevel, String) -> Void
+    }
+
+    /// Validated properties; duplicated into each client, so it stays ours to free.
+    private let conf: OpaquePointer
+    private let observer: Observer
+    /// rd_kafka_t, which librdkafka lets any thread use at once.
+    private struct Handle: @unchecked Sendable {
+        let rk: OpaquePointer
+    }
+
+    private let client = Mutex<Handle?>(nil)
+    private let polling = Atomic<Bool>(false)
+    private var thread: Thread?
+    private let stopped = DispatchSemaphore(value: 0)
+    /// `queue.buffering.max.messages`: a batch that would not fit is answered busy up front.
+    let queueLimit: Int
+
+    /// Sets every property on a new configuration; the first refusal is the error, with the
+    /// position of the property and librdkafka's own words (never a secret's value).
+    init(properties: [(name: String, value: String, position: String)], observer: Observer) throws(PluginError) {
+        let conf = rd_kafka_conf_new()!
+        var error = [CChar](repeating: 0, count: 512)
+        for property in properties {
+            let result = rd_kafka_conf_set(conf, property.name, property.value, &error, error.count)
+            guard result == RD_KAFKA_CONF_OK else {
+                rd_kafka_conf_destroy(conf)
+                let reason = KafkaConfiguration.isSecret(property.name) ? "invalid value" : Self.text(error)
+                throw PluginError("\(property.position): librdkafka '\(property.name)': \(reason)")
+            }
+        }
+        var size = 32
+        var limit = [CChar](repeating: 0, count: 32)
+        if rd_kafka_conf_get(conf, "queue.buffering.max.messages", &limit, &size) == RD_KAFKA_CONF_OK, let parsed = Int(Self.text(limit)) {
+            queueLimit = parsed
+        } else {
+            queueLimit = 100_000
+        }
+        self.conf = conf
+        self.observer = observer
+    }
+
+    deinit {
+        rd_kafka_conf_destroy(conf)
+    }
+
+    /// A NUL-terminated buffer librdkafka wrote.
+    private static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    func start() throws(PluginError) {
+        let copy = rd_kafka_conf_dup(conf)!
+        rd_kafka_conf_set_opaque(copy, Unmanaged.passUnretained(self).toOpaque())
+        rd_kafka_conf_set_dr_msg_cb(copy, kafkaDeliveryReport)
+        rd_kafka_conf_set_error_cb(copy, kafkaError)
+        rd_kafka_conf_set_stats_cb(copy, kafkaStatistics)
+        rd_kafka_conf_set_log_cb(copy, kafkaLog)
+        var error = [CChar](repeating: 0, count: 512)
+        guard let rk = rd_kafka_new(RD_KAFKA_PRODUCER, copy, &error, error.count) else {
+            rd_kafka_conf_destroy(copy)
+            throw PluginError("cannot create the Kafka producer: \(Self.text(error))")
+        }
+        client.withLock { $0 = Handle(rk: rk) }
+        polling.store(true, ordering: .releasing)
+        // The handle outlives the thread: stop() waits for it before rd_kafka_destroy.
+        let handle = Handle(rk: rk)
+        let thread = Thread { [self] in
+            while polling.load(ordering: .acquiring) { rd_kafka_poll(handle.rk, 100) }
+            stopped.signal()
+        }
+        thread.name = "kafka-poll"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Produces one record; `delivery` is retained for it until its report. Returns librdkafka's
+    /// error when it did not take the record (nothing retained then).
+    func produce(topic: String, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, headers: OpaquePointer,
+                 delivery: KafkaBatchDelivery) -> rd_kafka_resp_err_t {
+        guard let rk = client.withLock({ $0?.rk }) else { return RD_KAFKA_RESP_ERR__STATE }
+        let opaque = Unmanaged.passRetained(delivery)
+        let result = trib_kafka_produce(rk, topic, key.baseAddress, key.count, value.baseAddress, value.count, headers, opaque.toOpaque())
+        if result != RD_KAFKA_RESP_ERR_NO_ERROR { opaque.release() }
+        return result
+    }
+
+    /// Records waiting in librdkafka (queued and in flight).
+    var queued: Int {
+        guard let rk = client.withLock({ $0?.rk }) else { return 0 }
+        return Int(rd_kafka_outq_len(rk))
+    }
+
+    /// Waits until every record is delivered or `deadline` (wall clock, ms) passes; what is
+    /// left is purged, so its batches complete cancelled (the host hands them on) instead of
+    /// being lost or falsely acknowledged. A purged in-flight record may still reach Kafka:
+    /// at least once, never at most once.
+    func flush(deadlineUnixMilliseconds deadline: Int64) {
+        guard let rk = client.withLock({ $0?.rk }) else { return }
+        let remaining = max(0, deadline - SystemClock.wallClockMilliseconds())
+        _ = rd_kafka_flush(rk, Int32(clamping: remaining))
+        guard rd_kafka_outq_len(rk) > 0 else { return }
+        _ = rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+        // The purge reports arrive through the poll queue; serve them now, briefly.
+        for _ in 0..<20 where rd_kafka_outq_len(rk) > 0 { rd_kafka_poll(rk, 50) }
+    }
+
+    func stop() {
+        guard let rk = client.withLock({ client -> Handle? in defer { client = nil }; return client })?.rk else { return }
+        polling.store(false, ordering: .releasing)
+        stopped.wait()
+        rd_kafka_destroy(rk)
+    }
+
+    // Called by the trampolines.
+
+    func delivered(_ delivery: KafkaBatchDelivery, _ error: rd_kafka_resp_err_t) {
+        let status: Status = switch error {
+        case RD_KAFKA_RESP_ERR_NO_ERROR: .ok
+        case RD_KAFKA_RESP_ERR__PURGE_QUEUE, RD_KAFKA_RESP_ERR__PURGE_INFLIGHT: .cancelled
+        default: .unavailable
+        }
+        if status == .unavailable { observer.failed(error, String(cString: rd_kafka_err2str(error))) }
+        observer.delivered(delivery, status)
+    }
+
+    func failed(_ error: rd_kafka_resp_err_t, _ reason: String) { observer.failed(error, reason) }
+
+    func statistics(_ json: [UInt8]) { observer.statistics(json) }
+
+    func logged(level: Int32, facility: String, text: String) {
+        // syslog levels: 0-3 errors, 4 warning, 5-6 notice and info, 7 debug.
+        let mapped: LogLevel = level <= 3 ? .error : level == 4 ? .warn : level <= 6 ? .info : .debug
+        observer.log(mapped, "librdkafka \(facility): \(text)")
+    }
+}
