@@ -62,6 +62,7 @@ bench: release
 	$(SWIFT) build -c release --product registry-bench
 	taskset -c 0 .build/release/registry-bench .build/release/libtributary-registry-file.so
 	bash Tests/Benchmarks/oidc.sh
+	bash Tests/Benchmarks/kafka.sh
 	bash Tests/Benchmarks/webhook-push.sh
 
 # libFuzzer with AddressSanitizer over every parser (HTTP/1.1, WebSocket, MQTT, CoAP, drop-in TOML, JSON)

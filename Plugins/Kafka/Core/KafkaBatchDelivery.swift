@@ -6,19 +6,16 @@ import TributarySDK
 /// event is safe while part of it is not. Each record holds one retain of this object as its
 /// librdkafka opaque.
 final class KafkaBatchDelivery: Sendable {
-    private struct Progress {
-        var remaining: Int
-        var outcome = Status.ok
-    }
-
     private let batch: SinkBatch
-    private let progress: Mutex<Progress>
+    private let remaining: Atomic<Int>
+    /// The worst outcome so far, as its raw status.
+    private let outcome = Atomic<Int32>(Status.ok.rawValue)
     let producedNanoseconds: Int64
     private let finished: @Sendable (Status, _ latencyNanoseconds: Int64) -> Void
 
     init(_ batch: SinkBatch, finished: @escaping @Sendable (Status, Int64) -> Void) {
         self.batch = batch
-        progress = Mutex(Progress(remaining: batch.count))
+        remaining = Atomic(batch.count)
         producedNanoseconds = SystemClock.monotonicNanoseconds()
         self.finished = finished
     }
@@ -26,12 +23,17 @@ final class KafkaBatchDelivery: Sendable {
     /// One record is done (delivered, failed, or never produced). The worst outcome wins:
     /// cancelled (drain purged it: the host hands the batch on) over failed over OK.
     func recordDone(_ status: Status) {
-        let outcome = progress.withLock { progress -> Status? in
-            if status != .ok && (progress.outcome == .ok || status == .cancelled) { progress.outcome = status }
-            progress.remaining -= 1
-            return progress.remaining == 0 ? progress.outcome : nil
+        if status != .ok {
+            // Cancelled is kept over any failure; a failure only over OK.
+            var current = outcome.load(ordering: .relaxed)
+            while current == Status.ok.rawValue || (status == .cancelled && current != Status.cancelled.rawValue) {
+                let (exchanged, found) = outcome.compareExchange(expected: current, desired: status.rawValue, ordering: .relaxed)
+                if exchanged { break }
+                current = found
+            }
         }
-        guard let outcome else { return }
+        guard remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 else { return }
+        let outcome = Status(rawValue: outcome.load(ordering: .relaxed))
         finished(outcome, SystemClock.monotonicNanoseconds() - producedNanoseconds)
         batch.complete(outcome)
     }

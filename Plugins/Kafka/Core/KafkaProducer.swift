@@ -91,14 +91,17 @@ final class KafkaProducer: @unchecked Sendable {
 
     /// Produces one record; `delivery` is retained for it until its report. Returns librdkafka's
     /// error when it did not take the record (nothing retained then).
-    func produce(topic: String, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, headers: OpaquePointer,
+    func produce(topic: KafkaTopics.Handle, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, headers: OpaquePointer,
                  delivery: KafkaBatchDelivery) -> rd_kafka_resp_err_t {
         guard let rk = client.withLock({ $0?.rk }) else { return RD_KAFKA_RESP_ERR__STATE }
         let opaque = Unmanaged.passRetained(delivery)
-        let result = trib_kafka_produce(rk, topic, key.baseAddress, key.count, value.baseAddress, value.count, headers, opaque.toOpaque())
+        let result = trib_kafka_produce(rk, topic.rkt, key.baseAddress, key.count, value.baseAddress, value.count, headers, opaque.toOpaque())
         if result != RD_KAFKA_RESP_ERR_NO_ERROR { opaque.release() }
         return result
     }
+
+    /// The client, while started: topic handles are made on it.
+    var handle: OpaquePointer? { client.withLock { $0?.rk } }
 
     /// Records waiting in librdkafka (queued and in flight).
     var queued: Int {
@@ -120,10 +123,12 @@ final class KafkaProducer: @unchecked Sendable {
         for _ in 0..<20 where rd_kafka_outq_len(rk) > 0 { rd_kafka_poll(rk, 50) }
     }
 
-    func stop() {
+    /// `beforeDestroy` runs once polling has ended and before the client goes (topic handles).
+    func stop(beforeDestroy: () -> Void = {}) {
         guard let rk = client.withLock({ client -> Handle? in defer { client = nil }; return client })?.rk else { return }
         polling.store(false, ordering: .releasing)
         stopped.wait()
+        beforeDestroy()
         rd_kafka_destroy(rk)
     }
 
@@ -144,8 +149,10 @@ final class KafkaProducer: @unchecked Sendable {
     func statistics(_ json: [UInt8]) { observer.statistics(json) }
 
     func logged(level: Int32, facility: String, text: String) {
-        // syslog levels: 0-3 errors, 4 warning, 5-6 notice and info, 7 debug.
-        let mapped: LogLevel = level <= 3 ? .error : level == 4 ? .warn : level <= 6 ? .info : .debug
+        // Connection failures and the like come through the error callback, one line per cause
+        // (KafkaHealth); librdkafka's own log repeats them per broker and retry, so it is kept
+        // for debugging, except configuration warnings (deprecated or ignored properties).
+        let mapped: LogLevel = facility == "CONFWARN" ? .warn : .debug
         observer.log(mapped, "librdkafka \(facility): \(text)")
     }
 }

@@ -34,13 +34,14 @@ enum KafkaRecordHeaders {
         if e.subject.len > 0 { add(headers, "ce_subject", e.subject.rawBuffer) }
         if e.time.len > 0 { add(headers, "ce_time", e.time.rawBuffer) }
         for attribute in extensions {
-            var name: [UInt8] = Array("ce_".utf8)
-            name += attribute.name.rawBuffer
-            name.append(0)
+            let name = attribute.name.rawBuffer
             let value = attribute.value.rawBuffer
-            name.withUnsafeBufferPointer { n in
-                _ = rd_kafka_header_add(headers, UnsafeRawPointer(n.baseAddress!).assumingMemoryBound(to: CChar.self), n.count - 1,
-                                        value.baseAddress, value.count)
+            // `ce_` + the name, NUL-terminated, on the stack: no allocation per header.
+            withUnsafeTemporaryAllocation(of: CChar.self, capacity: name.count + 4) { buffer in
+                buffer[0] = 0x63; buffer[1] = 0x65; buffer[2] = 0x5F  // "ce_"
+                for index in 0..<name.count { buffer[3 + index] = CChar(bitPattern: name[index]) }
+                buffer[3 + name.count] = 0
+                _ = rd_kafka_header_add(headers, buffer.baseAddress, name.count + 3, value.baseAddress, value.count)
             }
         }
         if e.datacontenttype.len > 0 { add(headers, "content-type", e.datacontenttype.rawBuffer) }

@@ -13,13 +13,16 @@ final class KafkaSink: SinkInstance {
     private let configuration: KafkaConfiguration
     private let metrics: KafkaMetrics
     private let producer: KafkaProducer
+    private let topics: KafkaTopics
     private let accepting = Atomic<Bool>(false)
     private let health: KafkaHealth
+    /// librdkafka's log and per-event refusals, rate-limited.
     private let librdkafkaLog: ClientFaultLog
 
     init(host: PluginHost, config: PluginConfig) throws(PluginError) {
         self.host = host
         configuration = try KafkaConfiguration(config)
+        topics = KafkaTopics(naming: configuration.topic)
         let metrics = KafkaMetrics(host: host)
         self.metrics = metrics
         librdkafkaLog = ClientFaultLog(host: host, perSecond: 5)
@@ -66,8 +69,9 @@ final class KafkaSink: SinkInstance {
             metrics.latencySum.add(latency / 1_000_000)
             metrics.latencyCount.add()
         }
+        var memo = KafkaTopics.BatchMemo()
         for index in 0..<batch.count {
-            let outcome = produce(batch[index], delivery)
+            let outcome = produce(batch[index], delivery, &memo)
             guard outcome != .ok else { continue }
             if index == 0 && outcome == .busy {
                 metrics.busy.add()
@@ -78,11 +82,13 @@ final class KafkaSink: SinkInstance {
         return .pending
     }
 
-    private func produce(_ event: UnsafePointer<trib_type_event>, _ delivery: KafkaBatchDelivery) -> Status {
-        let e = event.pointee
-        guard let topic = configuration.topic.topic(application: e.application.string, channel: e.subject.string, device: e.device.string) else {
+    private func produce(_ event: UnsafePointer<trib_type_event>, _ delivery: KafkaBatchDelivery, _ memo: inout KafkaTopics.BatchMemo) -> Status {
+        guard let rk = producer.handle else { return .unavailable }
+        guard let topic = topics.handle(for: event, client: rk, memo: &memo) else {
+            librdkafkaLog.log(.warn, "Kafka: the topic template makes no valid topic name for an event of application '\(event.pointee.application.string)'; refused")
             return .rejected
         }
+        let e = event.pointee
         let headers = KafkaRecordHeaders.make(event, mode: configuration.contentMode)
         let result: rd_kafka_resp_err_t
         switch configuration.contentMode {
@@ -104,6 +110,6 @@ final class KafkaSink: SinkInstance {
 
     func stop() {
         accepting.store(false, ordering: .releasing)
-        producer.stop()
+        producer.stop { topics.destroy() }
     }
 }
