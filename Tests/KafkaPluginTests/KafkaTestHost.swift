@@ -12,7 +12,7 @@ final class KafkaTestHost {
     let mqttPort: Int
 
     var process: HostProcess { base.process }
-    var kafkaDropIn: String { base.directory + "/40-kafka.conf" }
+    var kafkaDropIn: String { base.directory + "/conf/40-kafka.conf" }
 
     /// - Parameter librdkafka: extra lines of the `[librdkafka]` table; `settings` other drop-in keys.
     init(label: String, settings: String = "", librdkafka: String = "") throws {
