@@ -1,12 +1,19 @@
 import CRdKafka
 import Foundation
+import Glibc
 import Synchronization
 import TributarySDK
 
 /// librdkafka's producer for one sink instance: the configuration, validated when the drop-in
 /// is read (so `tributary check` names a bad property), the client made in `start()` (it opens
-/// connections and threads at once), and the thread that polls it, where delivery reports
-/// complete the host's batches. Never polled on a host or adapter thread.
+/// connections and threads at once), and the one thread that both produces the records the
+/// sink submits and polls for their delivery reports, where the host's batches complete. Never
+/// polled on a host or adapter thread.
+///
+/// Producing where the reports are served keeps each record's allocations (librdkafka's copy of
+/// it and a dozen headers) and their release on one thread: with glibc's allocator, records
+/// made on the host's threads and freed on this one cost twice the CPU (measured: 4.7 against
+/// 1.7 CPU-seconds per 400,000 records, the difference being malloc's cross-thread frees).
 final class KafkaProducer: @unchecked Sendable {
     /// What the producer tells its sink; every call may come from any thread.
     struct Observer: Sendable {
@@ -28,6 +35,13 @@ final class KafkaProducer: @unchecked Sendable {
     private let polling = Atomic<Bool>(false)
     private var thread: Thread?
     private let stopped = DispatchSemaphore(value: 0)
+    /// Work for the producing thread, and the records it will produce (counted against the
+    /// queue limit before they are produced).
+    private let submitted = Mutex<[@Sendable () -> Void]>([])
+    private let submittedRecords = Atomic<Int>(0)
+    /// The thread sleeps in poll(2) on this pipe; librdkafka writes to it when a report waits
+    /// (rd_kafka_queue_io_event_enable), `submit` when work does.
+    private let wakeup: (read: Int32, write: Int32)
     /// `queue.buffering.max.messages`: a batch that would not fit is answered busy up front.
     let queueLimit: Int
 
@@ -51,12 +65,24 @@ final class KafkaProducer: @unchecked Sendable {
         } else {
             queueLimit = 100_000
         }
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else {
+            rd_kafka_conf_destroy(conf)
+            throw PluginError("cannot create the producer's wake-up pipe: \(String(cString: strerror(errno)))", status: .internalError)
+        }
+        for end in ends {
+            _ = fcntl(end, F_SETFL, O_NONBLOCK)
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+        }
+        wakeup = (ends[0], ends[1])
         self.conf = conf
         self.observer = observer
     }
 
     deinit {
         rd_kafka_conf_destroy(conf)
+        close(wakeup.read)
+        close(wakeup.write)
     }
 
     /// A NUL-terminated buffer librdkafka wrote.
@@ -77,16 +103,59 @@ final class KafkaProducer: @unchecked Sendable {
             throw PluginError("cannot create the Kafka producer: \(Self.text(error))")
         }
         client.withLock { $0 = Handle(rk: rk) }
+        let queue = rd_kafka_queue_get_main(rk)
+        var byte: UInt8 = 1
+        rd_kafka_queue_io_event_enable(queue, wakeup.write, &byte, 1)
+        rd_kafka_queue_destroy(queue)
         polling.store(true, ordering: .releasing)
         // The handle outlives the thread: stop() waits for it before rd_kafka_destroy.
         let handle = Handle(rk: rk)
         let thread = Thread { [self] in
-            while polling.load(ordering: .acquiring) { rd_kafka_poll(handle.rk, 100) }
+            while polling.load(ordering: .acquiring) { cycle(handle.rk) }
             stopped.signal()
         }
-        thread.name = "kafka-poll"
+        thread.name = "kafka-producer"
         self.thread = thread
         thread.start()
+    }
+
+    /// One turn of the producing thread: produce what was submitted, serve what librdkafka has
+    /// (reports, errors, statistics), and sleep until either has more (100 ms at most).
+    private func cycle(_ rk: OpaquePointer) {
+        let work = submitted.withLock { work -> [@Sendable () -> Void] in
+            defer { work.removeAll(keepingCapacity: true) }
+            return work
+        }
+        for produce in work { produce() }
+        rd_kafka_poll(rk, 0)
+        guard work.isEmpty else { return }
+        var descriptor = pollfd(fd: wakeup.read, events: Int16(POLLIN), revents: 0)
+        if poll(&descriptor, 1, 100) > 0 {
+            var drained = [UInt8](repeating: 0, count: 256)
+            while read(wakeup.read, &drained, drained.count) > 0 {}
+        }
+    }
+
+    /// Room for `records` more in librdkafka's queue (`queue.buffering.max.messages`), counting
+    /// what is submitted and not yet produced.
+    func hasRoom(for records: Int) -> Bool {
+        queued + submittedRecords.load(ordering: .relaxed) + records <= queueLimit
+    }
+
+    /// Runs `produce` on the producing thread, soon; it produces `records` records.
+    func submit(records: Int, _ produce: @escaping @Sendable () -> Void) {
+        submittedRecords.add(records, ordering: .relaxed)
+        submitted.withLock { $0.append { [self] in
+            produce()
+            submittedRecords.subtract(records, ordering: .relaxed)
+        } }
+        var byte: UInt8 = 1
+        _ = write(wakeup.write, &byte, 1)
+    }
+
+    /// Waits (on the caller's thread) until the producing thread has taken every submission.
+    private func waitForSubmissions(deadline: Int64) {
+        while submittedRecords.load(ordering: .relaxed) > 0 && SystemClock.wallClockMilliseconds() < deadline { usleep(1_000) }
     }
 
     /// Produces one record; `delivery` is retained for it until its report. Returns librdkafka's
@@ -115,6 +184,7 @@ final class KafkaProducer: @unchecked Sendable {
     /// at least once, never at most once.
     func flush(deadlineUnixMilliseconds deadline: Int64) {
         guard let rk = client.withLock({ $0?.rk }) else { return }
+        waitForSubmissions(deadline: deadline)
         let remaining = max(0, deadline - SystemClock.wallClockMilliseconds())
         _ = rd_kafka_flush(rk, Int32(clamping: remaining))
         guard rd_kafka_outq_len(rk) > 0 else { return }
@@ -127,6 +197,8 @@ final class KafkaProducer: @unchecked Sendable {
     func stop(beforeDestroy: () -> Void = {}) {
         guard let rk = client.withLock({ client -> Handle? in defer { client = nil }; return client })?.rk else { return }
         polling.store(false, ordering: .releasing)
+        var byte: UInt8 = 1
+        _ = write(wakeup.write, &byte, 1)
         stopped.wait()
         beforeDestroy()
         rd_kafka_destroy(rk)

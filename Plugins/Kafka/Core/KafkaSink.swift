@@ -55,7 +55,7 @@ final class KafkaSink: SinkInstance {
     func deliver(_ batch: SinkBatch) -> Status {
         guard accepting.load(ordering: .acquiring) else { return .unavailable }
         // A batch that would not fit is refused whole, before any of it is produced.
-        guard producer.queued + batch.count <= producer.queueLimit else {
+        guard producer.hasRoom(for: batch.count) else {
             metrics.busy.add()
             return .busy
         }
@@ -69,15 +69,12 @@ final class KafkaSink: SinkInstance {
             metrics.latencySum.add(latency / 1_000_000)
             metrics.latencyCount.add()
         }
-        var memo = KafkaTopics.BatchMemo()
-        for index in 0..<batch.count {
-            let outcome = produce(batch[index], delivery, &memo)
-            guard outcome != .ok else { continue }
-            if index == 0 && outcome == .busy {
-                metrics.busy.add()
-                return .busy
+        producer.submit(records: batch.count) { [self] in
+            var memo = KafkaTopics.BatchMemo()
+            for index in 0..<batch.count {
+                let outcome = produce(batch[index], delivery, &memo)
+                if outcome != .ok { delivery.recordDone(outcome) }
             }
-            delivery.recordDone(outcome)
         }
         return .pending
     }
