@@ -7,7 +7,7 @@
 #  2. kcat -P, M records over 16 keys; then 16 MQTT devices (mosquitto_pub --repeat, QoS 1, one
 #     message in flight each) through the mqtt plugin and the sink, each PUBACK after Kafka's.
 # Prints records/s and the ratio to kcat. BENCH_COUNT (default 200000), BENCH_MQTT_COUNT (default
-# 16000).
+# 16000), BENCH_ROUNDS (default 3).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${TRIBUTARY_BIN:-$root/.build/release}
@@ -50,7 +50,6 @@ kcat_run() {
     kcat -P -b "$bootstrap" -t kcat-bench -K: -X acks=all -X enable.idempotence=true -X linger.ms=5 "${headers[@]}" -l "$file"
     rate "$records" "$start" "$(now)"
 }
-kcat_rate=$(kcat_run "$count" 1)
 kcat_devices_rate=$(kcat_run "$mqtt_count" "$devices")
 
 run_host() {
@@ -62,23 +61,40 @@ stop_host() {
     host_pid=""
 }
 
-# The fixture adapter through the sink.
+# The fixture adapter through the sink, rounds alternating with kcat (this machine is shared
+# and noisy: the medians are compared). With jemalloc installed, a third line shows the same run
+# with it preloaded: glibc's allocator is most of the gap (see the README).
 cc -std=c11 -O2 -shared -fPIC -pthread -I "$root/PluginAPI/CTributary/include" "$root/Tests/Fixtures/CPlugins/script_adapter.c" -o "$work/libscript.so"
 mkdir -p "$work/fixture/conf"
 printf '[host]\nadmin_address = "127.0.0.1:0"\nstate_dir = "%s/state"\nlog_level = "warn"\n' "$work/fixture" > "$work/fixture/conf/00-host.conf"
 printf 'plugin = "kafka"\n[librdkafka]\nbootstrap.servers = "%s"\n' "$bootstrap" > "$work/fixture/conf/40-kafka.conf"
 printf 'plugin = "%s"\nrecord = "%s"\ncount = %d\napplication = "app"\ndevice = "device1"\npayload_size = 100\nwindow = 4096\ncontent_type = "application/octet-stream"\n' \
     "$work/libscript.so" "$work/fixture/summary.json" "$count" > "$work/fixture/conf/20-script.conf"
-run_host "$work/fixture/conf"
-for _ in $(seq 1 1200); do [ -s "$work/fixture/summary.json" ] && break; sleep 0.1; done
-stop_host
-fixture_rate=$(python3 - "$work/fixture/summary.json" <<'PY'
+fixture_run() {
+    rm -f "$work/fixture/summary.json"
+    LD_PRELOAD=${1:-} "$bin/tributary" run --config-dir "$work/fixture/conf" --plugin-path "$bin" > "$work/fixture/host.log" 2>&1 &
+    host_pid=$!
+    for _ in $(seq 1 1200); do [ -s "$work/fixture/summary.json" ] && break; sleep 0.1; done
+    stop_host
+    python3 - "$work/fixture/summary.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
 assert s["ok"] == s["published"], s
 print(f'{s["ok"] / (s["elapsed_ns"] / 1e9):.0f}')
 PY
-)
+}
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+kcat_rates=()
+fixture_rates=()
+for _ in $(seq 1 "${BENCH_ROUNDS:-3}"); do
+    kcat_rates+=("$(kcat_run "$count" 1)")
+    fixture_rates+=("$(fixture_run)")
+done
+kcat_rate=$(median "${kcat_rates[@]}")
+fixture_rate=$(median "${fixture_rates[@]}")
+jemalloc=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+jemalloc_rate=0
+[ -f "$jemalloc" ] && jemalloc_rate=$(fixture_run "$jemalloc")
 
 # MQTT QoS 1 devices through the sink: each PUBACK after Kafka's acknowledgement.
 mkdir -p "$work/mqtt/conf"
@@ -107,12 +123,15 @@ mqtt_rate=$(rate "$mqtt_count" "$start" "$(now)")
 stop_host
 exec 7>&-
 
-python3 - "$kcat_rate" "$fixture_rate" "$kcat_devices_rate" "$mqtt_rate" "$count" "$mqtt_count" "$devices" <<'PY'
+python3 - "$kcat_rate" "$fixture_rate" "$kcat_devices_rate" "$mqtt_rate" "$count" "$mqtt_count" "$devices" "$jemalloc_rate" \
+    "${kcat_rates[*]}" "${fixture_rates[*]}" <<'PY'
 import sys
-kcat, fixture, kcat_devices, mqtt, count, mqtt_count, devices = (float(x) for x in sys.argv[1:])
+kcat, fixture, kcat_devices, mqtt, count, mqtt_count, devices, jemalloc = (float(x) for x in sys.argv[1:9])
 print("kafka sink into librdkafka's mock cluster (3 brokers), 100-byte records with the binding's 12 headers")
 print(f"  kcat -P, {int(count)} records, 1 key                  {kcat:>10,.0f} records/s")
-print(f"  script adapter -> tributary -> kafka, 1 device     {fixture:>10,.0f} events/s   {fixture / kcat:.2f}x kcat")
+print(f"  script adapter -> tributary -> kafka, 1 device     {fixture:>10,.0f} events/s   {fixture / kcat:.2f}x kcat (medians; rounds: kcat {sys.argv[9]}, tributary {sys.argv[10]})")
+if jemalloc:
+    print(f"  the same with jemalloc preloaded                   {jemalloc:>10,.0f} events/s   {jemalloc / kcat:.2f}x kcat")
 print(f"  kcat -P, {int(mqtt_count)} records, {int(devices)} keys                 {kcat_devices:>10,.0f} records/s")
 print(f"  {int(devices)} MQTT QoS 1 devices -> tributary -> kafka      {mqtt:>10,.0f} events/s   {mqtt / kcat_devices:.2f}x kcat")
 PY

@@ -80,4 +80,20 @@ final class KeySetTests: XCTestCase {
         XCTAssertFalse(answer.body.contains("NoRoute"), "not authorized: \(answer.body)")
         XCTAssertEqual(host.keySetFetches, 0, "the key set URL was never reached")
     }
+
+    /// The key set is fetched again when its Cache-Control max-age runs out (held to
+    /// min_refresh_seconds), without any token asking; and the drop-in's other rules apply:
+    /// `token_type`, and `roles_claim` replacing Keycloak's paths.
+    func testMaxAgeRefreshesTheKeysAndTheRulesOfTheDropIn() throws {
+        let host = try OIDCTestHost(label: "oidc-maxage", oidc: "min_refresh_seconds = 1\ntoken_type = \"at+jwt\"\nroles_claim = \"groups\"", maxAge: 1)
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 10) { host.keySetFetches >= 3 }, "refetched every second: \(host.keySetFetches)")
+
+        XCTAssertFalse(try host.accepts(try host.token(alg: "ES256")), "typ JWT where at+jwt is required")
+        XCTAssertTrue(try host.accepts(try host.token(alg: "ES256", ["header": ["typ": "at+jwt"]])))
+        XCTAssertTrue(try host.accepts(try host.token(alg: "ES256", ["header": ["typ": "application/AT+JWT"]])), "RFC 7515 4.1.9 spelling")
+        let groups = try host.token(sub: "admin", ["groups": ["drogue-admin"]], alg: "ES256", ["header": ["typ": "at+jwt"]])
+        XCTAssertEqual(try host.commandStatus(bearer: groups), 503, "the role from roles_claim")
+        let keycloak = try host.token(sub: "admin", ["realm_access": ["roles": ["drogue-admin"]]], alg: "ES256", ["header": ["typ": "at+jwt"]])
+        XCTAssertEqual(try host.commandStatus(bearer: keycloak), 404, "Keycloak's path no longer counts")
+    }
 }

@@ -34,12 +34,14 @@ final class OIDCTestHost {
     ///   - oidc: extra keys for the oidc-jwt drop-in.
     ///   - offline: the keys from `jwks_file` (the same set the issuer serves) instead of discovery.
     ///   - trusted: false gives the plugin another CA than the one that signed the issuer's certificate.
-    init(label: String, oidc: String = "", offline: Bool = false, trusted: Bool = true) throws {
+    ///   - maxAge: the JWKS's `Cache-Control: max-age` from the start (default 300).
+    init(label: String, oidc: String = "", offline: Bool = false, trusted: Bool = true, maxAge: Int? = nil) throws {
         keys = Fixtures.temporaryDirectory("\(label)-keys")
         state = Fixtures.temporaryDirectory("\(label)-issuer")
         let made = try Fixtures.run("/usr/bin/python3", [Self.here.appendingPathComponent("mint.py").path, "keys", keys])
         guard made.status == 0 else { throw XCTSkip("mint.py cannot make keys (python3-cryptography?): \(made.output)") }
         try FileManager.default.copyItem(atPath: keys + "/jwks.json", toPath: state + "/jwks.json")
+        if let maxAge { try String(maxAge).write(toFile: state + "/max-age", atomically: true, encoding: .utf8) }
 
         let pki = try TestPKI()
         let ca = try pki.authority("issuer-ca", subject: "/O=Example/CN=Issuer CA")
