@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 import XCTest
 
@@ -90,5 +91,35 @@ final class KafkaAcknowledgementTests: XCTestCase {
         XCTAssertEqual(payloads.count, 21, "no duplicates: \(payloads)")
         XCTAssertEqual(Set(payloads).count, 21)
         XCTAssertEqual(host.process.metric("tributary_plugin_kafka_records_failed_total{instance=\"kafka\"}"), 0)
+    }
+
+    /// A batch the broker wrote whose acknowledgement never came (every connection dropped
+    /// while the answer was delayed): the producer sends it again on reconnecting and the device
+    /// is acknowledged once that is answered, so the event is kept: at least once. A real broker
+    /// drops the resent copy by the idempotent producer's sequence numbers; librdkafka 2.0.2's
+    /// mock cluster appends it (two copies, with idempotence on or off), so only "at least once,
+    /// at most one copy more" is asserted here.
+    func testALostAcknowledgementIsResentAndTheEventKept() throws {
+        let host = try KafkaTestHost(label: "kafka-lost-ack")
+        XCTAssertEqual(try host.post(#"{"seq": 0}"#).status, 202)
+        for broker in 1...3 { host.cluster.command("rtt \(broker) 2000") }
+        let port = host.devicePort
+        let answer = Mutex<Int?>(nil)
+        let posting = Thread {
+            let result = try? Fixtures.run("/usr/bin/curl", ["-s", "-m", "60", "-o", "/dev/null", "-w", "%{http_code}", "-u", "device-1@app:secret",
+                                                             "-H", "Content-Type: application/json", "--data-binary", #"{"seq": 1}"#,
+                                                             "http://127.0.0.1:\(port)/v1/telemetry"])
+            answer.withLock { $0 = Int(result?.output.suffix(3) ?? "") }
+        }
+        posting.start()
+        Thread.sleep(forTimeInterval: 1)
+        host.cluster.setBrokers(up: false)
+        Thread.sleep(forTimeInterval: 0.5)
+        for broker in 1...3 { host.cluster.command("rtt \(broker) 0") }
+        host.cluster.setBrokers(up: true)
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 40) { answer.withLock { $0 } != nil })
+        XCTAssertEqual(answer.withLock { $0 }, 202)
+        let payloads = try host.cluster.records("events-app", atLeast: 2).compactMap { $0["payload"] as? String }
+        XCTAssertTrue((1...2).contains(payloads.filter { $0 == #"{"seq":1}"# }.count), "\(payloads)")
     }
 }
