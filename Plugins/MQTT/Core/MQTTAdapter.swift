@@ -43,6 +43,30 @@ final class MQTTAdapter: AdapterInstance, @unchecked Sendable {
             list.append(.init(address: configuration.deviceTLSAddress, tls: deviceTLS, label: "devices", onStream: serveDevices))
             list.append(.init(address: configuration.integrationTLSAddress, tls: tls, label: "integration", onStream: serveIntegration))
         }
+        // MQTT over WebSocket: the upgrade first, then the same sessions on the frames' bytes.
+        let overWebSocket: (@escaping @Sendable (any ByteStream) -> Void) -> @Sendable (any ByteStream) -> Void = { serve in
+            { stream in
+                WebSocketUpgrade.serve(stream, subprotocol: "mqtt", maxFrameSize: configuration.maxPacketSize + 16,
+                                       timeoutMilliseconds: configuration.connectTimeoutMilliseconds,
+                                       refused: { faults.log(.info, "mqtt websocket \($0)") }, opened: { serve($0) })
+            }
+        }
+        if let address = configuration.deviceWebSocketAddress {
+            list.append(.init(address: address, label: "devices (WebSocket)", onStream: overWebSocket(serveDevices)))
+        }
+        if let address = configuration.integrationWebSocketAddress {
+            list.append(.init(address: address, label: "integration (WebSocket)", onStream: overWebSocket(serveIntegration)))
+        }
+        if let tls = configuration.tls {
+            var deviceTLS = tls
+            deviceTLS.requestClientCertificate = true
+            if let address = configuration.deviceSecureWebSocketAddress {
+                list.append(.init(address: address, tls: deviceTLS, label: "devices (WebSocket)", onStream: overWebSocket(serveDevices)))
+            }
+            if let address = configuration.integrationSecureWebSocketAddress {
+                list.append(.init(address: address, tls: tls, label: "integration (WebSocket)", onStream: overWebSocket(serveIntegration)))
+            }
+        }
         try endpoints.start(name: "mqtt", eventLoops: configuration.eventLoops, maxConnections: configuration.maxConnections, list,
                             host: context.host)
     }

@@ -11,6 +11,8 @@ import TributarySDK
 /// | `tls_certificate`, `tls_key` | string (PEM files) | none | both set: also serve TLS |
 /// | `device_tls_address` | string | `0.0.0.0:8883` | devices over TLS (client certificates requested) |
 /// | `integration_tls_address` | string | `0.0.0.0:8884` | integration over TLS |
+/// | `device_ws_address`, `integration_ws_address` | string | off | MQTT over WebSocket (`Sec-WebSocket-Protocol: mqtt`), same sessions as TCP |
+/// | `device_wss_address`, `integration_wss_address` | string | off | the same over TLS (needs the certificate; devices may present client certificates) |
 /// | `dialect` | `drogue/v1`, `plain-topic`, `plain-topic-device-prefix` | `drogue/v1` | how a device's PUBLISH topic names channel and device |
 /// | `max_packet_size` | integer | 262144 | larger packets close the connection (0x95); announced in CONNACK |
 /// | `max_connect_size` | integer | 16384 | a larger CONNECT is refused (0x95) before it is buffered |
@@ -36,6 +38,10 @@ struct MQTTConfiguration: Sendable {
     var tls: TLSServerConfiguration?
     var deviceTLSAddress: String
     var integrationTLSAddress: String
+    var deviceWebSocketAddress: String?
+    var integrationWebSocketAddress: String?
+    var deviceSecureWebSocketAddress: String?
+    var integrationSecureWebSocketAddress: String?
     var dialect: Dialect
     var maxPacketSize: Int
     var maxConnectSize: Int
@@ -56,6 +62,13 @@ struct MQTTConfiguration: Sendable {
         tls = try TLSServerConfiguration.fromKeys(of: config)
         deviceTLSAddress = try config.string("device_tls_address", default: "0.0.0.0:8883")
         integrationTLSAddress = try config.string("integration_tls_address", default: "0.0.0.0:8884")
+        deviceWebSocketAddress = try config.string("device_ws_address")
+        integrationWebSocketAddress = try config.string("integration_ws_address")
+        deviceSecureWebSocketAddress = try config.string("device_wss_address")
+        integrationSecureWebSocketAddress = try config.string("integration_wss_address")
+        if tls == nil, deviceSecureWebSocketAddress != nil || integrationSecureWebSocketAddress != nil {
+            throw PluginError("\(config.file): device_wss_address and integration_wss_address need tls_certificate and tls_key")
+        }
         let dialectName = try config.string("dialect", default: Dialect.drogue.rawValue)
         guard let dialect = Dialect(rawValue: dialectName) else {
             throw PluginError("\(config.file): 'dialect' must be drogue/v1, plain-topic or plain-topic-device-prefix, found '\(dialectName)'")
