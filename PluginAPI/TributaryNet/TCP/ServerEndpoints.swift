@@ -2,7 +2,9 @@ import TributarySDK
 
 /// The listeners of one network adapter and the event-loop group they run on, with the lifecycle
 /// every adapter needs: start binds everything (or nothing: a failure closes what was opened),
-/// `stopAccepting` is the adapter's drain, `stop` ends the loops and their connections.
+/// `stopAccepting` is the adapter's drain, `stop` ends the loops and their connections. TLS
+/// endpoints follow their certificate files (`TLSFileWatch`): a rotated certificate serves the
+/// next handshake without a restart.
 public final class ServerEndpoints: @unchecked Sendable {
     public struct Endpoint: Sendable {
         public var address: String
@@ -24,6 +26,7 @@ public final class ServerEndpoints: @unchecked Sendable {
 
     private var group: EventLoopGroup?
     private var listeners: [StreamListener] = []
+    private var tlsWatch: TLSFileWatch?
 
     public init() {}
 
@@ -35,13 +38,22 @@ public final class ServerEndpoints: @unchecked Sendable {
         do {
             let group = try EventLoopGroup(name: name, count: eventLoops)
             self.group = group
+            var reloading: [(label: String, context: ReloadingTLSContext)] = []
             for endpoint in endpoints {
-                let context = try endpoint.tls.map { configuration throws(TLSError) in try TLSContext(server: configuration) }
-                let listener = try StreamListener(address: endpoint.address, group: group, tls: context,
+                let context = try endpoint.tls.map { configuration throws(TLSError) in try ReloadingTLSContext(configuration) }
+                if let context { reloading.append((endpoint.label, context)) }
+                var handshake: (@Sendable () -> TLSContext)?
+                if let context { handshake = { context.current } }
+                let listener = try StreamListener(address: endpoint.address, group: group, tlsContext: handshake,
                                                   maxConnections: maxConnections, onStream: endpoint.onStream)
                 listeners.append(listener)
                 listener.start()
                 host.reportListening(label: endpoint.label + (context == nil ? "" : " (TLS)"), address: listener.address.description)
+            }
+            if !reloading.isEmpty {
+                let watch = TLSFileWatch(name: name, host: host, contexts: reloading)
+                watch.start()
+                tlsWatch = watch
             }
         } catch let error as IOError {
             stop()
@@ -59,6 +71,8 @@ public final class ServerEndpoints: @unchecked Sendable {
     }
 
     public func stop() {
+        tlsWatch?.stop()
+        tlsWatch = nil
         stopAccepting()
         group?.stop()
         group = nil

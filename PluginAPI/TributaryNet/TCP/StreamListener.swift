@@ -13,11 +13,24 @@ public final class StreamListener: Sendable {
     public var openConnections: Int { listener.openConnections }
 
     /// Binds `address`; `onStream` runs on the connection's loop. Accepting starts with `start()`.
-    public init(address: String, group: EventLoopGroup, tls: TLSContext?, maxConnections: Int,
+    public convenience init(address: String, group: EventLoopGroup, tls: TLSContext?, maxConnections: Int,
+                            onStream: @escaping @Sendable (any ByteStream) -> Void) throws(IOError) {
+        let fixed: (@Sendable () -> TLSContext)?
+        if let tls {
+            fixed = { tls }
+        } else {
+            fixed = nil
+        }
+        try self.init(address: address, group: group, tlsContext: fixed, maxConnections: maxConnections, onStream: onStream)
+    }
+
+    /// The same with the context asked for at each accepted connection, so a reloaded
+    /// certificate (`ReloadingTLSContext`) serves the next handshake.
+    public init(address: String, group: EventLoopGroup, tlsContext: (@Sendable () -> TLSContext)?, maxConnections: Int,
                 onStream: @escaping @Sendable (any ByteStream) -> Void) throws(IOError) {
         listener = try TCPListener(address: address, group: group, maxConnections: maxConnections) { connection in
-            guard let tls else { return onStream(connection) }
-            guard let stream = try? TLSStream(transport: connection, context: tls) else { return connection.close(immediately: true) }
+            guard let tlsContext else { return onStream(connection) }
+            guard let stream = try? TLSStream(transport: connection, context: tlsContext()) else { return connection.close(immediately: true) }
             onStream(stream)
         }
     }
