@@ -57,6 +57,7 @@ bench: release
 	bash Tests/Benchmarks/host-pipeline.sh
 	bash Tests/Benchmarks/http-device.sh
 	bash Tests/Benchmarks/mqtt.sh
+	bash Tests/Benchmarks/mqtt-websocket.sh
 	bash Tests/Benchmarks/coap.sh
 	bash Tests/Benchmarks/ttn.sh
 	$(SWIFT) build -c release --product registry-bench
