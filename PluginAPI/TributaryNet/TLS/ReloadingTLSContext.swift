@@ -1,4 +1,5 @@
 import COpenSSL
+import Glibc
 import Synchronization
 
 /// A listener's TLS context that follows its certificate and key files, so an operator rotates
@@ -9,24 +10,40 @@ import Synchronization
 public final class ReloadingTLSContext: Sendable {
     public let configuration: TLSServerConfiguration
     private let context: Mutex<TLSContext>
+    /// The certificate's and key's (device, inode, size, mtime) when last loaded: a change
+    /// elsewhere in their directory reloads nothing.
+    private let loaded: Mutex<[Int64]>
 
     public init(_ configuration: TLSServerConfiguration) throws(TLSError) {
         self.configuration = configuration
+        loaded = Mutex(Self.fingerprint(configuration))
         context = Mutex(try Self.validated(configuration))
     }
 
     /// The context a new connection's handshake uses.
     public var current: TLSContext { context.withLock { $0 } }
 
+    /// Whether the files differ from the ones last loaded (or last refused).
+    public var filesChanged: Bool { loaded.withLock { $0 } != Self.fingerprint(configuration) }
+
     /// Loads the files again; nil when they are in use now, else why they were refused (the
     /// previous certificate is still served).
     public func reload() -> TLSError? {
+        loaded.withLock { $0 = Self.fingerprint(configuration) }
         do {
             let fresh = try Self.validated(configuration)
             context.withLock { $0 = fresh }
             return nil
         } catch {
             return error
+        }
+    }
+
+    private static func fingerprint(_ configuration: TLSServerConfiguration) -> [Int64] {
+        [configuration.certificateFile, configuration.privateKeyFile].flatMap { path -> [Int64] in
+            var status = stat()
+            guard stat(path, &status) == 0 else { return [-1, -1, -1, -1, -1] }
+            return [Int64(status.st_dev), Int64(status.st_ino), Int64(status.st_size), Int64(status.st_mtim.tv_sec), Int64(status.st_mtim.tv_nsec)]
         }
     }
 

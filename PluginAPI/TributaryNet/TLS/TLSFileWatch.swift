@@ -47,7 +47,7 @@ final class TLSFileWatch: Sendable {
     }
 
     private func reloadAll() {
-        for (label, context) in contexts {
+        for (label, context) in contexts where context.filesChanged {
             if let error = context.reload() {
                 failures.add()
                 host.log(.warn, "\(label) (TLS): the changed certificate or key was refused, the previous one is still served: \(error)")
