@@ -12,13 +12,14 @@ import TributarySDK
 final class OIDCAuthenticator: AuthenticatorInstance, @unchecked Sendable {
     private enum Keys {
         case fixed(JSONWebKeySet)
-        case provider(HTTPURL)
+        /// Discovery, over a TLS client that follows its CA file.
+        case provider(HTTPURL, ReloadingTLSClientContext)
     }
 
     private let host: PluginHost
     private let configuration: OIDCConfiguration
     private let keys: Keys
-    private let tls: TLSContext?
+    private var tlsWatch: TLSFileWatch?
     private let cache: VerifiedTokenCache
     private let faults: ClientFaultLog
     private var metrics: OIDCMetrics?
@@ -32,12 +33,10 @@ final class OIDCAuthenticator: AuthenticatorInstance, @unchecked Sendable {
         switch configuration.keySource {
         case .file(let path):
             keys = .fixed(try Self.load(path, configuration))
-            tls = nil
         case .discovery(let url):
-            keys = .provider(url)
             do {
                 // Fail in `tributary check`, not at the first fetch, when the CA file is unusable.
-                tls = try TLSContext(client: configuration.tls)
+                keys = .provider(url, try ReloadingTLSClientContext(configuration.tls))
             } catch {
                 throw PluginError("\(config.file): ca_file: \(error)")
             }
@@ -67,7 +66,7 @@ final class OIDCAuthenticator: AuthenticatorInstance, @unchecked Sendable {
         case .fixed(let set):
             metrics.keys.set(Int64(set.keys.count))
             for reason in set.skipped { host.log(.warn, "jwks_file: key skipped: \(reason)") }
-        case .provider(let discovery):
+        case .provider(let discovery, let tls):
             let group: EventLoopGroup
             do {
                 group = try EventLoopGroup(name: "oidc-keys", count: 1)
@@ -84,6 +83,7 @@ final class OIDCAuthenticator: AuthenticatorInstance, @unchecked Sendable {
             self.group = group
             self.client = client
             self.provider = provider
+            tlsWatch = TLSFileWatch.following(tls, label: "key set client", metrics: "oidc_tls_client", host: host)
             provider.start()
         }
     }
@@ -98,10 +98,11 @@ final class OIDCAuthenticator: AuthenticatorInstance, @unchecked Sendable {
             for reason in keys?.skipped ?? [] { host.log(.warn, "key set: key skipped: \(reason)") }
         }
         metrics.keys.set(Int64(keys?.keys.count ?? 0))
-        host.reportHealth(degradedBecause: health.degraded ? health.reason : nil)
+        host.reportHealth("provider", degradedBecause: health.degraded ? health.reason : nil)
     }
 
     func stop() {
+        tlsWatch?.stop()
         provider?.stop()
         client?.shutdown()
         group?.stop()

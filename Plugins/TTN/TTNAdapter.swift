@@ -9,7 +9,8 @@ final class TTNAdapter: AdapterInstance, @unchecked Sendable {
 
     private let host: PluginHost
     private let configuration: TTNConfiguration
-    private let downlinkTLS: TLSContext?
+    private let downlinkTLS: ReloadingTLSClientContext
+    private var downlinkTLSWatch: TLSFileWatch?
     private let endpoints = ServerEndpoints()
     private var clientGroup: EventLoopGroup?
     private var client: HTTPClient?
@@ -21,7 +22,7 @@ final class TTNAdapter: AdapterInstance, @unchecked Sendable {
         do {
             // Fail at configuration time (tributary check) rather than at start or first downlink.
             if let tls = configuration.tls { _ = try TLSContext(server: tls) }
-            downlinkTLS = try TLSContext(client: configuration.downlinkTLS)
+            downlinkTLS = try ReloadingTLSClientContext(configuration.downlinkTLS)
         } catch {
             throw PluginError("\(config.file): \(error)")
         }
@@ -38,6 +39,7 @@ final class TTNAdapter: AdapterInstance, @unchecked Sendable {
         let client = HTTPClient(group: group, configuration: HTTPClientConfiguration(
             connectTimeoutMilliseconds: configuration.downlinkTimeoutMilliseconds), tls: downlinkTLS)
         self.client = client
+        downlinkTLSWatch = TLSFileWatch.following(downlinkTLS, label: "downlink client", metrics: "ttn_tls_client", host: host)
         let metrics = TTNMetrics(host: host)
         let directory = DownlinkDirectory(capacity: configuration.maxDownlinkTargets, ttlNanoseconds: configuration.downlinkTTLNanoseconds)
         self.directory = directory
@@ -69,6 +71,7 @@ final class TTNAdapter: AdapterInstance, @unchecked Sendable {
     func drain(deadlineUnixMilliseconds: Int64) { endpoints.stopAccepting() }
 
     func stop() {
+        downlinkTLSWatch?.stop()
         endpoints.stop()
         for route in directory?.removeAll() ?? [] { host.removeCommandRoute(route) }
         client?.shutdown()

@@ -14,7 +14,8 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
     private let host: PluginHost
     private let configuration: WebhookConfiguration
     private let metrics: WebhookMetrics
-    private let tls: TLSContext?
+    private let tls: ReloadingTLSClientContext?
+    private var tlsWatch: TLSFileWatch?
     private let binding: CloudEventHTTPBinding
     private var group: EventLoopGroup?
     private var client: HTTPClient?
@@ -30,7 +31,7 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
         metrics = WebhookMetrics(host: host)
         if configuration.url.origin.scheme == .https {
             // Loaded now, so a missing CA bundle or key fails `tributary check`, not the first event.
-            do { tls = try TLSContext(client: configuration.tls) } catch { throw PluginError("\(config.file): \(error)") }
+            do { tls = try ReloadingTLSClientContext(configuration.tls) } catch { throw PluginError("\(config.file): \(error)") }
         } else {
             tls = nil
         }
@@ -52,6 +53,7 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
                                                                        connectTimeoutMilliseconds: configuration.requestTimeoutMilliseconds),
                                 tls: tls)
         self.client = client
+        tlsWatch = TLSFileWatch.following(tls, label: "consumer client", metrics: "webhook_tls_client", host: host)
         var spool: (SpoolDirectory, SpoolWriter)?
         let relay = CommitRelay()
         if let path = configuration.spoolDirectory {
@@ -139,6 +141,7 @@ final class WebhookPushSink: SinkInstance, @unchecked Sendable {
     }
 
     func stop() {
+        tlsWatch?.stop()
         writer?.close()
         for sender in senders { sender.stop() }
         client?.shutdown()

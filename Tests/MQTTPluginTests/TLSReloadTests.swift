@@ -40,7 +40,7 @@ final class TLSReloadTests: XCTestCase {
         XCTAssertNotEqual(fresh, original)
         XCTAssertTrue(try Fixtures.waitUntil(seconds: 10) { try servedSerial(host.integrationTLSPort, host) == fresh }, "the new certificate is served")
         XCTAssertEqual(try servedSerial(host.deviceTLSPort, host), fresh, "on every TLS listener of the plugin")
-        XCTAssertTrue(host.host.output.contains("certificate \(host.base.server.certificatePath) loaded"), host.host.output)
+        XCTAssertTrue(host.host.output.contains("\(host.base.server.certificatePath), \(host.base.server.keyPath) loaded"), host.host.output)
 
         // The subscriber connected with the old certificate still gets events.
         XCTAssertEqual(try host.mosquittoPub(["-u", "device-1@app", "-P", "secret", "-t", "after-rotation", "-m", "{}"]).status, 0)
@@ -49,7 +49,7 @@ final class TLSReloadTests: XCTestCase {
         // A key that does not match the certificate: refused, the rotated certificate stays.
         let stranger = try host.base.pki.server("server-stranger", issuer: host.ca)
         try replace(host.base.server.keyPath, with: stranger.keyPath)
-        XCTAssertTrue(Fixtures.waitUntil(seconds: 10) { host.host.output.contains("was refused, the previous one is still served") }, host.host.output)
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 10) { host.host.output.contains("the changed TLS files were refused, the previous ones are still in use") }, host.host.output)
         XCTAssertEqual(try servedSerial(host.integrationTLSPort, host), fresh)
         let health = host.host.admin("/healthz")?.body ?? ""
         XCTAssertTrue(health.contains("degraded") && health.contains(host.base.server.keyPath), health)

@@ -96,4 +96,18 @@ final class KeySetTests: XCTestCase {
         let keycloak = try host.token(sub: "admin", ["realm_access": ["roles": ["drogue-admin"]]], alg: "ES256", ["header": ["typ": "at+jwt"]])
         XCTAssertEqual(try host.commandStatus(bearer: keycloak), 404, "Keycloak's path no longer counts")
     }
+
+    /// The CA file corrected on disk is picked up by the key fetcher's TLS client (no restart):
+    /// the next fetch verifies the provider, the keys arrive, /healthz recovers.
+    func testACorrectedCAFileIsPickedUpWithoutARestart() throws {
+        let host = try OIDCTestHost(label: "oidc-ca-fixed", oidc: "unknown_kid_interval_seconds = 0\nmin_refresh_seconds = 1", trusted: false)
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 10) { host.health()["status"] as? String == "degraded" }, "\(host.health())")
+        let temporary = host.caFile + ".new"
+        try FileManager.default.copyItem(atPath: host.issuerCA, toPath: temporary)
+        XCTAssertEqual(rename(temporary, host.caFile), 0)
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 15) { host.health()["status"] as? String == "ok" }, "\(host.health())")
+        XCTAssertTrue(try host.accepts(try host.token(alg: "ES256")))
+        XCTAssertTrue(host.process.output.contains("key set client: \(host.caFile) loaded"), host.process.output)
+        XCTAssertEqual(host.process.metric("tributary_plugin_oidc_tls_client_reloads_total{instance=\"oidc\"}"), 1)
+    }
 }

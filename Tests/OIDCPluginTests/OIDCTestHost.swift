@@ -23,6 +23,12 @@ final class OIDCTestHost {
     let state: String
     let applicationPort: Int
     let integrationPort: Int
+    /// The drop-in's `ca_file`, and the CA that signed the issuer's certificate (the same file
+    /// unless the host was made untrusted).
+    let caFile: String
+    let issuerCA: String
+    /// Kept for the host's life: its directory holds the CA file the plugin watches.
+    private let pki: TestPKI
 
     var issuerURL: String { "https://localhost:\(issuerPort)/realms/test" }
     var process: HostProcess { base.process }
@@ -44,9 +50,12 @@ final class OIDCTestHost {
         if let maxAge { try String(maxAge).write(toFile: state + "/max-age", atomically: true, encoding: .utf8) }
 
         let pki = try TestPKI()
+        self.pki = pki
         let ca = try pki.authority("issuer-ca", subject: "/O=Example/CN=Issuer CA")
         let certificate = try pki.server("issuer", issuer: ca)
         let anchor = trusted ? ca : try pki.authority("other-ca", subject: "/O=Elsewhere/CN=Other CA")
+        caFile = anchor.certificatePath
+        issuerCA = ca.certificatePath
         issuer = try BackgroundProcess("/usr/bin/python3", [Self.here.appendingPathComponent("issuer.py").path,
                                                             certificate.certificatePath, certificate.keyPath, state])
         guard issuer.waitForOutput(containing: "\n", seconds: 10), let port = Int(issuer.output.split(separator: "\n").first ?? "") else {

@@ -22,11 +22,24 @@ public final class HTTPClient: Sendable {
 
     /// - Parameter tls: the context for `https` origins (CA bundle, client certificate); nil
     ///   uses one that verifies against the system store, made on first use.
-    public init(group: EventLoopGroup, configuration: HTTPClientConfiguration = HTTPClientConfiguration(), tls: TLSContext? = nil) {
+    public convenience init(group: EventLoopGroup, configuration: HTTPClientConfiguration = HTTPClientConfiguration(), tls: TLSContext? = nil) {
+        var fixed: (@Sendable () -> TLSContext)?
+        if let tls { fixed = { tls } }
+        self.init(group: group, configuration: configuration, provider: HTTPClientTLS(fixed))
+    }
+
+    /// - Parameter tls: a context that follows its CA bundle (`TLSFileWatch` reloads it): each
+    ///   new connection uses the one current then.
+    public convenience init(group: EventLoopGroup, configuration: HTTPClientConfiguration = HTTPClientConfiguration(), tls: ReloadingTLSClientContext?) {
+        var following: (@Sendable () -> TLSContext)?
+        if let tls { following = { tls.current } }
+        self.init(group: group, configuration: configuration, provider: HTTPClientTLS(following))
+    }
+
+    private init(group: EventLoopGroup, configuration: HTTPClientConfiguration, provider: HTTPClientTLS) {
         self.group = group
         self.configuration = configuration
-        let provider = HTTPClientTLS(tls)
-        self.tls = provider
+        tls = provider
         pools = group.loops.map { LoopPools(loop: $0, configuration: configuration, tls: provider) }
     }
 
@@ -99,13 +112,13 @@ public final class HTTPClient: Sendable {
 /// The context for `https` connections: the caller's, or one verifying against the system store,
 /// made on first use.
 final class HTTPClientTLS: Sendable {
-    private let given: TLSContext?
+    private let given: (@Sendable () -> TLSContext)?
     private let made = Mutex<Result<TLSContext, TLSError>?>(nil)
 
-    init(_ given: TLSContext?) { self.given = given }
+    init(_ given: (@Sendable () -> TLSContext)?) { self.given = given }
 
     func context() -> Result<TLSContext, TLSError> {
-        if let given { return .success(given) }
+        if let given { return .success(given()) }
         return made.withLock { cached in
             if let cached { return cached }
             let result: Result<TLSContext, TLSError>

@@ -38,10 +38,10 @@ public final class ServerEndpoints: @unchecked Sendable {
         do {
             let group = try EventLoopGroup(name: name, count: eventLoops)
             self.group = group
-            var reloading: [(label: String, context: ReloadingTLSContext)] = []
+            var reloading: [(label: String, files: any ReloadableTLSFiles)] = []
             for endpoint in endpoints {
                 let context = try endpoint.tls.map { configuration throws(TLSError) in try ReloadingTLSContext(configuration) }
-                if let context { reloading.append((endpoint.label, context)) }
+                if let context { reloading.append((endpoint.label + " (TLS)", context)) }
                 var handshake: (@Sendable () -> TLSContext)?
                 if let context { handshake = { context.current } }
                 let listener = try StreamListener(address: endpoint.address, group: group, tlsContext: handshake,
@@ -51,7 +51,7 @@ public final class ServerEndpoints: @unchecked Sendable {
                 host.reportListening(label: endpoint.label + (context == nil ? "" : " (TLS)"), address: listener.address.description)
             }
             if !reloading.isEmpty {
-                let watch = TLSFileWatch(name: name, host: host, contexts: reloading)
+                let watch = TLSFileWatch(metrics: "\(name)_tls", part: "tls listeners", host: host, items: reloading)
                 watch.start()
                 tlsWatch = watch
             }

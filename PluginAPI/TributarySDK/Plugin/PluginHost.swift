@@ -1,4 +1,5 @@
 import CTributary
+import Synchronization
 
 /// The host as one Swift plugin instance sees it: the host's callback table and this instance's
 /// handle. Every method is safe from any thread (the header's rule), hence `Sendable`.
@@ -48,6 +49,20 @@ public struct PluginHost: @unchecked Sendable {
         }
     }
 
+    /// `reportHealth(degradedBecause:)` for one part of the instance (its provider, its TLS
+    /// listeners, its TLS client): the host gets every degraded part's reason, sorted by part and
+    /// joined, so one part's recovery does not hide another's failure.
+    public func reportHealth(_ part: String, degradedBecause reason: String?) {
+        instanceHealthParts.withLock { all in
+            let key = UInt(bitPattern: instance)
+            var parts = all[key] ?? [:]
+            parts[part] = reason
+            all[key] = parts.isEmpty ? nil : parts
+            // Reported under the lock, so two parts changing at once reach the host in order.
+            reportHealth(degradedBecause: parts.isEmpty ? nil : parts.sorted { $0.key < $1.key }.map(\.value).joined(separator: "; "))
+        }
+    }
+
     /// The structured-mode CloudEvent JSON of an event, rendered by the host.
     public func json(of event: UnsafePointer<trib_type_event>) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: 1024)
@@ -60,3 +75,6 @@ public struct PluginHost: @unchecked Sendable {
         return output
     }
 }
+
+/// Each instance's degraded parts and their reasons, by the instance's host handle.
+private let instanceHealthParts = Mutex<[UInt: [String: String]]>([:])

@@ -26,7 +26,7 @@ final class KafkaHealth: Sendable {
             return (log, degrade)
         }
         if log { host.log(.warn, "Kafka: \(reason) (\(String(cString: rd_kafka_err2name(error))))") }
-        if degrade { host.reportHealth(degradedBecause: "no Kafka broker is reachable; records wait in librdkafka's queue until message.timeout.ms") }
+        if degrade { host.reportHealth("brokers", degradedBecause: "no Kafka broker is reachable; records wait in librdkafka's queue until message.timeout.ms") }
     }
 
     /// A record was acknowledged, or the statistics show a broker up.
@@ -36,6 +36,6 @@ final class KafkaHealth: Sendable {
             return (state.lastError != nil, state.degraded)
         }
         if wasFailing { host.log(.info, "Kafka: records are acknowledged again") }
-        if wasDegraded { host.reportHealth(degradedBecause: nil) }
+        if wasDegraded { host.reportHealth("brokers", degradedBecause: nil) }
     }
 }
