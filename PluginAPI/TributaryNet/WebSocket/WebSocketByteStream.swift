@@ -92,9 +92,17 @@ public final class WebSocketByteStream: ByteStream, StreamHandler {
     private func sendClose(code: UInt16, reason: String) {
         guard !closeSent else { return }
         closeSent = true
+        stream.closeWebSocket(code: code, reason: reason)
+    }
+}
+
+extension ByteStream {
+    /// Writes a WebSocket close frame and closes once it is flushed: the last thing a server
+    /// side of RFC 6455 sends (section 5.5.1).
+    func closeWebSocket(code: UInt16, reason: String) {
         var frame: [UInt8] = []
         WebSocketFrameEncoder.encodeClose(code: code, reason: reason, into: &frame)
-        stream.write(frame)
-        stream.close()
+        write(frame)
+        close()
     }
 }

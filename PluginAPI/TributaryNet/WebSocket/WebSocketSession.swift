@@ -107,9 +107,6 @@ public final class WebSocketSession: StreamHandler, @unchecked Sendable {
     private func sendClose(code: UInt16, reason: String) {
         guard !closeSent else { return }
         closeSent = true
-        var frame: [UInt8] = []
-        WebSocketFrameEncoder.encodeClose(code: code, reason: reason, into: &frame)
-        stream.write(frame)
-        stream.close()
+        stream.closeWebSocket(code: code, reason: reason)
     }
 }
