@@ -57,9 +57,8 @@ final class EventStream: WebSocketDelegate {
 
     func webSocket(_ session: WebSocketSession, received event: WebSocketEvent) {
         guard case .text(let text) = event, let token = Self.refreshedToken(text) else { return }
-        let host = host, application = application, user = user.user
         host.authenticateUser(.bearerToken(token)) { [self] verdict in
-            guard verdict.status == .ok, verdict.user == user else {
+            guard verdict.status == .ok, verdict.user == user.user else {
                 faults.log(.info, "http websocket \(session.remoteAddress): token refresh refused (\(verdict.status))")
                 return session.close(code: 1008, reason: "Invalid token")
             }

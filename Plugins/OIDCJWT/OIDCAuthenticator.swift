@@ -150,8 +150,7 @@ final class OIDCAuthenticator: AuthenticatorInstance, @unchecked Sendable {
             switch TokenVerifier.verify(token, keys: keys, rules: configuration.rules, now: now) {
             case .success(let verified):
                 remember(verified, digest)
-                metrics?.accepted.add()
-                reply(.ok, user: verified.user, roles: verified.roles, expiresAt: verified.expiresAt)
+                _ = accept(verified, reply: reply)
             case .failure(let refusal):
                 reply(refuse(refusal))
             }

@@ -26,18 +26,29 @@ final class KafkaProducer: @unchecked Sendable {
     /// Validated properties; duplicated into each client, so it stays ours to free.
     private let conf: OpaquePointer
     private let observer: Observer
-    /// rd_kafka_t, which librdkafka lets any thread use at once.
-    private struct Handle: @unchecked Sendable {
+    /// rd_kafka_t, which librdkafka lets any thread use at once; the producing thread lends it
+    /// to the work submitted, so a record costs no lock to find the client.
+    struct Client: @unchecked Sendable {
         let rk: OpaquePointer
+
+        /// Produces one record; `delivery` is retained for it until its report. Returns
+        /// librdkafka's error when it did not take the record (nothing retained then).
+        func produce(topic: KafkaTopics.Handle, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, headers: OpaquePointer,
+                     delivery: KafkaBatchDelivery) -> rd_kafka_resp_err_t {
+            let opaque = Unmanaged.passRetained(delivery)
+            let result = trib_kafka_produce(rk, topic.rkt, key.baseAddress, key.count, value.baseAddress, value.count, headers, opaque.toOpaque())
+            if result != RD_KAFKA_RESP_ERR_NO_ERROR { opaque.release() }
+            return result
+        }
     }
 
-    private let client = Mutex<Handle?>(nil)
+    private let client = Mutex<Client?>(nil)
     private let polling = Atomic<Bool>(false)
     private var thread: Thread?
     private let stopped = DispatchSemaphore(value: 0)
     /// Work for the producing thread, and the records it will produce (counted against the
     /// queue limit before they are produced).
-    private let submitted = Mutex<[@Sendable () -> Void]>([])
+    private let submitted = Mutex<[@Sendable (Client) -> Void]>([])
     private let submittedRecords = Atomic<Int>(0)
     /// The thread sleeps in poll(2) on this pipe; librdkafka writes to it when a report waits
     /// (rd_kafka_queue_io_event_enable), `submit` when work does.
@@ -102,16 +113,16 @@ final class KafkaProducer: @unchecked Sendable {
             rd_kafka_conf_destroy(copy)
             throw PluginError("cannot create the Kafka producer: \(Self.text(error))")
         }
-        client.withLock { $0 = Handle(rk: rk) }
+        client.withLock { $0 = Client(rk: rk) }
         let queue = rd_kafka_queue_get_main(rk)
         var byte: UInt8 = 1
         rd_kafka_queue_io_event_enable(queue, wakeup.write, &byte, 1)
         rd_kafka_queue_destroy(queue)
         polling.store(true, ordering: .releasing)
         // The handle outlives the thread: stop() waits for it before rd_kafka_destroy.
-        let handle = Handle(rk: rk)
+        let handle = Client(rk: rk)
         let thread = Thread { [self] in
-            while polling.load(ordering: .acquiring) { cycle(handle.rk) }
+            while polling.load(ordering: .acquiring) { cycle(handle) }
             stopped.signal()
         }
         thread.name = "kafka-producer"
@@ -122,13 +133,13 @@ final class KafkaProducer: @unchecked Sendable {
     /// One turn of the producing thread: produce what was submitted, serve what librdkafka has
     /// (reports, errors, statistics), and sleep until either has more: 20 ms at most, for a report
     /// queued while the last poll served others, which writes no wake-up of its own.
-    private func cycle(_ rk: OpaquePointer) {
-        let work = submitted.withLock { work -> [@Sendable () -> Void] in
+    private func cycle(_ client: Client) {
+        let work = submitted.withLock { work -> [@Sendable (Client) -> Void] in
             defer { work.removeAll(keepingCapacity: true) }
             return work
         }
-        for produce in work { produce() }
-        rd_kafka_poll(rk, 0)
+        for produce in work { produce(client) }
+        rd_kafka_poll(client.rk, 0)
         guard work.isEmpty else { return }
         var descriptor = pollfd(fd: wakeup.read, events: Int16(POLLIN), revents: 0)
         if poll(&descriptor, 1, 20) > 0 {
@@ -143,11 +154,11 @@ final class KafkaProducer: @unchecked Sendable {
         queued + submittedRecords.load(ordering: .relaxed) + records <= queueLimit
     }
 
-    /// Runs `produce` on the producing thread, soon; it produces `records` records.
-    func submit(records: Int, _ produce: @escaping @Sendable () -> Void) {
+    /// Runs `produce` on the producing thread, soon, with the client; it produces `records` records.
+    func submit(records: Int, _ produce: @escaping @Sendable (Client) -> Void) {
         submittedRecords.add(records, ordering: .relaxed)
-        submitted.withLock { $0.append { [self] in
-            produce()
+        submitted.withLock { $0.append { [self] client in
+            produce(client)
             submittedRecords.subtract(records, ordering: .relaxed)
         } }
         var byte: UInt8 = 1
@@ -158,20 +169,6 @@ final class KafkaProducer: @unchecked Sendable {
     private func waitForSubmissions(deadline: Int64) {
         while submittedRecords.load(ordering: .relaxed) > 0 && SystemClock.wallClockMilliseconds() < deadline { usleep(1_000) }
     }
-
-    /// Produces one record; `delivery` is retained for it until its report. Returns librdkafka's
-    /// error when it did not take the record (nothing retained then).
-    func produce(topic: KafkaTopics.Handle, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, headers: OpaquePointer,
-                 delivery: KafkaBatchDelivery) -> rd_kafka_resp_err_t {
-        guard let rk = client.withLock({ $0?.rk }) else { return RD_KAFKA_RESP_ERR__STATE }
-        let opaque = Unmanaged.passRetained(delivery)
-        let result = trib_kafka_produce(rk, topic.rkt, key.baseAddress, key.count, value.baseAddress, value.count, headers, opaque.toOpaque())
-        if result != RD_KAFKA_RESP_ERR_NO_ERROR { opaque.release() }
-        return result
-    }
-
-    /// The client, while started: topic handles are made on it.
-    var handle: OpaquePointer? { client.withLock { $0?.rk } }
 
     /// Records waiting in librdkafka (queued and in flight).
     var queued: Int {
@@ -196,7 +193,7 @@ final class KafkaProducer: @unchecked Sendable {
 
     /// `beforeDestroy` runs once polling has ended and before the client goes (topic handles).
     func stop(beforeDestroy: () -> Void = {}) {
-        guard let rk = client.withLock({ client -> Handle? in defer { client = nil }; return client })?.rk else { return }
+        guard let rk = client.withLock({ client -> Client? in defer { client = nil }; return client })?.rk else { return }
         polling.store(false, ordering: .releasing)
         var byte: UInt8 = 1
         _ = write(wakeup.write, &byte, 1)

@@ -69,19 +69,20 @@ final class KafkaSink: SinkInstance {
             metrics.latencySum.add(latency / 1_000_000)
             metrics.latencyCount.add()
         }
-        producer.submit(records: batch.count) { [self] in
+        producer.submit(records: batch.count) { [self] client in
             var memo = KafkaTopics.BatchMemo()
             for index in 0..<batch.count {
-                let outcome = produce(batch[index], delivery, &memo)
+                let outcome = produce(batch[index], delivery, client, &memo)
                 if outcome != .ok { delivery.recordDone(outcome) }
             }
         }
         return .pending
     }
 
-    private func produce(_ event: UnsafePointer<trib_type_event>, _ delivery: KafkaBatchDelivery, _ memo: inout KafkaTopics.BatchMemo) -> Status {
-        guard let rk = producer.handle else { return .unavailable }
-        guard let topic = topics.handle(for: event, client: rk, memo: &memo) else {
+    /// Producing thread only (`client` is lent by it).
+    private func produce(_ event: UnsafePointer<trib_type_event>, _ delivery: KafkaBatchDelivery, _ client: KafkaProducer.Client,
+                         _ memo: inout KafkaTopics.BatchMemo) -> Status {
+        guard let topic = topics.handle(for: event, client: client.rk, memo: &memo) else {
             librdkafkaLog.log(.warn, "Kafka: the topic template makes no valid topic name for an event of application '\(event.pointee.application.string)'; refused")
             return .rejected
         }
@@ -90,10 +91,10 @@ final class KafkaSink: SinkInstance {
         let result: rd_kafka_resp_err_t
         switch configuration.contentMode {
         case .binary:
-            result = producer.produce(topic: topic, key: e.partitionkey.rawBuffer, value: e.data.rawBuffer, headers: headers, delivery: delivery)
+            result = client.produce(topic: topic, key: e.partitionkey.rawBuffer, value: e.data.rawBuffer, headers: headers, delivery: delivery)
         case .structured:
             let json = CloudEventJSONEncoder.encode(event)
-            result = json.withUnsafeBytes { producer.produce(topic: topic, key: e.partitionkey.rawBuffer, value: $0, headers: headers, delivery: delivery) }
+            result = json.withUnsafeBytes { client.produce(topic: topic, key: e.partitionkey.rawBuffer, value: $0, headers: headers, delivery: delivery) }
         }
         guard result != RD_KAFKA_RESP_ERR_NO_ERROR else { return .ok }
         rd_kafka_headers_destroy(headers)
