@@ -2,8 +2,8 @@ import Synchronization
 import TributarySDK
 
 /// The `registry-file` authenticator: devices, gateways, certificates and API-key users from one
-/// JSON file in Drogue's resource model, watched and swapped in whole when a valid new version
-/// appears.
+/// JSON file in Drogue's resource model, watched (and read again on SIGHUP) and swapped in whole
+/// when a valid new version appears.
 ///
 /// Drop-in keys: `path` (required; relative to the drop-in file's directory), `cache_size`
 /// (verified-credential cache entries, default 10000), `hash_workers` (threads for bcrypt and
@@ -25,6 +25,7 @@ final class RegistryFileAuthenticator: AuthenticatorInstance {
     private let failures: FailureBuckets
     private let log: RegistryLog
     private let watcher = Mutex<FileWatcher?>(nil)
+    private let host: PluginHost?
 
     convenience init(host: PluginHost, config: PluginConfig) throws(PluginError) {
         try self.init(config: config, host: host, log: RegistryLog(host: host))
@@ -44,6 +45,7 @@ final class RegistryFileAuthenticator: AuthenticatorInstance {
         case .success(let loaded): current = Mutex(loaded)
         }
         self.log = log
+        self.host = host
         metrics = RegistryMetrics(host: host)
         failures = FailureBuckets(burst: Int(failureBurst), refillPerSecond: Double(failuresPerMinute) / 60)
         workers = HashWorkers(count: Int(hashWorkers), capacity: Int(hashWorkers) * Self.hashQueuePerWorker)
@@ -59,6 +61,7 @@ final class RegistryFileAuthenticator: AuthenticatorInstance {
             let watching = try FileWatcher(directory: directory, isRelevant: { $0 == name }) { [weak self] in self?.reload() }
             watching.start()
             watcher.withLock { $0 = watching }
+            _ = host?.onRefresh { [weak self] in self?.reload() }
         } catch {
             throw PluginError("registry: \(path): \(error.message)")
         }

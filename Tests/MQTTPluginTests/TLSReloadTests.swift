@@ -4,10 +4,15 @@ import XCTest
 
 /// A listener's certificate replaced on disk serves the next handshake, while a connection made
 /// with the old one stays up; a key that does not match is refused and the previous certificate
-/// is still served, with /healthz saying why.
+/// is still served, with /healthz saying why. Files the watch cannot see change are read again
+/// on SIGHUP.
 final class TLSReloadTests: XCTestCase {
     private func servedSerial(_ port: Int, _ host: MQTTTestHost) throws -> String {
-        let script = "openssl s_client -connect 127.0.0.1:\(port) -servername localhost -CAfile '\(host.ca.certificatePath)' </dev/null 2>/dev/null"
+        try servedSerial(port, ca: host.ca)
+    }
+
+    private func servedSerial(_ port: Int, ca: TestPKI.Issued) throws -> String {
+        let script = "openssl s_client -connect 127.0.0.1:\(port) -servername localhost -CAfile '\(ca.certificatePath)' </dev/null 2>/dev/null"
             + " | openssl x509 -noout -serial"
         return try Fixtures.run("/bin/bash", ["-c", script]).output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -58,5 +63,40 @@ final class TLSReloadTests: XCTestCase {
         // Put right again: healthy.
         try replace(host.base.server.keyPath, with: rotated.keyPath)
         XCTAssertTrue(Fixtures.waitUntil(seconds: 10) { host.host.admin("/healthz")?.body.contains("\"ok\"") == true }, host.host.admin("/healthz")?.body ?? "")
+    }
+
+    /// The drop-in names symlinks (as certbot's `live/` directory does) whose targets are
+    /// replaced in another directory: the watch of the symlinks' directory sees nothing, SIGHUP
+    /// makes the next handshake use the new certificate.
+    func testSIGHUPReadsCertificatesTheWatchCannotSee() throws {
+        let live = Fixtures.temporaryDirectory("live-certificates")
+        var targets: TestPKI.Issued?
+        let base = try AdapterTestHost(label: "mqtt") { server in
+            targets = server
+            _ = symlink(server.certificatePath, live + "/fullchain.pem")
+            _ = symlink(server.keyPath, live + "/privkey.pem")
+            return """
+            plugin = "mqtt"
+            device_address = "127.0.0.1:0"
+            tls_certificate = "\(live)/fullchain.pem"
+            tls_key = "\(live)/privkey.pem"
+            device_tls_address = "127.0.0.1:0"
+            """
+        }
+        let port = try base.port("devices (TLS)")
+        let original = try serial(of: base.server.certificatePath)
+        XCTAssertEqual(try servedSerial(port, ca: base.ca), original)
+
+        let rotated = try base.pki.server("server-rotated", issuer: base.ca)
+        try replace(targets!.keyPath, with: rotated.keyPath)
+        try replace(targets!.certificatePath, with: rotated.certificatePath)
+        let fresh = try serial(of: rotated.certificatePath)
+        Thread.sleep(forTimeInterval: 1)
+        XCTAssertEqual(try servedSerial(port, ca: base.ca), original, "no watch saw the targets change")
+
+        kill(base.process.process.processIdentifier, SIGHUP)
+        XCTAssertTrue(try Fixtures.waitUntil(seconds: 10) { try servedSerial(port, ca: base.ca) == fresh }, base.process.output)
+        XCTAssertTrue(base.process.output.contains("\(live)/fullchain.pem, \(live)/privkey.pem loaded"), base.process.output)
+        XCTAssertGreaterThanOrEqual(base.process.metric("tributary_plugin_mqtt_tls_reloads_total{instance=\"mqtt\"}") ?? 0, 1)
     }
 }

@@ -108,7 +108,7 @@ final class PluginLoadingTests: XCTestCase {
         ]).map(\.description)
         XCTAssertEqual(errors.count, 6, "\(errors)")
         func error(_ file: String) -> String { errors.first { $0.hasPrefix(file) } ?? "none for \(file)" }
-        XCTAssertTrue(error("11-bad-abi.conf").contains("libbad_abi_major.so: built for plugin ABI 2.3, this host speaks 1.3 (major versions differ)"), error("11-bad-abi.conf"))
+        XCTAssertTrue(error("11-bad-abi.conf").contains("libbad_abi_major.so: built for plugin ABI 2.4, this host speaks 1.4 (major versions differ)"), error("11-bad-abi.conf"))
         XCTAssertTrue(error("12-no-entry.conf").contains("libno_entry.so: not a Tributary plugin: no trib_plugin_entry symbol"), error("12-no-entry.conf"))
         XCTAssertTrue(error("13-missing.conf").contains("libmissing.so: no such library"), error("13-missing.conf"))
         XCTAssertTrue(error("14-foreign.conf").contains("libforeign_toolchain.so: a Swift plugin built with another toolchain"), error("14-foreign.conf"))
@@ -184,6 +184,6 @@ final class PluginLoadingTests: XCTestCase {
         let errors = runtime.startAll([try Fixtures.instance("plugin = \"\(try Fixtures.fixture("future_minor"))\"\nrecord = \"\(state)/x\"",
                                                              file: "10-future.conf")]).map(\.description)
         XCTAssertEqual(errors.count, 1)
-        XCTAssertTrue(errors.first?.contains("libfuture_minor.so: needs plugin ABI 1.4, this host speaks 1.3") == true, "\(errors)")
+        XCTAssertTrue(errors.first?.contains("libfuture_minor.so: needs plugin ABI 1.5, this host speaks 1.4") == true, "\(errors)")
     }
 }

@@ -68,7 +68,7 @@ final class ReloadTests: XCTestCase {
             ("20-unknown-key.conf", try sinkConfig("other", "colour = \"blue\""), "recording-sink refused its configuration: line 3: unknown key 'colour'"),
             ("20-rejects.conf", "plugin = \"\(try Fixtures.fixture("rejects_config"))\"", "this fixture rejects every configuration"),
             ("20-missing.conf", "plugin = \"\(dir)/libgone.so\"", "libgone.so: no such library"),
-            ("20-abi.conf", "plugin = \"\(try Fixtures.fixture("bad_abi_major"))\"", "built for plugin ABI 2.3, this host speaks 1.3"),
+            ("20-abi.conf", "plugin = \"\(try Fixtures.fixture("bad_abi_major"))\"", "built for plugin ABI 2.4, this host speaks 1.4"),
         ]
         for (file, text, expected) in broken {
             try write(file, text)

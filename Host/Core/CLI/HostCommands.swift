@@ -142,7 +142,9 @@ public enum HostCommands {
             reloads.runPending { reasons in
                 Logger.info("host", "reloading (\(Set(reasons).sorted().joined(separator: ", ")))")
                 let (next, errors) = loadConfig(options)
-                return runtime.reload(to: next, configErrors: errors)
+                let result = runtime.reload(to: next, configErrors: errors)
+                if reasons.contains("SIGHUP") { runtime.refreshFiles(exceptCreatedBy: result) }
+                return result
             }
         }
     }

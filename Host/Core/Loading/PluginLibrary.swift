@@ -19,13 +19,15 @@ public final class PluginLibrary: @unchecked Sendable {
     public let kind: PluginKind
     public let abiMajor: UInt32
     public let abiMinor: UInt32
-    let descriptor: UnsafePointer<trib_type_plugin_descriptor>
+    /// The plugin's descriptor as the host knows it: fields newer than the plugin's
+    /// `struct_size` read as zero (NULL hooks).
+    let descriptor: trib_type_plugin_descriptor
 
     private init(path: String, stagedPath: String, descriptor: UnsafePointer<trib_type_plugin_descriptor>, kind: PluginKind) {
-        let d = descriptor.pointee
+        let d = AppendOnlyStruct.read(descriptor)
         self.path = path
         self.stagedPath = stagedPath
-        self.descriptor = descriptor
+        self.descriptor = d
         self.kind = kind
         name = d.name.map { String(cString: $0) } ?? "?"
         version = d.version.map { String(cString: $0) } ?? ""
@@ -73,7 +75,7 @@ public final class PluginLibrary: @unchecked Sendable {
     }
 
     private static func validate(_ descriptor: UnsafePointer<trib_type_plugin_descriptor>, path: String, staged: String) throws(LoadError) -> PluginLibrary {
-        let d = descriptor.pointee
+        let d = AppendOnlyStruct.read(descriptor)
         let minimumSize = MemoryLayout<trib_type_plugin_descriptor>.offset(of: \.authenticator)! + MemoryLayout<UnsafeRawPointer>.size
         guard d.struct_size >= minimumSize else {
             throw LoadError(file: path, reason: "descriptor struct_size \(d.struct_size) is smaller than ABI 1.0's \(minimumSize)")

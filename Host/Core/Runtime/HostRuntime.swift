@@ -63,7 +63,7 @@ public final class HostRuntime: @unchecked Sendable {
         // the optimizer must not end `items`' life at its last Swift use, before the plugin reads.
         let status = withExtendedLifetime(items) {
             errorText.withUnsafeMutableBufferPointer { buffer in
-                library.descriptor.pointee.on_instance_new(HostAPITable.pointer, record.handle, items.config, &plugin,
+                library.descriptor.on_instance_new(HostAPITable.pointer, record.handle, items.config, &plugin,
                                                            buffer.baseAddress, buffer.count)
             }
         }
@@ -74,7 +74,7 @@ public final class HostRuntime: @unchecked Sendable {
                                 + (reason.isEmpty ? "status \(Status(rawValue: status))" : reason))
         }
         let instance = RunningInstance(config: config, library: library, record: record, plugin: plugin)
-        let d = library.descriptor.pointee
+        let d = library.descriptor
         switch library.kind {
         case .sink:
             let hooks = AppendOnlyStruct.read(d.sink!)
@@ -163,6 +163,16 @@ public final class HostRuntime: @unchecked Sendable {
             }
         }
         return errors
+    }
+
+    /// SIGHUP's second half: every running instance that `reload` did not just create reads its
+    /// files again (on_instance_refresh), so a certificate an operator replaced where no file
+    /// watch sees it (a symlink's target elsewhere, a directory that cannot be watched) is used.
+    public func refreshFiles(exceptCreatedBy reload: ReloadResult) {
+        let created = Set(reload.started + reload.replaced)
+        for instance in running where !created.contains(instance.config.name) {
+            instance.refresh()
+        }
     }
 
     /// Stops everything: adapters drain (no new messages; they wait for their publishes), then

@@ -15,7 +15,7 @@ final class RunningInstance: @unchecked Sendable {
     }
 
     var kind: PluginKind { library.kind }
-    var descriptor: trib_type_plugin_descriptor { library.descriptor.pointee }
+    var descriptor: trib_type_plugin_descriptor { library.descriptor }
 
     /// Runs the plugin's drain hook; sinks also wait for, then fail, what they still hold.
     func drain(deadlineUnixMilliseconds: Int64) {
@@ -27,6 +27,11 @@ final class RunningInstance: @unchecked Sendable {
         if let slot = record.authenticator {
             for operation in slot.abandonAll() { operation.answered(AuthVerdict(status: Int32(TRIB_ERR_UNAVAILABLE))) }
         }
+    }
+
+    /// SIGHUP for an instance the reload kept: its files (certificates, keys) are read again.
+    func refresh() {
+        descriptor.on_instance_refresh?(plugin)
     }
 
     /// Closes the instance's gate first, so late completions to an adapter and requests on an

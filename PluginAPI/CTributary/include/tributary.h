@@ -159,6 +159,8 @@
  *   Added in 1.3: when a user's authentication ends (trib_type_*user_auth_result.expires_at), so
  *   live sessions close with it, and trib_host_report_health (a running instance that works
  *   only in part says so in /healthz).
+ *   Added in 1.4: trib_type_plugin_descriptor.on_instance_refresh (SIGHUP asks a running instance
+ *   whose drop-in did not change to read its files again: certificates, keys, CA bundles).
  *
  * EVOLUTION
  *   Every struct that crosses starts with `struct_size` (sizeof as the writer knew it) and only ever
@@ -183,7 +185,7 @@ extern "C" {
 
 /* A different major is incompatible. A newer minor only appends fields, hooks and codes. */
 #define TRIB_ABI_MAJOR 1u
-#define TRIB_ABI_MINOR 3u
+#define TRIB_ABI_MINOR 4u
 
 /* The one symbol a plugin exports; its type is trib_on_plugin_entry_fn. */
 #define TRIB_ENTRY_SYMBOL "trib_plugin_entry"
@@ -995,6 +997,16 @@ typedef void (*trib_on_instance_drain_fn)(trib_type_instance_plugin_ptr instance
  * THREAD: control. Required. */
 typedef void (*trib_on_instance_destroy_fn)(trib_type_instance_plugin_ptr instance);
 
+/* on_instance_refresh (ABI 1.4): the operator sent SIGHUP. Read again the files this instance
+ * reads (certificates, keys, CA bundles, key sets) and use them for new work if they pass; keep
+ * the previous ones and say why (log, trib_host_report_health) if they do not. Called after the
+ * reload that SIGHUP also triggers, for every running instance that reload did not create (a
+ * new or replaced instance has just read its files), also when the reload was refused.
+ * A file watch of the plugin's own may have picked the change up already; reading again is
+ * harmless. THREAD: control; must not block for long (it delays the next reload and SIGTERM).
+ * May be NULL (nothing to read again). */
+typedef void (*trib_on_instance_refresh_fn)(trib_type_instance_plugin_ptr instance);
+
 /* on_sink_deliver: takes a batch. `op` identifies this delivery for trib_host_complete_delivery.
  * RETURNS: TRIB_PENDING: the batch is taken; complete `op` exactly once (possibly from inside
  *            this hook). The batch stays valid until then.
@@ -1089,6 +1101,8 @@ typedef struct trib_type_plugin_descriptor {
     trib_on_instance_destroy_fn on_instance_destroy; /* required */
     const trib_type_sink_hooks *sink;
     const trib_type_authenticator_hooks *authenticator;
+    /* ABI 1.4 (read only when struct_size covers it): */
+    trib_on_instance_refresh_fn on_instance_refresh;
 } trib_type_plugin_descriptor;
 
 /* The entry symbol, TRIB_ENTRY_SYMBOL. Called once per load, on the control thread, with the

@@ -5,7 +5,8 @@ import TributarySDK
 /// holding one of their files (any change there is looked at, so a Kubernetes secret's `..data`
 /// symlink swap is seen too; only a context whose own files changed reloads). Each reload is
 /// logged; a refused one keeps the previous context, and `/healthz` says so (degraded, with the
-/// file and why) until the files pass. Counted in `tributary_plugin_<metrics>_reloads_total` and
+/// file and why) until the files pass. SIGHUP reads every file again, watched or not (a symlink
+/// whose target changed in another directory is not seen by the watch). Counted in `tributary_plugin_<metrics>_reloads_total` and
 /// `..._reload_failures_total`.
 public final class TLSFileWatch: Sendable {
     private let host: PluginHost
@@ -15,6 +16,7 @@ public final class TLSFileWatch: Sendable {
     private let failures: Metric?
     private let refused = Mutex<[String: String]>([:])
     private let watchers = Mutex<[FileWatcher]>([])
+    private let refreshHandler = Mutex<PluginHost.RefreshHandler?>(nil)
 
     /// - Parameters:
     ///   - metrics: the metric name prefix, e.g. `mqtt_tls` or `webhook_tls_client`.
@@ -24,13 +26,15 @@ public final class TLSFileWatch: Sendable {
         self.host = host
         self.part = part
         self.items = items
-        reloads = host.registerMetric(.counter, name: "\(metrics)_reloads_total", help: "TLS files loaded again after a change.")
+        reloads = host.registerMetric(.counter, name: "\(metrics)_reloads_total", help: "TLS files loaded again (changed on disk, or SIGHUP).")
         failures = host.registerMetric(.counter, name: "\(metrics)_reload_failures_total", help: "Changed TLS files refused (the previous ones stay in use).")
     }
 
     /// Starts watching; a directory that cannot be watched is logged, and its files are then
-    /// read again only on a restart.
+    /// read again only on SIGHUP or a restart.
     public func start() {
+        let handler = host.onRefresh { [self] in reload(everything: true) }
+        refreshHandler.withLock { $0 = handler }
         var directories: Set<String> = []
         for item in items {
             for file in item.files.files {
@@ -40,11 +44,11 @@ public final class TLSFileWatch: Sendable {
         }
         for directory in directories.sorted() {
             do {
-                let watcher = try FileWatcher(directory: directory, isRelevant: { _ in true }) { [self] in reloadChanged() }
+                let watcher = try FileWatcher(directory: directory, isRelevant: { _ in true }) { [self] in reload(everything: false) }
                 watcher.start()
                 watchers.withLock { $0.append(watcher) }
             } catch {
-                host.log(.warn, "TLS files in \(directory) are not watched (\(error)); a changed file needs a restart")
+                host.log(.warn, "TLS files in \(directory) are not watched (\(error)); a changed file needs SIGHUP or a restart")
             }
         }
     }
@@ -59,12 +63,16 @@ public final class TLSFileWatch: Sendable {
     }
 
     public func stop() {
+        if let handler = refreshHandler.withLock({ handler in defer { handler = nil }; return handler }) {
+            host.removeRefreshHandler(handler)
+        }
         for watcher in watchers.withLock({ watchers in defer { watchers = [] }; return watchers }) { watcher.stop() }
     }
 
-    private func reloadChanged() {
+    /// Reloads the contexts whose files changed, or with `everything` (SIGHUP) all of them.
+    private func reload(everything: Bool) {
         var changed = false
-        for (label, files) in items where files.filesChanged {
+        for (label, files) in items where everything || files.filesChanged {
             changed = true
             if let error = files.reload() {
                 failures.add()

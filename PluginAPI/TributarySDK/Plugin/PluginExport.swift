@@ -56,6 +56,7 @@ private final class Registration: Sendable {
         d.on_instance_start = sdkInstanceStart
         d.on_instance_drain = sdkInstanceDrain
         d.on_instance_destroy = sdkInstanceDestroy
+        d.on_instance_refresh = sdkInstanceRefresh
         switch definition.kind {
         case .adapter:
             d.kind = TRIB_KIND_ADAPTER.rawValue
@@ -151,7 +152,12 @@ private func sdkInstanceDestroy(instance: trib_type_instance_plugin_ptr?) {
     guard let instance else { return }
     let box = Unmanaged<InstanceBox>.fromOpaque(instance)
     box.takeUnretainedValue().instance.stop()
+    box.takeUnretainedValue().host.forgetRefreshHandlers()
     box.release()
+}
+
+private func sdkInstanceRefresh(instance: trib_type_instance_plugin_ptr?) {
+    InstanceBox.from(instance).host.refresh()
 }
 
 private func sdkSinkDeliver(

@@ -7,7 +7,7 @@ final class HostBinaryTests: XCTestCase {
     func testVersionNamesTheABIAndToolchain() throws {
         let result = try Fixtures.run(Fixtures.executable, ["version"])
         XCTAssertEqual(result.status, 0)
-        XCTAssertTrue(result.output.hasPrefix("tributary 0.1.0 (plugin ABI 1.3; built with swift clang"), result.output)
+        XCTAssertTrue(result.output.hasPrefix("tributary 0.1.0 (plugin ABI 1.4; built with swift clang"), result.output)
     }
 
     func testPluginsListsTheSearchPathWithABIVersionsAndRefusals() throws {
@@ -16,8 +16,8 @@ final class HostBinaryTests: XCTestCase {
         try FileManager.default.copyItem(atPath: try Fixtures.fixture("bad_abi_major"), toPath: dir + "/libbad.so")
         let result = try Fixtures.run(Fixtures.executable, ["plugins", "--plugin-path", dir, "--state-dir", dir + "/state", "--config-dir", dir])
         XCTAssertEqual(result.status, 0, result.output)
-        XCTAssertTrue(result.output.contains("recording-sink 1.0.0: sink, ABI 1.3, built with c"), result.output)
-        XCTAssertTrue(result.output.contains("\(dir)/libbad.so\n    refused: built for plugin ABI 2.3"), result.output)
+        XCTAssertTrue(result.output.contains("recording-sink 1.0.0: sink, ABI 1.4, built with c"), result.output)
+        XCTAssertTrue(result.output.contains("\(dir)/libbad.so\n    refused: built for plugin ABI 2.4"), result.output)
     }
 
     func testCheckListsEveryErrorWithFileAndLine() throws {
