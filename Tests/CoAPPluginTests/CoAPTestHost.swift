@@ -15,17 +15,29 @@ final class CoAPTestHost {
     var events: [[String: Any]] { base.events }
 
     /// `commands`: also the http plugin, whose command API (`commandURL`) sends commands.
-    init(sink: String = "", coap: String = "", commands: Bool = false) throws {
+    /// `dtls`: also the DTLS endpoint, with the server certificate (`dtlsPort`).
+    /// `devices`: further registry entries.
+    init(sink: String = "", coap: String = "", commands: Bool = false, dtls: Bool = false, devices: [String] = []) throws {
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.client), "\(Self.client) missing (make deps installs libcoap3-bin)")
         let http = "plugin = \"http\"\ndevice_address = \"127.0.0.1:0\"\napplication_address = \"127.0.0.1:0\"\n"
-        base = try AdapterTestHost(label: "coap", sink: sink, more: commands ? ["25-http.conf": http] : [:]) { _ in
-            "plugin = \"coap\"\naddress = \"127.0.0.1:0\"\n\(coap)\n"
+        base = try AdapterTestHost(label: "coap", sink: sink, more: commands ? ["25-http.conf": http] : [:], devices: devices) { server in
+            let secure = dtls ? "dtls_address = \"127.0.0.1:0\"\ntls_certificate = \"\(server.certificatePath)\"\ntls_key = \"\(server.keyPath)\"\n" : ""
+            return "plugin = \"coap\"\naddress = \"127.0.0.1:0\"\n\(secure)\(coap)\n"
         }
         port = try base.port("device endpoint")
+        dtlsPort = dtls ? try base.port("device endpoint (DTLS)") : 0
         applicationPort = commands ? try base.process.port("http", "application API") : 0
     }
 
     let applicationPort: Int
+    let dtlsPort: Int
+
+    static let secureClient = "/usr/bin/coap-client-openssl"
+
+    /// Runs coap-client-openssl against the DTLS endpoint (`coaps://`), to its end.
+    func secureClient(_ arguments: [String], path: String = "/v1/telemetry", seconds: Double = 15) throws -> Fixtures.Output {
+        try Fixtures.run(Self.secureClient, ["-B", "\(Int(seconds))"] + arguments + ["coaps://127.0.0.1:\(dtlsPort)\(path)"], seconds: seconds + 5)
+    }
 
     /// Sends command `name` to `device` of `app` through the http plugin's command API, as the
     /// application's owner; returns the HTTP status (202: delivered).

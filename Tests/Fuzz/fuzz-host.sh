@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the libFuzzer targets for the host's and SDK's own parsers and writers (drop-in
 # TOML, JSON validation/compaction, event normalization with the structured-mode encoder) and
-# oidc-jwt's bearer tokens and key sets, each
+# oidc-jwt's bearer tokens and key sets, and the DTLS records the coap plugin reads, each
 # for FUZZ_SECONDS (default 30). Exits non-zero on a crash.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,9 +15,10 @@ build_fuzzer "$out/json" TributarySDK "$root/Tests/Fuzz/JSONCompactFuzz.swift"
 build_fuzzer "$out/normalizer" TributaryHost "$root/Tests/Fuzz/EventNormalizerFuzz.swift"
 build_fuzzer "$out/json-tree" TributarySDK "$root/Tests/Fuzz/JSONTreeFuzz.swift"
 build_fuzzer "$out/bearer-token" OIDCJWTCore "$root/Tests/Fuzz/BearerTokenFuzz.swift"
+build_fuzzer "$out/dtls-records" TributaryNet "$root/Tests/Fuzz/DTLSRecordsFuzz.swift"
 
 status=0
-for name in toml json normalizer json-tree bearer-token; do
+for name in toml json normalizer json-tree bearer-token dtls-records; do
     mkdir -p "$out/corpus-$name"
     echo "fuzzing $name for ${seconds}s"
     if ! "$out/$name" -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 -artifact_prefix="$out/$name-" \

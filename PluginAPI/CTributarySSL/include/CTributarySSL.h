@@ -23,6 +23,22 @@ void CTributarySSL_sk_X509_pop_free(STACK_OF(X509) *stack);
 /* XN_FLAG_RFC2253 (a macro of macros): the X509_NAME_print_ex flags of RFC 2253 output. */
 unsigned long CTributarySSL_XN_FLAG_RFC2253(void);
 
+/* DTLS servers (macros and SSL_OP_* bits). */
+/* SSL_CTX_set_options(NO_TICKET | NO_RENEGOTIATION) and SSL_CTX_set_session_cache_mode(OFF):
+ * every DTLS session runs a full handshake, so its PSK identity or certificate is always seen. */
+void CTributarySSL_CTX_full_handshakes_only(SSL_CTX *ctx);
+/* SSL_CTX_set_mode(SSL_MODE_RELEASE_BUFFERS): idle sessions give their record buffers back. */
+void CTributarySSL_CTX_release_buffers(SSL_CTX *ctx);
+/* SSL_set_options(SSL_OP_NO_QUERY_MTU) then SSL_set_mtu: records sized for `mtu` without asking
+ * the BIO. Returns 1 on success. */
+int CTributarySSL_set_fixed_mtu(SSL *ssl, long mtu);
+/* DTLSv1_handle_timeout: retransmits the last flight when its timer expired. Returns 1 if it
+ * did, 0 if not due, -1 on failure (the handshake gave up). */
+int CTributarySSL_DTLSv1_handle_timeout(SSL *ssl);
+/* BIO_set_retry_read / BIO_clear_retry_flags. */
+void CTributarySSL_BIO_set_retry_read(BIO *bio);
+void CTributarySSL_BIO_clear_retry_flags(BIO *bio);
+
 /* OPENSSL_free (macro). */
 void CTributarySSL_free(void *pointer);
 

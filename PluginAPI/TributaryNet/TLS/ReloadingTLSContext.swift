@@ -20,13 +20,21 @@ public protocol ReloadableTLSFiles: AnyObject, Sendable {
 /// handshakes use them. Established connections keep the context they began with (OpenSSL holds
 /// a reference). Files that do not pass keep the previous context.
 public final class ReloadingTLSContext: ReloadableTLSFiles {
-    public let configuration: TLSServerConfiguration
     private let state: TLSFileState
 
+    /// A TCP listener's context.
     public init(_ configuration: TLSServerConfiguration) throws(TLSError) {
-        self.configuration = configuration
         state = try TLSFileState(files: [configuration.certificateFile, configuration.privateKeyFile]) { () throws(TLSError) in
-            try Self.validated(configuration)
+            try Self.validated(TLSContext(server: configuration), configuration)
+        }
+    }
+
+    /// A DTLS endpoint's context (`DTLSSocket`): pre-shared keys, and with `certificate` also
+    /// X.509 (client certificates requested). Without one it has no files to follow.
+    public init(datagram certificate: TLSServerConfiguration?) throws(TLSError) {
+        state = try TLSFileState(files: certificate.map { [$0.certificateFile, $0.privateKeyFile] } ?? []) { () throws(TLSError) in
+            let fresh = try TLSContext(datagramServer: certificate)
+            return try certificate.map { configuration throws(TLSError) in try Self.validated(fresh, configuration) } ?? fresh
         }
     }
 
@@ -36,8 +44,7 @@ public final class ReloadingTLSContext: ReloadableTLSFiles {
     public var filesChanged: Bool { state.filesChanged }
     public func reload() -> TLSError? { state.reload() }
 
-    private static func validated(_ configuration: TLSServerConfiguration) throws(TLSError) -> TLSContext {
-        let fresh = try TLSContext(server: configuration)
+    private static func validated(_ fresh: TLSContext, _ configuration: TLSServerConfiguration) throws(TLSError) -> TLSContext {
         guard let certificate = SSL_CTX_get0_certificate(fresh.context), let notAfter = X509_get0_notAfter(certificate) else {
             throw TLSError("no certificate in \(configuration.certificateFile)")
         }

@@ -12,16 +12,33 @@ public final class TLSContext: @unchecked Sendable {
         self.context = context
         isServer = true
         try restrictVersions()
-        guard SSL_CTX_use_certificate_chain_file(context, configuration.certificateFile) == 1 else {
-            throw TLSError("cannot load the certificate \(configuration.certificateFile)")
-        }
-        guard SSL_CTX_use_PrivateKey_file(context, configuration.privateKeyFile, SSL_FILETYPE_PEM) == 1 else {
-            throw TLSError("cannot load the private key \(configuration.privateKeyFile)")
-        }
-        guard SSL_CTX_check_private_key(context) == 1 else {
-            throw TLSError("the private key \(configuration.privateKeyFile) does not match the certificate")
-        }
+        try loadCertificate(configuration)
         if configuration.requestClientCertificate {
+            SSL_CTX_set_verify(context, SSL_VERIFY_PEER, acceptAnyChain)
+        }
+    }
+
+    /// A DTLS 1.2 server (CoAP over DTLS): pre-shared keys always (the key of the identity the
+    /// client names comes from `DTLSLink.preSharedKey`), a certificate when configured (client
+    /// certificates then requested and judged by device authentication, as over TLS). Every
+    /// handshake is a full one (no tickets, no session cache, no renegotiation), so the peer's
+    /// identity is always seen; the first ClientHello of a peer is answered with a cookie
+    /// (HelloVerifyRequest) bound to its address.
+    public init(datagramServer certificate: TLSServerConfiguration?) throws(TLSError) {
+        guard let context = SSL_CTX_new(DTLS_server_method()) else { throw TLSError("SSL_CTX_new") }
+        self.context = context
+        isServer = true
+        guard CTributarySSL_CTX_set_min_proto_version(context, DTLS1_2_VERSION) == 1,
+              CTributarySSL_CTX_set_max_proto_version(context, DTLS1_2_VERSION) == 1 else {
+            throw TLSError("cannot restrict DTLS to version 1.2")
+        }
+        // OpenSSL 3 keeps PSK suites out of DEFAULT; constrained devices need them.
+        guard SSL_CTX_set_cipher_list(context, "DEFAULT:PSK") == 1 else { throw TLSError("cannot set the DTLS cipher list") }
+        CTributarySSL_CTX_full_handshakes_only(context)
+        CTributarySSL_CTX_release_buffers(context)
+        DTLSCallbacks.install(on: context)
+        if let certificate {
+            try loadCertificate(certificate)
             SSL_CTX_set_verify(context, SSL_VERIFY_PEER, acceptAnyChain)
         }
     }
@@ -43,6 +60,18 @@ public final class TLSContext: @unchecked Sendable {
                   SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) == 1 else {
                 throw TLSError("cannot load the client certificate \(certificate) or key \(key)")
             }
+        }
+    }
+
+    private func loadCertificate(_ configuration: TLSServerConfiguration) throws(TLSError) {
+        guard SSL_CTX_use_certificate_chain_file(context, configuration.certificateFile) == 1 else {
+            throw TLSError("cannot load the certificate \(configuration.certificateFile)")
+        }
+        guard SSL_CTX_use_PrivateKey_file(context, configuration.privateKeyFile, SSL_FILETYPE_PEM) == 1 else {
+            throw TLSError("cannot load the private key \(configuration.privateKeyFile)")
+        }
+        guard SSL_CTX_check_private_key(context) == 1 else {
+            throw TLSError("the private key \(configuration.privateKeyFile) does not match the certificate")
         }
     }
 

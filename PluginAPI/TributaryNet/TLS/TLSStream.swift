@@ -114,19 +114,22 @@ public final class TLSStream: ByteStream, StreamHandler, @unchecked Sendable {
         }
     }
 
-    private func capturePeerChain() {
-        guard let leaf = SSL_get1_peer_certificate(ssl) else { return }
-        peerCertificates = [TLSStream.der(leaf)]
+    private func capturePeerChain() { peerCertificates = Self.peerChain(of: ssl) }
+
+    /// The chain a peer presented, leaf first, as DER; empty when it presented none.
+    static func peerChain(of ssl: OpaquePointer) -> [[UInt8]] {
+        guard let leaf = SSL_get1_peer_certificate(ssl) else { return [] }
+        var chain = [der(leaf)]
         X509_free(leaf)
         // On a server the chain excludes the leaf; on a client it includes it.
-        if let chain = SSL_get_peer_cert_chain(ssl) {
-            let count = CTributarySSL_sk_X509_num(chain)
-            for index in 0..<count {
-                guard let certificate = CTributarySSL_sk_X509_value(chain, index) else { continue }
-                let der = TLSStream.der(certificate)
-                if der != peerCertificates[0] { peerCertificates.append(der) }
+        if let presented = SSL_get_peer_cert_chain(ssl) {
+            for index in 0..<CTributarySSL_sk_X509_num(presented) {
+                guard let certificate = CTributarySSL_sk_X509_value(presented, index) else { continue }
+                let encoded = der(certificate)
+                if encoded != chain[0] { chain.append(encoded) }
             }
         }
+        return chain
     }
 
     static func der(_ certificate: OpaquePointer) -> [UInt8] {

@@ -2,7 +2,7 @@ import CoAPCodec
 import TributaryNet
 import TributarySDK
 
-/// Drogue's CoAP device endpoint on one UDP socket: `POST`/`PUT /v1/{channel}` with the query
+/// Drogue's CoAP device endpoint on one UDP socket (plain, or DTLS: `CoAPTransport`): `POST`/`PUT /v1/{channel}` with the query
 /// arguments `application`, `device`, `data_schema`, `as` and `ct`, credentials in option 4209.
 /// It authenticates the device through the host, publishes, and answers 2.04 once every sink
 /// took the event, or 2.05 with the command (option 4210 = its name) when one arrives within
@@ -14,7 +14,7 @@ import TributarySDK
 /// `loop.execute`. That is what makes `@unchecked Sendable` sound.
 final class CoAPEndpoint: @unchecked Sendable {
     let loop: EventLoop
-    private let socket: UDPSocket
+    private let transport: any CoAPTransport
     private let host: PluginHost
     private let configuration: CoAPConfiguration
     private let throttle: AuthenticationThrottle
@@ -32,9 +32,9 @@ final class CoAPEndpoint: @unchecked Sendable {
     /// Command answers kept for their Block2 continuations, per loop.
     static let maxBlockwiseAnswers = 1024
 
-    init(socket: UDPSocket, host: PluginHost, configuration: CoAPConfiguration, throttle: AuthenticationThrottle, faults: ClientFaultLog) {
-        self.socket = socket
-        loop = socket.loop
+    init(transport: any CoAPTransport, host: PluginHost, configuration: CoAPConfiguration, throttle: AuthenticationThrottle, faults: ClientFaultLog) {
+        self.transport = transport
+        loop = transport.loop
         self.host = host
         self.configuration = configuration
         self.throttle = throttle
@@ -50,18 +50,18 @@ final class CoAPEndpoint: @unchecked Sendable {
 
     /// Call on the loop.
     func start() throws(IOError) {
-        try socket.start { [unowned self] _, datagram, peer in self.receive(datagram, from: peer) }
+        try transport.startReceiving { [unowned self] datagram, peer, credential in self.receive(datagram, from: peer, credential: credential) }
     }
 
-    var address: SocketAddress { socket.address }
+    var address: SocketAddress { transport.address }
 
     /// Call on the loop: nothing more is received or resent.
     func stop() {
         retransmitter.cancelAll()
-        socket.close()
+        transport.close()
     }
 
-    private func receive(_ datagram: UnsafeRawBufferPointer, from peer: SocketAddress) {
+    private func receive(_ datagram: UnsafeRawBufferPointer, from peer: SocketAddress, credential: DTLSPeerCredential?) {
         let message: CoAPMessage
         do throws(CoAPDecodeError) {
             message = try CoAPDecoder.decode(datagram)
@@ -78,7 +78,7 @@ final class CoAPEndpoint: @unchecked Sendable {
             if message.type == .confirmable { send(.reset(message.messageID), to: peer) }
             return
         }
-        let exchange = CoAPExchange(peer: peer, request: message)
+        let exchange = CoAPExchange(peer: peer, request: message, credential: credential)
         if let peerRates, !peerRates.take(exchange.source) {
             faults.log(.info, "coap \(peer): over peer_rate, answered 5.03")
             return send(response(to: exchange, .serviceUnavailable, options: Self.retryLater), to: peer)
@@ -145,9 +145,9 @@ final class CoAPEndpoint: @unchecked Sendable {
         } else if payload.count > configuration.maxBodyBytes {
             return respond(exchange, .requestEntityTooLarge, options: tooLarge)
         }
-        guard let authRequest = target.authRequest(request) else {
+        guard let authRequest = target.authRequest(request, session: exchange.credential) else {
             faults.log(.info, "coap \(exchange.peer): missing or unusable credentials")
-            return respond(exchange, .unauthorized, reason: "missing or unusable credentials (option 4209)")
+            return respond(exchange, .unauthorized, reason: "missing or unusable credentials (option 4209, or the DTLS session's)")
         }
         let session = LoopBound(self, on: loop)
         let (body, blockEcho) = (payload, echo)
@@ -249,6 +249,6 @@ final class CoAPEndpoint: @unchecked Sendable {
     private func send(_ message: CoAPMessage, to peer: SocketAddress) { send(CoAPEncoder.encode(message), to: peer) }
 
     private func send(_ bytes: [UInt8], to peer: SocketAddress) {
-        bytes.withUnsafeBytes { socket.send($0, to: peer) }
+        bytes.withUnsafeBytes { transport.send($0, to: peer) }
     }
 }

@@ -11,14 +11,17 @@ final class CoAPExchange: @unchecked Sendable {
     /// request rate and the authentication throttle).
     lazy var source: String = peer.host
     let request: CoAPMessage
+    /// What the peer's DTLS handshake proved; nil over plain UDP.
+    let credential: DTLSPeerCredential?
     /// The empty ACK went out: the response follows as a message of its own.
     var emptyAcknowledged = false
     var answered = false
     var acknowledgementTimer: UInt64?
 
-    init(peer: SocketAddress, request: CoAPMessage) {
+    init(peer: SocketAddress, request: CoAPMessage, credential: DTLSPeerCredential?) {
         key = CoAPExchanges.Key(peer: peer, messageID: request.messageID)
         self.peer = peer
         self.request = request
+        self.credential = credential
     }
 }

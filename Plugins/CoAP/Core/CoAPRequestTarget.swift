@@ -1,4 +1,5 @@
 import CoAPCodec
+import TributaryNet
 import TributarySDK
 
 /// What a device request names, read from its options: the channel from `Uri-Path: v1/{channel}`,
@@ -55,11 +56,23 @@ struct CoAPRequestTarget {
         return .success(CoAPRequestTarget(channel: path[1], query: arguments, contentType: contentType, commandWaitSeconds: wait))
     }
 
-    /// The authentication request the credentials in option 4209 and the query make; nil when
-    /// there is none usable (4.01).
-    func authRequest(_ message: CoAPMessage) -> DeviceAuthRequest? {
-        guard let authorization = message.first(.authorization)?.stringValue else { return nil }
-        return DeviceCredentials.request(application: query["application"], device: query["device"], asDevice: query["as"],
-                                         authorization: authorization, certificates: [])
+    /// The authentication request the credentials make; nil when there is none usable (4.01).
+    /// Option 4209, when present, decides as over plain CoAP. Without it a DTLS session's
+    /// identity does: its PSK identity names the device (the query cannot name another), or its
+    /// client certificate is judged as over HTTPS.
+    func authRequest(_ message: CoAPMessage, session: DTLSPeerCredential?) -> DeviceAuthRequest? {
+        if let authorization = message.first(.authorization)?.stringValue {
+            return DeviceCredentials.request(application: query["application"], device: query["device"], asDevice: query["as"],
+                                             authorization: authorization, certificates: [])
+        }
+        switch session {
+        case .preSharedKey(let identity)?:
+            return DeviceAuthRequest(application: "", device: "", asDevice: query["as"] ?? "", credential: .pskIdentity(identity))
+        case .certificates(let chain)?:
+            return DeviceCredentials.request(application: query["application"], device: query["device"], asDevice: query["as"],
+                                             authorization: nil, certificates: chain)
+        case .none?, nil:
+            return nil
+        }
     }
 }
