@@ -15,7 +15,7 @@ build_fuzzer "$out/json" TributarySDK "$root/Tests/Fuzz/JSONCompactFuzz.swift"
 build_fuzzer "$out/normalizer" TributaryHost "$root/Tests/Fuzz/EventNormalizerFuzz.swift"
 build_fuzzer "$out/json-tree" TributarySDK "$root/Tests/Fuzz/JSONTreeFuzz.swift"
 build_fuzzer "$out/bearer-token" OIDCJWTCore "$root/Tests/Fuzz/BearerTokenFuzz.swift"
-build_fuzzer "$out/dtls-records" TributaryNet "$root/Tests/Fuzz/DTLSRecordsFuzz.swift"
+build_fuzzer "$out/dtls-records" WebSocketCodec "$root/Tests/Fuzz/DTLSRecordsFuzz.swift" "$root/PluginAPI/TributaryNet/DTLS/DTLSRecords.swift"
 
 status=0
 for name in toml json normalizer json-tree bearer-token dtls-records; do
