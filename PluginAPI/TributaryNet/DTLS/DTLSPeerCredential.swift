@@ -1,5 +1,5 @@
 /// What a DTLS handshake proved about the peer, for device authentication.
-public enum DTLSPeerCredential: Sendable, Equatable {
+public enum DTLSPeerCredential: Sendable, Hashable {
     /// A certificate-only handshake in which the client presented no certificate.
     case none
     /// The PSK identity whose key the client held (`device@application`).

@@ -14,6 +14,8 @@ import TributarySDK
 /// | `max_exchanges_per_peer` | integer | 16 | requests in progress per source address and port; past it 5.03 |
 /// | `peer_rate` | integer | 20000 | requests a second one source address may send (burst: one second's worth); past it 5.03 with Max-Age, nothing remembered; 0 = no limit |
 /// | `exchange_lifetime_ms` | integer | 247000 | how long an answered request is remembered, so a retransmission gets the same answer (RFC 7252 EXCHANGE_LIFETIME) |
+/// | `auth_cache_ms` | integer | 1000 | an accepted authentication is reused this long for requests presenting the same credentials, names and `as` (a registry change is seen after it); 0 = ask every time |
+/// | `auth_cache_entries` | integer | 10000 | accepted authentications kept, per loop |
 /// | `dtls_address` | string | `0.0.0.0:5684` when `tls_certificate` is set, else off | UDP address of the DTLS 1.2 endpoint (`coaps`); setting it without a certificate serves pre-shared keys only |
 /// | `tls_certificate`, `tls_key` | string (PEM files) | none | the DTLS endpoint's certificate (X.509 handshakes, client certificates requested); followed on disk like every TLS listener's |
 /// | `dtls_max_sessions` | integer | 10000 | DTLS sessions held, all peers together (split over the loops); a new one past it pushes out the least recently active |
@@ -29,6 +31,8 @@ struct CoAPConfiguration: Sendable {
     var maxExchangesPerPeer: Int
     var exchangeLifetimeMilliseconds: Int64
     var peerRate: Int
+    var authCacheMilliseconds: Int64
+    var authCacheEntries: Int
     /// The DTLS endpoint's address; nil: no DTLS.
     var dtlsAddress: String?
     var certificate: TLSServerConfiguration?
@@ -46,6 +50,8 @@ struct CoAPConfiguration: Sendable {
         maxExchangesPerPeer = Int(try config.integer("max_exchanges_per_peer", default: 16, range: 1...100_000))
         exchangeLifetimeMilliseconds = try config.integer("exchange_lifetime_ms", default: 247_000, range: 1...3_600_000)
         peerRate = Int(try config.integer("peer_rate", default: 20_000, range: 0...10_000_000))
+        authCacheMilliseconds = try config.integer("auth_cache_ms", default: 1000, range: 0...60_000)
+        authCacheEntries = Int(try config.integer("auth_cache_entries", default: 10_000, range: 1...10_000_000))
         certificate = try TLSServerConfiguration.fromKeys(of: config)
         dtlsAddress = try config.string("dtls_address") ?? (certificate == nil ? nil : "0.0.0.0:5684")
         dtlsMaxSessions = Int(try config.integer("dtls_max_sessions", default: 10_000, range: 1...10_000_000))

@@ -23,6 +23,8 @@ final class CoAPEndpoint: @unchecked Sendable {
     /// Requests per source address (a token bucket each, never refunded); nil: no limit.
     private let peerRates: FailureBuckets?
     private let blocks: CoAPBlockAssembler
+    /// Accepted authentications by what the request presented, for `auth_cache_ms`.
+    private let verdicts: DeviceVerdictCache<CoAPRequestTarget.Credentials>
     private let responseBlocks: CoAPResponseBlocks
     private lazy var retransmitter = CoAPRetransmitter(loop: loop) { [unowned self] bytes, peer in self.send(bytes, to: peer) }
     private var nextMessageID = UInt16.random(in: 0...UInt16.max)
@@ -45,6 +47,7 @@ final class CoAPEndpoint: @unchecked Sendable {
             ? FailureBuckets(burst: configuration.peerRate, refillPerSecond: Double(configuration.peerRate)) : nil
         blocks = CoAPBlockAssembler(maxBodyBytes: configuration.maxBodyBytes, maxUploads: configuration.maxExchanges,
                                     lifetimeMilliseconds: configuration.exchangeLifetimeMilliseconds)
+        verdicts = DeviceVerdictCache(capacity: configuration.authCacheEntries, lifetimeMilliseconds: configuration.authCacheMilliseconds)
         responseBlocks = CoAPResponseBlocks(maxAnswers: Self.maxBlockwiseAnswers, lifetimeMilliseconds: configuration.exchangeLifetimeMilliseconds)
     }
 
@@ -145,14 +148,21 @@ final class CoAPEndpoint: @unchecked Sendable {
         } else if payload.count > configuration.maxBodyBytes {
             return respond(exchange, .requestEntityTooLarge, options: tooLarge)
         }
-        guard let authRequest = target.authRequest(request, session: exchange.credential) else {
+        let presented = target.credentials(request, session: exchange.credential)
+        if let verdict = verdicts.verdict(for: presented, now: loop.now()) {
+            return authenticated(exchange, verdict, target, payload: payload, echo: echo)
+        }
+        guard let authRequest = CoAPRequestTarget.authRequest(presented) else {
             faults.log(.info, "coap \(exchange.peer): missing or unusable credentials")
             return respond(exchange, .unauthorized, reason: "missing or unusable credentials (option 4209, or the DTLS session's)")
         }
         let session = LoopBound(self, on: loop)
         let (body, blockEcho) = (payload, echo)
         throttle.authenticateDevice(authRequest, from: exchange.source, host: host, faults: faults) { verdict in
-            session.execute { $0.authenticated(exchange, verdict, target, payload: body, echo: blockEcho) }
+            session.execute { endpoint in
+                endpoint.verdicts.keep(verdict, for: presented, now: endpoint.loop.now())
+                endpoint.authenticated(exchange, verdict, target, payload: body, echo: blockEcho)
+            }
         }
     }
 

@@ -56,20 +56,35 @@ struct CoAPRequestTarget {
         return .success(CoAPRequestTarget(channel: path[1], query: arguments, contentType: contentType, commandWaitSeconds: wait))
     }
 
+    /// What the request presents to authentication, as it came: the key of the endpoint's
+    /// `DeviceVerdictCache`.
+    struct Credentials: Hashable {
+        var authorization: String?
+        var application: String?
+        var device: String?
+        var asDevice: String?
+        var session: DTLSPeerCredential?
+    }
+
+    func credentials(_ message: CoAPMessage, session: DTLSPeerCredential?) -> Credentials {
+        Credentials(authorization: message.first(.authorization)?.stringValue, application: query["application"], device: query["device"],
+                    asDevice: query["as"], session: session)
+    }
+
     /// The authentication request the credentials make; nil when there is none usable (4.01).
     /// Option 4209, when present, decides as over plain CoAP. Without it a DTLS session's
     /// identity does: its PSK identity names the device (the query cannot name another), or its
     /// client certificate is judged as over HTTPS.
-    func authRequest(_ message: CoAPMessage, session: DTLSPeerCredential?) -> DeviceAuthRequest? {
-        if let authorization = message.first(.authorization)?.stringValue {
-            return DeviceCredentials.request(application: query["application"], device: query["device"], asDevice: query["as"],
+    static func authRequest(_ presented: Credentials) -> DeviceAuthRequest? {
+        if let authorization = presented.authorization {
+            return DeviceCredentials.request(application: presented.application, device: presented.device, asDevice: presented.asDevice,
                                              authorization: authorization, certificates: [])
         }
-        switch session {
+        switch presented.session {
         case .preSharedKey(let identity)?:
-            return DeviceAuthRequest(application: "", device: "", asDevice: query["as"] ?? "", credential: .pskIdentity(identity))
+            return DeviceAuthRequest(application: "", device: "", asDevice: presented.asDevice ?? "", credential: .pskIdentity(identity))
         case .certificates(let chain)?:
-            return DeviceCredentials.request(application: query["application"], device: query["device"], asDevice: query["as"],
+            return DeviceCredentials.request(application: presented.application, device: presented.device, asDevice: presented.asDevice,
                                              authorization: nil, certificates: chain)
         case .none?, nil:
             return nil
