@@ -5,13 +5,24 @@ import TributarySDK
 /// Drogue's HTTP device endpoint: `POST /v1/{channel}` with `application`, `device`,
 /// `data_schema`, `as` and `ct` (alias `commandTimeout`, seconds). It authenticates the device
 /// through the host, publishes, and answers 202 once every sink took the event, or 200 with a
-/// command when one arrives within `ct` seconds.
+/// command when one arrives within `ct` seconds. An accepted authentication is reused for
+/// `auth_cache_ms` by requests presenting exactly the same credentials.
 final class DeviceAPI: HTTPRequestHandler {
+    /// What a request presents to authentication, as it came: the verdict cache's key.
+    private struct Presented: Hashable {
+        var authorization: String?
+        var application: String?
+        var device: String?
+        var asDevice: String?
+        var certificates: [[UInt8]]
+    }
+
     private let host: PluginHost
     private let configuration: HTTPConfiguration
     private let metrics: HTTPMetrics
     private let faults: ClientFaultLog
     private let throttle: AuthenticationThrottle
+    private let verdicts: Mutex<DeviceVerdictCache<Presented>>
 
     init(host: PluginHost, configuration: HTTPConfiguration, metrics: HTTPMetrics) {
         self.host = host
@@ -19,6 +30,7 @@ final class DeviceAPI: HTTPRequestHandler {
         self.metrics = metrics
         faults = ClientFaultLog(host: host)
         throttle = AuthenticationThrottle(host: host, metricPrefix: "http")
+        verdicts = Mutex(DeviceVerdictCache(capacity: configuration.authCacheEntries, lifetimeMilliseconds: configuration.authCacheMilliseconds))
     }
 
     func handle(_ request: HTTPRequest, connection: HTTPConnectionInfo, responder: HTTPResponder) {
@@ -53,24 +65,13 @@ final class DeviceAPI: HTTPRequestHandler {
         } else {
             commandWait = 0
         }
-        guard let authRequest = DeviceCredentials.request(
-            application: query["application"], device: query["device"], asDevice: query["as"],
-            authorization: request.head.headers["Authorization"], certificates: connection.peerCertificates)
-        else {
-            metrics.unauthenticated.add()
-            faults.log(.info, "http device \(connection.remoteAddress): missing or unusable credentials")
-            return responder.respond(DrogueResponses.unauthorized("Missing or unusable credentials"))
-        }
+        let presented = Presented(authorization: request.head.headers["Authorization"], application: query["application"],
+                                  device: query["device"], asDevice: query["as"], certificates: connection.peerCertificates)
         let host = host
         let metrics = metrics
         let contentType = request.head.headers["Content-Type"] ?? ""
         let dataSchema = query["data_schema"] ?? ""
-        throttle.authenticateDevice(authRequest, from: connection.remoteAddress, host: host, faults: faults) { verdict in
-            guard verdict.status == .ok else {
-                // The throttle has logged the failure (rate-limited, with peer and names).
-                metrics.unauthenticated.add()
-                return responder.respond(DrogueResponses.refusal(verdict.status))
-            }
+        let accepted: @Sendable (DeviceVerdict) -> Void = { verdict in
             // A gateway publishes for `as`; the authenticated device is the sender.
             let target = verdict.asDevice.isEmpty ? verdict.device : verdict.asDevice
             let message = OutgoingMessage(application: verdict.application, device: target, sender: verdict.device,
@@ -83,6 +84,26 @@ final class DeviceAPI: HTTPRequestHandler {
                 DeviceAPI.answerPublish(status, host: host, application: verdict.application, device: target,
                                         commandWait: 0, responder: responder, metrics: metrics)
             }
+        }
+        if let verdict = verdicts.withLock({ $0.verdict(for: presented, now: SystemClock.monotonicNanoseconds()) }) {
+            return accepted(verdict)
+        }
+        guard let authRequest = DeviceCredentials.request(
+            application: presented.application, device: presented.device, asDevice: presented.asDevice,
+            authorization: presented.authorization, certificates: presented.certificates)
+        else {
+            metrics.unauthenticated.add()
+            faults.log(.info, "http device \(connection.remoteAddress): missing or unusable credentials")
+            return responder.respond(DrogueResponses.unauthorized("Missing or unusable credentials"))
+        }
+        throttle.authenticateDevice(authRequest, from: connection.remoteAddress, host: host, faults: faults) { [self] verdict in
+            guard verdict.status == .ok else {
+                // The throttle has logged the failure (rate-limited, with peer and names).
+                metrics.unauthenticated.add()
+                return responder.respond(DrogueResponses.refusal(verdict.status))
+            }
+            verdicts.withLock { $0.keep(verdict, for: presented, now: SystemClock.monotonicNanoseconds()) }
+            accepted(verdict)
         }
     }
 

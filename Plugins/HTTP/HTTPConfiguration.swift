@@ -13,6 +13,8 @@ import TributarySDK
 /// | `event_loops` | integer | 0 (one per core) | |
 /// | `max_body_bytes` | integer | 1048576 | larger bodies get 413 |
 /// | `max_command_wait_seconds` | integer | 60 | upper bound of a device's `ct` |
+/// | `auth_cache_ms` | integer | 1000 | an accepted device authentication is reused this long by requests presenting the same `Authorization`, client certificate, names and `as`; 0 = ask every time |
+/// | `auth_cache_entries` | integer | 10000 | accepted device authentications kept |
 /// | `request_timeout_ms` | integer | 10000 | a request must arrive whole within this (else 408) |
 /// | `idle_timeout_ms` | integer | 60000 | keep-alive connections idle longer are closed |
 /// | `max_connections` | integer | 10000 | per listener |
@@ -26,6 +28,8 @@ struct HTTPConfiguration: Sendable {
     var eventLoops: Int
     var server: HTTPServerConfiguration
     var maxCommandWaitSeconds: Int64
+    var authCacheMilliseconds: Int64
+    var authCacheEntries: Int
     var websocketQueue: UInt32
 
     init(_ config: PluginConfig) throws(PluginError) {
@@ -37,6 +41,8 @@ struct HTTPConfiguration: Sendable {
         eventLoops = Int(try config.integer("event_loops", default: 0, range: 0...256))
         server = try HTTPServerConfiguration.fromKeys(of: config, maxBodyBytes: 1 << 20, range: 0...(64 << 20))
         maxCommandWaitSeconds = try config.integer("max_command_wait_seconds", default: 60, range: 0...3600)
+        authCacheMilliseconds = try config.integer("auth_cache_ms", default: 1000, range: 0...60_000)
+        authCacheEntries = Int(try config.integer("auth_cache_entries", default: 10_000, range: 1...10_000_000))
         websocketQueue = UInt32(try config.integer("websocket_queue", default: 1024, range: 1...1_000_000))
         try config.finish()
     }
