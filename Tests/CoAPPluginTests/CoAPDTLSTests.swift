@@ -60,7 +60,8 @@ final class CoAPDTLSTests: XCTestCase {
         XCTAssertEqual(host.events.map { $0["device"] as? String }, ["CN=cert-device,O=Example", "device-1"])
     }
 
-    /// A ClientHello without a cookie gets a HelloVerifyRequest and leaves no session behind.
+    /// A ClientHello without a cookie gets a HelloVerifyRequest and leaves no session behind;
+    /// malformed records are dropped.
     func testCookieExchangeBeforeAnyState() throws {
         let host = try host()
         let script = """
@@ -73,11 +74,19 @@ final class CoAPDTLSTests: XCTestCase {
             s.sendto(record, ("127.0.0.1", int(sys.argv[1])))
             answer = s.recv(2048)
             print(answer[0], answer[13], answer[27])
+            # Garbage no handshake can come of: empty, truncated, a length past the datagram,
+            # a key exchange before any hello, random bytes.
+            for junk in [b"", record[:10], bytes([22, 0xfe, 0xfd, 0, 0]) + bytes(6) + bytes([255, 255]) + b"x",
+                         bytes([22, 0xfe, 0xfd, 0, 0]) + bytes(6) + bytes([0, 16, 16]) + bytes(15), os.urandom(300)]:
+                s.sendto(junk, ("127.0.0.1", int(sys.argv[1])))
             """
         let answer = try Fixtures.run("/usr/bin/python3", ["-c", script, "\(host.dtlsPort)"], seconds: 10)
         // A handshake record (22) holding a HelloVerifyRequest (3) with a 32-byte cookie.
         XCTAssertEqual(answer.output.trimmingCharacters(in: .whitespacesAndNewlines), "22 3 32", answer.output)
         XCTAssertEqual(host.base.process.metric("tributary_plugin_coap_dtls_sessions{instance=\"coap\"}") ?? 0, 0)
+        // Other peers are still served.
+        XCTAssertEqual(try host.secureClient(["-m", "post", "-e", "x", "-u", "psk-device@app", "-k", "psk-secret"]).status, 0)
+        XCTAssertTrue(host.waitForEvents(1))
     }
 
     /// The DTLS endpoint follows its certificate files like every TLS listener: a rotated
