@@ -26,6 +26,7 @@ public struct CommandLineOptions: Sendable, Equatable {
           --plugin-path DIRS     ':'-separated library directories
           --state-dir DIR        where staged libraries and plugin state live
           --log-level LEVEL      error, warn, info, debug or trace
+          --log-format FORMAT    text (default), logfmt (key=value) or json (one object a line)
           --drain-timeout-ms MS  how long stopping waits for in-flight events
           --bus-memory-bytes N   what all pull consumers' queues may hold together
         """

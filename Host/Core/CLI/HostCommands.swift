@@ -84,6 +84,7 @@ public enum HostCommands {
         SignalWaiter.blockSignals()
         let (set, configErrors) = loadConfig(options)
         Logger.level = LogLevel(name: set.settings.logLevel) ?? .info
+        Logger.format = LogFormat(rawValue: set.settings.logFormat) ?? .text
         for error in configErrors { Logger.error("config", error.description) }
         let runtime = HostRuntime(settings: set.settings)
         for error in configErrors {
@@ -115,7 +116,10 @@ public enum HostCommands {
         _ = runtime.startAll(set.instances)
         runtime.services.registry.lastReloadSuccessful.set(configErrors.isEmpty ? 1 : 0)
         health.set(.serving)
-        Logger.info("host", "running \(runtime.running.count) instance\(runtime.running.count == 1 ? "" : "s") from \(options.configDirectory)")
+        let running = "running \(runtime.running.count) instance\(runtime.running.count == 1 ? "" : "s") from \(options.configDirectory)"
+        Logger.info("host", running)
+        let notifier = ServiceNotifier(environment: ProcessInfo.processInfo.environment)
+        notifier.ready(status: running)
 
         // A change to a drop-in (not to a backup, dotfile or editor temporary) asks for a reload.
         let watcher = try? FileWatcher(directory: options.configDirectory, isRelevant: DropInDirectory.isDropIn) {
@@ -128,6 +132,7 @@ public enum HostCommands {
             switch SignalWaiter.wait(timeoutMilliseconds: 100) {
             case .terminate:
                 Logger.info("host", "stopping: draining sinks for up to \(set.settings.drainTimeoutMilliseconds) ms")
+                notifier.stopping()
                 health.set(.stopping)
                 watcher?.stop()
                 runtime.stopAll()
@@ -141,9 +146,14 @@ public enum HostCommands {
             }
             reloads.runPending { reasons in
                 Logger.info("host", "reloading (\(Set(reasons).sorted().joined(separator: ", ")))")
+                let signalled = reasons.contains("SIGHUP")
+                if signalled { notifier.reloading() }
                 let (next, errors) = loadConfig(options)
                 let result = runtime.reload(to: next, configErrors: errors)
-                if reasons.contains("SIGHUP") { runtime.refreshFiles(exceptCreatedBy: result) }
+                if signalled {
+                    runtime.refreshFiles(exceptCreatedBy: result)
+                    notifier.ready(status: "running \(runtime.running.count) instances; last reload \(result.applied ? "applied" : "refused")")
+                }
                 return result
             }
         }

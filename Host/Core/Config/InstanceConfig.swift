@@ -24,6 +24,8 @@ public struct HostSettings: Sendable, Equatable {
     public var pluginPath: [String] = []
     public var stateDirectory = "/tmp/tributary"
     public var logLevel = "info"
+    /// `text` (readable lines), `logfmt` (key=value fields) or `json` (one object per line).
+    public var logFormat = "text"
     public var eventType = "io.drogue.event.v1"
     public var sourceScheme = "drogue"
     public var drainTimeoutMilliseconds: Int64 = 10_000
@@ -37,7 +39,7 @@ public struct HostSettings: Sendable, Equatable {
         ("admin_address", "TRIBUTARY_ADMIN_ADDRESS"), ("admin_address_file", "TRIBUTARY_ADMIN_ADDRESS_FILE"),
         ("instance", "TRIBUTARY_INSTANCE"),
         ("plugin_path", "TRIBUTARY_PLUGIN_PATH"), ("state_dir", "TRIBUTARY_STATE_DIR"),
-        ("log_level", "TRIBUTARY_LOG_LEVEL"), ("event_type", "TRIBUTARY_EVENT_TYPE"),
+        ("log_level", "TRIBUTARY_LOG_LEVEL"), ("log_format", "TRIBUTARY_LOG_FORMAT"), ("event_type", "TRIBUTARY_EVENT_TYPE"),
         ("source_scheme", "TRIBUTARY_SOURCE_SCHEME"), ("drain_timeout_ms", "TRIBUTARY_DRAIN_TIMEOUT_MS"),
         ("bus_memory_bytes", "TRIBUTARY_BUS_MEMORY_BYTES"),
     ]
@@ -51,6 +53,11 @@ public struct HostSettings: Sendable, Equatable {
         case "plugin_path": pluginPath = text.split(separator: ":").map(String.init)
         case "state_dir": stateDirectory = text
         case "log_level": logLevel = text
+        case "log_format":
+            guard LogFormat(rawValue: text) != nil else {
+                throw ConfigError(file: key, position: nil, message: "log_format must be text, logfmt or json, found '\(text)'")
+            }
+            logFormat = text
         case "event_type": eventType = text
         case "source_scheme": sourceScheme = text
         case "drain_timeout_ms":

@@ -3,12 +3,19 @@ import Synchronization
 import TributarySDK
 
 /// Leveled, line-oriented logs on stderr, each line tagged with the instance that wrote it, with
-/// secrets redacted (``Redaction``).
+/// secrets redacted (``Redaction``), in the operator's ``LogFormat``: readable text, or fields a
+/// collector parses (logfmt for Loki and journald, JSON for Fluent Bit and Elasticsearch).
 ///
 /// One `write(2)` per line keeps lines from different threads whole (they are far below
 /// PIPE_BUF), so no lock is needed on the hot path; the level check is one atomic load.
 public enum Logger {
     private static let threshold = Atomic<Int32>(LogLevel.info.rawValue)
+    private static let formatValue = Atomic<UInt8>(LogFormat.text.rawCode)
+
+    public static var format: LogFormat {
+        get { LogFormat(code: formatValue.load(ordering: .relaxed)) }
+        set { formatValue.store(newValue.rawCode, ordering: .relaxed) }
+    }
 
     public static var level: LogLevel {
         get { LogLevel(rawValue: threshold.load(ordering: .relaxed)) ?? .info }
@@ -23,13 +30,36 @@ public enum Logger {
         guard isEnabled(level) else { return }
         var line: [UInt8] = []
         line.reserveCapacity(128)
-        RFC3339.appendUTC(unixNanoseconds: RFC3339.nowUnixNanoseconds(), to: &line)
-        line.append(0x20)
-        line.append(contentsOf: level.name.utf8)
-        line.append(contentsOf: " [".utf8)
-        line.append(contentsOf: tag.utf8)
-        line.append(contentsOf: "] ".utf8)
-        for byte in Redaction.redact(message()).utf8 { line.append(byte == 0x0A ? 0x20 : byte) }
+        let message = Redaction.redact(message())
+        switch format {
+        case .text:
+            RFC3339.appendUTC(unixNanoseconds: RFC3339.nowUnixNanoseconds(), to: &line)
+            line.append(0x20)
+            line.append(contentsOf: level.name.utf8)
+            line.append(contentsOf: " [".utf8)
+            line.append(contentsOf: tag.utf8)
+            line.append(contentsOf: "] ".utf8)
+            for byte in message.utf8 { line.append(byte == 0x0A ? 0x20 : byte) }
+        case .logfmt:
+            line.append(contentsOf: "time=".utf8)
+            RFC3339.appendUTC(unixNanoseconds: RFC3339.nowUnixNanoseconds(), to: &line)
+            line.append(contentsOf: " level=".utf8)
+            line.append(contentsOf: level.name.utf8)
+            line.append(contentsOf: " instance=".utf8)
+            LogFormat.appendLogfmtValue(tag, to: &line)
+            line.append(contentsOf: " msg=".utf8)
+            LogFormat.appendLogfmtValue(message, to: &line)
+        case .json:
+            line.append(contentsOf: "{\"time\":\"".utf8)
+            RFC3339.appendUTC(unixNanoseconds: RFC3339.nowUnixNanoseconds(), to: &line)
+            line.append(contentsOf: "\",\"level\":\"".utf8)
+            line.append(contentsOf: level.name.utf8)
+            line.append(contentsOf: "\",\"instance\":".utf8)
+            JSON.appendQuoted(tag, to: &line)
+            line.append(contentsOf: ",\"msg\":".utf8)
+            JSON.appendQuoted(message, to: &line)
+            line.append(0x7D)
+        }
         line.append(0x0A)
         line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
     }

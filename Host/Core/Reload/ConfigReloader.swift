@@ -18,10 +18,12 @@ extension HostRuntime {
             return refuse(ReloadResult(applied: false, errors: configErrors.map(\.description)))
         }
         if let level = LogLevel(name: set.settings.logLevel) { Logger.level = level }
+        if let format = LogFormat(rawValue: set.settings.logFormat) { Logger.format = format }
         var unchangedSettings = set.settings
         unchangedSettings.logLevel = settings.logLevel
+        unchangedSettings.logFormat = settings.logFormat
         if unchangedSettings != settings {
-            Logger.warn("host", "host settings other than log_level take effect at the next restart")
+            Logger.warn("host", "host settings other than log_level and log_format take effect at the next restart")
         }
 
         // Validate: create every new or changed instance; touch nothing that runs.

@@ -14,7 +14,8 @@ public final class HostProcess {
 
     /// The admin endpoint binds port 0 unless `extraArguments` give another `--admin-address`.
     /// Returns once the admin endpoint listens (before the instances start).
-    public init(directory: String, extraArguments: [String] = [], seconds: Double = 20) throws {
+    /// `environment`: variables added to the test's own (NOTIFY_SOCKET, TRIBUTARY_*).
+    public init(directory: String, extraArguments: [String] = [], environment: [String: String] = [:], seconds: Double = 20) throws {
         self.directory = directory
         log = directory + "/host.log"
         let addressFile = directory + "/admin-address"
@@ -26,6 +27,7 @@ public final class HostProcess {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle
         process.standardError = handle
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         try process.run()
         let deadline = Date().addingTimeInterval(seconds)
         var port: Int?
