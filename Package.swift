@@ -62,7 +62,8 @@ let package = Package(
         .systemLibrary(name: "CCrypt", path: "PluginAPI/CCrypt", providers: [.apt(["libcrypt-dev"])]),
         .target(name: "CTributarySSL", dependencies: ["COpenSSL"], path: "PluginAPI/CTributarySSL"),
         // The Swift SDK, in layers: the core every plugin (and the host) uses; cryptography over
-        // OpenSSL; the networking runtime. The host links only the core.
+        // OpenSSL; the networking runtime. The host links the core, and the cryptography for the
+        // hashes `tributary registry` stores.
         .target(name: "TributarySDK", dependencies: ["CTributary", "CTributaryLinux"], path: "PluginAPI/TributarySDK"),
         .target(name: "TributaryCrypto", dependencies: ["COpenSSL", "CTributarySSL"], path: "PluginAPI/TributaryCrypto"),
         // The byte codecs, apart from any I/O (no sockets, no OpenSSL): the incremental-decoding
@@ -79,7 +80,7 @@ let package = Package(
         // links only the HTTP/1.1 codec, for the admin endpoint.
         .target(
             name: "TributaryHost",
-            dependencies: ["TributarySDK", "HTTP1Codec", "CTributary", "CTributaryLinux"],
+            dependencies: ["TributarySDK", "TributaryCrypto", "HTTP1Codec", "CTributary", "CTributaryLinux", "CCrypt"],
             path: "Host/Core"
         ),
         .executableTarget(name: "tributary", dependencies: ["TributaryHost"], path: "Host/CLI"),

@@ -1,13 +1,17 @@
 /// `tributary <command> [options]`, parsed.
 public struct CommandLineOptions: Sendable, Equatable {
     public enum Command: String, Sendable {
-        case run, check, version, plugins, help
+        case run, check, version, plugins, registry, help
     }
 
     public var command: Command = .help
     public var configDirectory = "plugins.d"
     /// Host settings given as flags, by setting key (they override files and environment).
     public var overrides: [String: String] = [:]
+    /// `registry`: the registry file named with `--registry` (else the registry-file drop-in's).
+    public var registryFile: String?
+    /// `registry`: what follows the options (`device add APP NAME --password-stdin`).
+    public var arguments: [String] = []
 
     public static let usage = """
         usage: tributary <command> [options]
@@ -17,6 +21,7 @@ public struct CommandLineOptions: Sendable, Equatable {
           check     validate the whole configuration, including each plugin's own checks
           version   print the version, plugin ABI and toolchain
           plugins   list the plugin libraries on the search path
+          registry  edit the registry file safely (run `tributary registry` for its commands)
 
         options:
           --config-dir DIR       drop-in directory (default: plugins.d)
@@ -42,7 +47,15 @@ public struct CommandLineOptions: Sendable, Equatable {
         options.command = command
         let settingFlags = Set(HostSettings.keys.map { "--" + $0.name.replacingUnderscores() })
         while let flag = rest.popFirst() {
+            if command == .registry && !(flag == "--config-dir" || flag == "--registry" || settingFlags.contains(flag)) {
+                options.arguments.append(flag)
+                continue
+            }
             guard let value = rest.popFirst() else { throw UsageError("\(flag) needs a value") }
+            if flag == "--registry" {
+                options.registryFile = value
+                continue
+            }
             if flag == "--config-dir" {
                 options.configDirectory = value
             } else if settingFlags.contains(flag) {

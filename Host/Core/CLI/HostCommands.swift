@@ -27,6 +27,8 @@ public enum HostCommands {
             return plugins(options)
         case .run:
             return run(options)
+        case .registry:
+            return RegistryCommand.run(options) { readLine(strippingNewline: true) }
         }
     }
 
