@@ -6,11 +6,11 @@ CC ?= cc
 # What the build, the tests and the benchmarks use from Debian.
 PACKAGES := gcc libc6-dev curl jq openssl libssl-dev libcrypt-dev pkg-config python3 python3-prometheus-client python3-websocket \
 	util-linux python3-pip wrk nginx-light mosquitto mosquitto-clients python3-paho-mqtt libcoap3-bin \
-	python3-jwt python3-cryptography librdkafka-dev kcat python3-confluent-kafka
+	python3-jwt python3-cryptography librdkafka-dev kcat python3-confluent-kafka patchelf
 PLUGIN_BUILD := .build/plugins
 CFLAGS_PLUGIN := -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -pthread -I PluginAPI/CTributary/include
 
-.PHONY: all deps build release examples run test bench check clean fuzz tsan
+.PHONY: all deps build release examples run test bench check clean fuzz tsan install deb
 
 all: build
 
@@ -48,6 +48,17 @@ run: release examples
 
 check: release examples
 	.build/release/tributary check --config-dir plugins.d --plugin-path .build/release:$(PLUGIN_BUILD)
+
+# The installed layout (packaging/stage.sh): /usr/bin, /usr/lib/tributary (with the Swift
+# runtime), /etc/tributary/plugins.d, /var/lib/tributary and the systemd unit. As root on the
+# machine itself (DESTDIR empty) it also makes the `tributary` user, as the package does.
+install: release
+	bash packaging/stage.sh "$(or $(DESTDIR),/)"
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then sh packaging/postinst configure; fi
+
+# The Debian package, built with dpkg-deb into .build/deb/.
+deb: release
+	bash packaging/build-deb.sh .build/deb
 
 test: deps
 	$(SWIFT) build --build-tests
