@@ -6,7 +6,7 @@ CC ?= cc
 # What the build, the tests and the benchmarks use from Debian.
 PACKAGES := gcc libc6-dev curl jq openssl libssl-dev libcrypt-dev pkg-config python3 python3-prometheus-client python3-websocket \
 	util-linux python3-pip wrk nginx-light mosquitto mosquitto-clients python3-paho-mqtt libcoap3-bin \
-	python3-jwt python3-cryptography librdkafka-dev kcat python3-confluent-kafka patchelf
+	python3-jwt python3-cryptography librdkafka-dev kcat python3-confluent-kafka patchelf chromium
 PLUGIN_BUILD := .build/plugins
 CFLAGS_PLUGIN := -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -pthread -I PluginAPI/CTributary/include
 

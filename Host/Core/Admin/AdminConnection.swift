@@ -35,9 +35,9 @@ enum AdminConnection {
 
     /// The response as the shared encoder frames it, with its registered reason phrase.
     static func encode(_ response: AdminServer.Response, respondingToHEAD: Bool = false, into output: inout [UInt8]) {
-        let message = HTTPResponse(
-            status: response.status, headers: ["Content-Type": response.contentType, "Connection": "close"],
-            body: Array(response.body.utf8))
+        var headers: HTTPHeaders = ["Content-Type": response.contentType, "Connection": "close"]
+        for (name, value) in response.headers { try? headers.add(name: name, value: value) }
+        let message = HTTPResponse(status: response.status, headers: headers, body: Array(response.body.utf8))
         HTTPResponseEncoder.encode(message, respondingToHEAD: respondingToHEAD, into: &output)
     }
 

@@ -16,11 +16,14 @@ public final class AdminServer: @unchecked Sendable {
         public var status: Int
         public var contentType: String
         public var body: String
+        /// Further headers (the console's Content-Security-Policy).
+        public var headers: [(String, String)]
 
-        public init(status: Int, contentType: String = "text/plain; charset=utf-8", body: String) {
+        public init(status: Int, contentType: String = "text/plain; charset=utf-8", body: String, headers: [(String, String)] = []) {
             self.status = status
             self.contentType = contentType
             self.body = body
+            self.headers = headers
         }
     }
 

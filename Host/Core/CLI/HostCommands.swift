@@ -94,12 +94,13 @@ public enum HostCommands {
             runtime.health.failed(error.file, error.description)
         }
         let reloads = ReloadCoordinator()
+        let console = ConsoleInstances()
 
         let health = runtime.health
         let admin: AdminServer
         do {
             admin = try AdminServer(address: set.settings.adminAddress,
-                                    handler: adminRoutes(services: runtime.services, health: health, reloads: reloads))
+                                    handler: adminRoutes(services: runtime.services, health: health, reloads: reloads, console: console))
         } catch {
             Logger.error("host", "admin endpoint: \(error)")
             return 1
@@ -116,6 +117,7 @@ public enum HostCommands {
             }
         }
         _ = runtime.startAll(set.instances)
+        console.update(configured: set.instances, running: runtime.running, health: health)
         runtime.services.registry.lastReloadSuccessful.set(configErrors.isEmpty ? 1 : 0)
         health.set(.serving)
         let running = "running \(runtime.running.count) instance\(runtime.running.count == 1 ? "" : "s") from \(options.configDirectory)"
@@ -152,6 +154,7 @@ public enum HostCommands {
                 if signalled { notifier.reloading() }
                 let (next, errors) = loadConfig(options)
                 let result = runtime.reload(to: next, configErrors: errors)
+                if errors.isEmpty { console.update(configured: next.instances, running: runtime.running, health: health) }
                 if signalled {
                     runtime.refreshFiles(exceptCreatedBy: result)
                     notifier.ready(status: "running \(runtime.running.count) instances; last reload \(result.applied ? "applied" : "refused")")
@@ -162,10 +165,12 @@ public enum HostCommands {
     }
 
     /// The admin endpoint's routes.
-    static func adminRoutes(services: HostServices, health: HostHealth, reloads: ReloadCoordinator) -> AdminServer.Handler {
+    static func adminRoutes(services: HostServices, health: HostHealth, reloads: ReloadCoordinator, console: ConsoleInstances) -> AdminServer.Handler {
         let registry = services.registry
         let listeners = services.listeners
-        return { method, path in
+        return { method, target in
+            let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? target
+            if method == "GET", let page = ConsoleRoutes.response(path, instances: console, lastReload: reloads.last) { return page }
             switch (method, path) {
             case ("GET", "/healthz"):
                 return .init(status: 200, contentType: "application/json", body: HealthReport(health: health, reports: services.healthReports, lastReload: reloads.last).json + "\n")
