@@ -83,9 +83,11 @@ final class CoAPDeviceEndpointTests: XCTestCase {
             [0x40, 0x02, 0x00, 0x13, 0xB2, 0x76, 0x31, 0xFF], // payload marker, no payload
             [0x50, 0x02, 0x00, 0x14, 0xF0],                 // NON with delta 15: ignored
             [0x40, 0x00, 0x00, 0x15],                       // CoAP ping
-        ])
-        XCTAssertEqual(answers.map(\.type), [.reset, .reset, .reset, .reset])
-        XCTAssertEqual(answers.map(\.messageID), [0x11, 0x12, 0x13, 0x15])
+        ] + (10...15).map { length in                       // token lengths 10 to 15, reserved
+            [0x40 | UInt8(length), 0x02, 0x00, 0x20 + UInt8(length)] + [UInt8](repeating: 0, count: 15)
+        })
+        XCTAssertEqual(answers.map(\.type), [CoAPMessageType](repeating: .reset, count: 10))
+        XCTAssertEqual(answers.map(\.messageID), [0x11, 0x12, 0x13, 0x15] + (10...15).map { 0x20 + UInt16($0) })
         XCTAssertEqual(try post(host, "device-1@app", "secret").status, 0)
     }
 
