@@ -112,4 +112,25 @@ final class CoAPDTLSTests: XCTestCase {
         XCTAssertTrue(try Fixtures.waitUntil(seconds: 10) { try served() == fresh }, host.base.process.output)
         XCTAssertEqual(try host.secureClient(["-m", "post", "-e", "x", "-u", "psk-device@app", "-k", "psk-secret"]).status, 0)
     }
+
+    /// Sessions are bounded: past `dtls_max_sessions` the least recently active one goes, and an
+    /// idle one is forgotten after `dtls_idle_seconds`. openssl s_client holds its sessions open
+    /// without traffic (coap-client closes its own with close_notify when it exits).
+    func testSessionBoundAndIdleTimeout() throws {
+        let host = try CoAPTestHost(coap: "dtls_max_sessions = 1\nevent_loops = 1\ndtls_idle_seconds = 2", dtls: true, devices: Self.devices)
+        let metric = { (name: String) in host.base.process.metric("tributary_plugin_coap_\(name){instance=\"coap\"}") ?? -1 }
+        func holdSession() throws -> BackgroundProcess {
+            try BackgroundProcess("/bin/sh", ["-c", "sleep 6 | openssl s_client -dtls1_2 -connect 127.0.0.1:\(host.dtlsPort) -psk_identity psk-device@app "
+                                             + "-psk \(Data("psk-secret".utf8).map { String(format: "%02x", $0) }.joined()) -cipher PSK-AES128-GCM-SHA256 -quiet"])
+        }
+        let first = try holdSession()
+        defer { first.signal(SIGTERM) }
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 5) { metric("dtls_handshakes_total") == 1 }, host.base.process.output)
+        XCTAssertEqual(metric("dtls_sessions"), 1)
+        let second = try holdSession()
+        defer { second.signal(SIGTERM) }
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 5) { metric("dtls_handshakes_total") == 2 }, host.base.process.output)
+        XCTAssertEqual(metric("dtls_sessions"), 1, "the first session was pushed out")
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 6) { metric("dtls_sessions") == 0 }, "the idle session is forgotten")
+    }
 }
