@@ -1,3 +1,5 @@
+import Glibc
+
 /// `tributary <command> [options]`, parsed.
 public struct CommandLineOptions: Sendable, Equatable {
     public enum Command: String, Sendable {
@@ -5,7 +7,14 @@ public struct CommandLineOptions: Sendable, Equatable {
     }
 
     public var command: Command = .help
-    public var configDirectory = "plugins.d"
+    /// `plugins.d` in the working directory, else the installed `/etc/tributary/plugins.d`.
+    public var configDirectory = CommandLineOptions.defaultConfigDirectory
+
+    public static var defaultConfigDirectory: String {
+        var status = stat()
+        let local = stat("plugins.d", &status) == 0
+        return local || stat("/etc/tributary/plugins.d", &status) != 0 ? "plugins.d" : "/etc/tributary/plugins.d"
+    }
     /// Host settings given as flags, by setting key (they override files and environment).
     public var overrides: [String: String] = [:]
     /// `registry`: the registry file named with `--registry` (else the registry-file drop-in's).
@@ -24,7 +33,7 @@ public struct CommandLineOptions: Sendable, Equatable {
           registry  edit the registry file safely (run `tributary registry` for its commands)
 
         options:
-          --config-dir DIR       drop-in directory (default: plugins.d)
+          --config-dir DIR       drop-in directory (default: plugins.d, else /etc/tributary/plugins.d)
           --admin-address ADDR   admin endpoint host:port (default: 127.0.0.1:9090; port 0: any free)
           --admin-address-file F write the admin endpoint's bound address to F at start
           --instance ID          the instance extension of every event (default: drogue)

@@ -69,7 +69,7 @@ public enum HostCommands {
     static func plugins(_ options: CommandLineOptions) -> Int32 {
         let (set, _) = loadConfig(options)
         let searchPath = PluginSearchPath.resolved(from: set.settings)
-        let staging = (set.settings.stateDirectory as NSString).appendingPathComponent("plugin-cache")
+        let staging = set.settings.stagingDirectory
         print("search path: \(searchPath.directories.joined(separator: ":"))")
         for path in searchPath.libraries() {
             do {

@@ -1,3 +1,4 @@
+import Foundation
 import TributarySDK
 
 /// One plugin instance as its drop-in file describes it.
@@ -33,6 +34,17 @@ public struct HostSettings: Sendable, Equatable {
     public var busMemoryBytes: Int64 = 256 << 20
 
     public init() {}
+
+    /// Where libraries are staged before loading: `<state_dir>/plugin-cache`, or, for a user who
+    /// does not own the state directory (root running `tributary check` beside a service that
+    /// runs as its own user), `plugin-cache-uid<N>`, so neither leaves copies the other cannot
+    /// read.
+    public var stagingDirectory: String {
+        var status = stat()
+        let owner = stat(stateDirectory, &status) == 0 ? status.st_uid : geteuid()
+        let name = owner == geteuid() ? "plugin-cache" : "plugin-cache-uid\(geteuid())"
+        return (stateDirectory as NSString).appendingPathComponent(name)
+    }
 
     /// The `[host]` keys, their types and where each lands: the key table of the host drop-in.
     static let keys: [(name: String, env: String)] = [

@@ -8,11 +8,12 @@ public struct PluginSearchPath: Sendable {
     public init(directories: [String]) { self.directories = directories }
 
     /// The configured path, or by default the directory of the `tributary` executable (where
-    /// `swift build` puts the plugins) and `/usr/local/lib/tributary`.
+    /// `swift build` puts the plugins), `/usr/local/lib/tributary` and `/usr/lib/tributary` (the
+    /// package's).
     public static func resolved(from settings: HostSettings) -> PluginSearchPath {
         if !settings.pluginPath.isEmpty { return PluginSearchPath(directories: settings.pluginPath) }
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
-        return PluginSearchPath(directories: [executable, "/usr/local/lib/tributary"])
+        return PluginSearchPath(directories: [executable, "/usr/local/lib/tributary", "/usr/lib/tributary"])
     }
 
     public func locate(_ plugin: String, relativeTo configFile: String) -> String {

@@ -28,7 +28,7 @@ public final class HostRuntime: @unchecked Sendable {
         self.environment = environment
     }
 
-    var stagingDirectory: String { (settings.stateDirectory as NSString).appendingPathComponent("plugin-cache") }
+    var stagingDirectory: String { settings.stagingDirectory }
 
     /// Loads (or finds already loaded) the library an instance names.
     func library(for config: InstanceConfig) throws(InstanceError) -> PluginLibrary {
