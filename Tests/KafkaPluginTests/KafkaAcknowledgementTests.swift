@@ -53,6 +53,8 @@ final class KafkaAcknowledgementTests: XCTestCase {
         XCTAssertTrue(Fixtures.waitUntil(seconds: 15) { host.health()["status"] as? String == "degraded" }, "\(host.health())")
         XCTAssertTrue((host.health()["reason"] as? String ?? "").contains("no Kafka broker is reachable"), "\(host.health())")
         XCTAssertGreaterThanOrEqual(host.process.metric("tributary_plugin_kafka_records_failed_total{instance=\"kafka\"}") ?? 0, 1)
+        let brokerUp = { (id: Int) in host.process.metric("tributary_plugin_kafka_broker_\(id)_up{instance=\"kafka\"}") }
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 10) { (1...3).allSatisfy { brokerUp($0) == 0 } }, "a series per broker: \((1...3).map(brokerUp))")
         // One warning for the outage, not one per failed record.
         let warnings = host.process.output.split(separator: "\n").filter { $0.contains("[kafka] Kafka: ") && $0.contains("Local: Message timed out") }
         XCTAssertEqual(warnings.count, 1, host.process.output)
@@ -72,6 +74,7 @@ final class KafkaAcknowledgementTests: XCTestCase {
             acknowledged.append(next)
         }
         XCTAssertTrue(Fixtures.waitUntil(seconds: 15) { host.health()["status"] as? String == "ok" }, "\(host.health())")
+        XCTAssertTrue(Fixtures.waitUntil(seconds: 10) { (1...3).contains { brokerUp($0) == 1 } }, "\((1...3).map(brokerUp))")
         let payloads = Set(try host.cluster.records("events-app", atLeast: acknowledged.count).compactMap { $0["payload"] as? String })
         for seq in acknowledged { XCTAssertTrue(payloads.contains(#"{"seq":\#(seq)}"#), "acknowledged seq \(seq) is in Kafka") }
         XCTAssertTrue(host.process.output.contains("Kafka: records are acknowledged again"), "the recovery is logged")

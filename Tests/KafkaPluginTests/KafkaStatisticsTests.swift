@@ -15,6 +15,8 @@ final class KafkaStatisticsTests: XCTestCase {
         XCTAssertEqual(statistics.queuedRecords, 42)
         XCTAssertEqual(statistics.brokers, 3, "the bootstrap address is not a broker")
         XCTAssertEqual(statistics.brokersUp, 1)
+        XCTAssertEqual(statistics.brokerStates.map(\.id), [1, 2, 3])
+        XCTAssertEqual(statistics.brokerStates.map(\.up), [true, false, false])
     }
 
     func testSomethingElseIsNoStatistics() {

@@ -1,9 +1,13 @@
 import CRdKafka
+import Synchronization
 import TributarySDK
 
 /// The plugin's own series on /metrics (tributary_plugin_kafka_*): what Kafka acknowledged, what
 /// failed and why, and librdkafka's statistics (`statistics.interval.ms`).
 struct KafkaMetrics: Sendable {
+    private let host: PluginHost
+    /// `kafka_broker_<id>_up`, registered as brokers appear in the statistics.
+    private let brokerGauges = BrokerGauges()
     let delivered: Metric?
     let failed: Metric?
     let busy: Metric?
@@ -17,6 +21,7 @@ struct KafkaMetrics: Sendable {
     let otherErrors: Metric?
 
     init(host: PluginHost) {
+        self.host = host
         delivered = host.registerMetric(.counter, name: "kafka_records_delivered_total", help: "Records Kafka acknowledged.")
         failed = host.registerMetric(.counter, name: "kafka_records_failed_total", help: "Records Kafka did not take in time (their devices were not acknowledged).")
         busy = host.registerMetric(.counter, name: "kafka_batches_busy_total", help: "Batches refused because librdkafka's queue was full.")
@@ -30,6 +35,20 @@ struct KafkaMetrics: Sendable {
         otherErrors = host.registerMetric(.counter, name: "kafka_errors_other_total", help: "Other client and delivery errors.")
     }
 
+    /// 1 while librdkafka's connection to broker `id` is UP, else 0, one series per broker (the
+    /// host's plugin metrics carry no labels, so the node id is in the name).
+    func brokerStates(_ states: [(id: Int, up: Bool)]) {
+        for (id, up) in states {
+            let gauge = brokerGauges.gauges.withLock { gauges in
+                if let known = gauges[id] { return known }
+                let made = host.registerMetric(.gauge, name: "kafka_broker_\(id)_up", help: "1 while broker \(id) is connected (UP), else 0.")
+                gauges[id] = made
+                return made
+            }
+            gauge.set(up ? 1 : 0)
+        }
+    }
+
     func count(_ error: rd_kafka_resp_err_t) {
         switch error {
         case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT: timedOut.add()
@@ -38,4 +57,8 @@ struct KafkaMetrics: Sendable {
         default: otherErrors.add()
         }
     }
+}
+
+private final class BrokerGauges: Sendable {
+    let gauges = Mutex<[Int: Metric?]>([:])
 }

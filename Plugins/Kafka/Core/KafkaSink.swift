@@ -42,6 +42,7 @@ final class KafkaSink: SinkInstance {
                 guard let statistics = KafkaStatistics(json) else { return }
                 metrics.queued.set(statistics.queuedRecords)
                 metrics.brokersUp.set(Int64(statistics.brokersUp))
+                metrics.brokerStates(statistics.brokerStates)
                 if statistics.brokersUp > 0 { health.recovered() }
             },
             log: { level, line in log.log(level, line) }))
