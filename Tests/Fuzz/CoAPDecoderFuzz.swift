@@ -1,4 +1,5 @@
-// libFuzzer target for CoAPDecoder, built by run.sh from the CoAPCodec target.
+// libFuzzer target for CoAPDecoder, built by run.sh with the CoAPCodec sources compiled in
+// (FUZZ_FROM_SOURCE), so the decoder itself carries the coverage counters.
 //
 // The input is one datagram. Whatever it holds, decoding must not crash; an error must carry a
 // Reset exactly when the datagram was a confirmable message with a readable header; a message
@@ -8,7 +9,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+#if !FUZZ_FROM_SOURCE
 @testable import CoAPCodec
+#endif
 
 /// Reports a failed check with its reason, which an optimised build's `precondition` would
 /// drop, then aborts for libFuzzer to save the input.

@@ -1,7 +1,9 @@
 // libFuzzer target for HTTPRequestDecoder (and, on the same bytes, HTTPResponseDecoder).
 // Build and run with Tests/Fuzz/run.sh.
 
+#if !FUZZ_FROM_SOURCE
 @testable import HTTP1Codec
+#endif
 
 extension HTTPRequestDecoder: FuzzedDecoder {}
 extension HTTPResponseDecoder: FuzzedDecoder {}

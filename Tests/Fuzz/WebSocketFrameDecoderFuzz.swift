@@ -1,7 +1,9 @@
 // libFuzzer target for WebSocketFrameDecoder (both roles) and WebSocketMessageAssembler.
 // Build and run with Tests/Fuzz/run.sh.
 
+#if !FUZZ_FROM_SOURCE
 @testable import WebSocketCodec
+#endif
 
 extension WebSocketFrameDecoder: FuzzedDecoder {}
 
