@@ -6,7 +6,13 @@
 # object of that target's dependency closure, read from `swift package describe`: a file added
 # to a target is fuzzed without editing a list here.
 #
-#   build_fuzzer <output> <target> <harness.swift>...
+# With --sources, the target's own Swift sources (from its path in the package description) are
+# compiled into the harness as well, with FUZZ_FROM_SOURCE defined so the harness skips its
+# `@testable import`: the package build has been seen to leave a codec's objects without
+# coverage counters (`objdump -h X.swift.o | grep __sancov_cntrs` finds none), and a decoder
+# libFuzzer cannot see is fuzzed blind. Compiled here, its code carries the harness's counters.
+#
+#   build_fuzzer <output> <target> [--sources] <harness.swift>...
 
 fuzz_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 fuzz_scratch=$fuzz_root/.build/fuzz-targets
@@ -25,6 +31,14 @@ build_fuzzer() {
     local output=$1 target=$2
     shift 2
     [ -n "$fuzz_description" ] || fuzz_description=$(cd "$fuzz_root" && swift package describe --type json)
+    local own=()
+    if [ "${1:-}" = --sources ]; then
+        shift
+        local source_path
+        source_path=$(jq -r --arg name "$target" '.targets[] | select(.name == $name) | .path' <<< "$fuzz_description")
+        mapfile -t own < <(find "$fuzz_root/$source_path" -name '*.swift' | sort)
+        own=(-D FUZZ_FROM_SOURCE -package-name Tributary "${own[@]}")
+    fi
     echo "building $target for $(basename "$output")"
     mkdir -p "$fuzz_scratch"
     local log=$fuzz_scratch/build-$target.log
@@ -47,5 +61,5 @@ build_fuzzer() {
     shopt -u nullglob
     # lld: gold warns about every sanitizer symbol it cannot export.
     swiftc -sanitize=fuzzer,address -parse-as-library -O -g -use-ld=lld -module-name "$(basename "$output" | tr -c 'A-Za-z0-9\n' _)Fuzz" \
-        -I "$fuzz_products/Modules" "${modulemaps[@]}" "$@" "${objects[@]}" -o "$output"
+        -I "$fuzz_products/Modules" "${modulemaps[@]}" "${own[@]}" "$@" "${objects[@]}" -o "$output"
 }

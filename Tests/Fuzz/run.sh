@@ -21,11 +21,9 @@ run() {
         -artifact_prefix="$OUT/artifacts/$target-" "$@" "$OUT/corpus/$target"
 }
 
-build_fuzzer "$OUT/http-request-decoder" HTTP1Codec -D FUZZ_FROM_SOURCE -package-name Tributary Tests/Fuzz/HTTPRequestDecoderFuzz.swift Tests/Fuzz/FuzzSupport.swift \
-    PluginAPI/HTTP1Codec/*.swift
-build_fuzzer "$OUT/websocket-frame-decoder" WebSocketCodec -D FUZZ_FROM_SOURCE -package-name Tributary Tests/Fuzz/WebSocketFrameDecoderFuzz.swift Tests/Fuzz/FuzzSupport.swift \
-    PluginAPI/WebSocketCodec/*.swift
-build_fuzzer "$OUT/coap-decoder" CoAPCodec -D FUZZ_FROM_SOURCE -package-name Tributary Tests/Fuzz/CoAPDecoderFuzz.swift Plugins/CoAP/Codec/*.swift
+build_fuzzer "$OUT/http-request-decoder" HTTP1Codec --sources Tests/Fuzz/HTTPRequestDecoderFuzz.swift Tests/Fuzz/FuzzSupport.swift
+build_fuzzer "$OUT/websocket-frame-decoder" WebSocketCodec --sources Tests/Fuzz/WebSocketFrameDecoderFuzz.swift Tests/Fuzz/FuzzSupport.swift
+build_fuzzer "$OUT/coap-decoder" CoAPCodec --sources Tests/Fuzz/CoAPDecoderFuzz.swift
 run http-request-decoder -dict=Tests/Fuzz/http.dict
 run websocket-frame-decoder
 run coap-decoder
