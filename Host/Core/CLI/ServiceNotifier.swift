@@ -17,8 +17,6 @@ public struct ServiceNotifier: Sendable {
         path = Array(socket.utf8)
     }
 
-    public var isActive: Bool { path != nil }
-
     public func ready(status: String) { send("READY=1\nSTATUS=\(status)") }
 
     public func reloading() {

@@ -104,8 +104,6 @@ public final class DTLSSocket: @unchecked Sendable {
         socket.close()
     }
 
-    public var sessionCount: Int { sessions.count }
-
     private func received(_ datagram: UnsafeRawBufferPointer, from peer: SocketAddress) {
         let now = loop.now()
         if let session = sessions[peer], !(session.isEstablished && DTLSRecords.opensHandshake(datagram)) {

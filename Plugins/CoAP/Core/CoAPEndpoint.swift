@@ -2,8 +2,9 @@ import CoAPCodec
 import TributaryNet
 import TributarySDK
 
-/// Drogue's CoAP device endpoint on one UDP socket (plain, or DTLS: `CoAPTransport`): `POST`/`PUT /v1/{channel}` with the query
-/// arguments `application`, `device`, `data_schema`, `as` and `ct`, credentials in option 4209.
+/// Drogue's CoAP device endpoint on one UDP socket, plain or DTLS (`CoAPTransport`): `POST` and
+/// `PUT /v1/{channel}` with the query arguments `application`, `device`, `data_schema`, `as` and
+/// `ct`, credentials in option 4209 or the DTLS session's.
 /// It authenticates the device through the host, publishes, and answers 2.04 once every sink
 /// took the event, or 2.05 with the command (option 4210 = its name) when one arrives within
 /// `ct` seconds; piggybacked on the ACK when that comes within `ack_delay_ms`, otherwise an empty
