@@ -31,9 +31,10 @@ public enum Logger {
         var line: [UInt8] = []
         line.reserveCapacity(128)
         let message = Redaction.redact(message())
+        let now = RFC3339.nowUnixNanoseconds()
         switch format {
         case .text:
-            RFC3339.appendUTC(unixNanoseconds: RFC3339.nowUnixNanoseconds(), to: &line)
+            RFC3339.appendUTC(unixNanoseconds: now, to: &line)
             line.append(0x20)
             line.append(contentsOf: level.name.utf8)
             line.append(contentsOf: " [".utf8)
@@ -42,7 +43,7 @@ public enum Logger {
             for byte in message.utf8 { line.append(byte == 0x0A ? 0x20 : byte) }
         case .logfmt:
             line.append(contentsOf: "time=".utf8)
-            RFC3339.appendUTC(unixNanoseconds: RFC3339.nowUnixNanoseconds(), to: &line)
+            RFC3339.appendUTC(unixNanoseconds: now, to: &line)
             line.append(contentsOf: " level=".utf8)
             line.append(contentsOf: level.name.utf8)
             line.append(contentsOf: " instance=".utf8)
@@ -51,7 +52,7 @@ public enum Logger {
             LogFormat.appendLogfmtValue(message, to: &line)
         case .json:
             line.append(contentsOf: "{\"time\":\"".utf8)
-            RFC3339.appendUTC(unixNanoseconds: RFC3339.nowUnixNanoseconds(), to: &line)
+            RFC3339.appendUTC(unixNanoseconds: now, to: &line)
             line.append(contentsOf: "\",\"level\":\"".utf8)
             line.append(contentsOf: level.name.utf8)
             line.append(contentsOf: "\",\"instance\":".utf8)

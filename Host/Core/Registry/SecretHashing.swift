@@ -31,7 +31,7 @@ enum SecretHashing {
     }
 
     static func apiKeyHash(_ key: String) -> String {
-        "sha256:" + SHA256.digest(Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        "sha256:" + Hex.encode(SHA256.digest(key))
     }
 
     /// `bytes` random bytes as base64url without padding: a password or an API key.

@@ -45,10 +45,10 @@ final class DTLSLink {
     }
 
     static func of(ssl: OpaquePointer?) -> DTLSLink? { of(SSL_get_rbio(ssl)) }
-}
 
-/// IPv4's and UDP's headers, which OpenSSL subtracts from the MTU it is given.
-private let udpOverhead = 28
+    /// IPv4's and UDP's headers: what a datagram's records may fill is `mtu` less these.
+    static let udpOverhead = 28
+}
 
 nonisolated(unsafe) private let datagramMethod: OpaquePointer = {
     let method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "tributary datagram")!
@@ -81,8 +81,8 @@ private func datagramControl(_ bio: OpaquePointer?, _ command: Int32, _ argument
     switch command {
     case BIO_CTRL_FLUSH: return 1
     case BIO_CTRL_PENDING: return DTLSLink.of(bio)?.incoming?.count ?? 0
-    case BIO_CTRL_DGRAM_GET_MTU_OVERHEAD: return udpOverhead
-    case BIO_CTRL_DGRAM_QUERY_MTU: return (DTLSLink.of(bio)?.mtu ?? 1280) - udpOverhead
+    case BIO_CTRL_DGRAM_GET_MTU_OVERHEAD: return DTLSLink.udpOverhead
+    case BIO_CTRL_DGRAM_QUERY_MTU: return (DTLSLink.of(bio)?.mtu ?? 1280) - DTLSLink.udpOverhead
     default: return 0
     }
 }

@@ -22,7 +22,7 @@ final class DTLSSession {
             return nil
         }
         SSL_set_bio(ssl, bio, bio)
-        _ = CTributarySSL_set_fixed_mtu(ssl, link.mtu - 28)
+        _ = CTributarySSL_set_fixed_mtu(ssl, link.mtu - DTLSLink.udpOverhead)
         self.ssl = ssl
         self.link = link
         self.context = context
